@@ -47,11 +47,13 @@ def comment_create(
     status=None,
     kind=Comment.Kind.COMMENT,
     created_at=None,
+    submission_key="",
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
     ``status`` defaults to what the moderation policy decides. Raises ``CommentRejected``
     when the post is closed or the parent cannot be replied to; nothing is stored then.
+    ``submission_key`` (unique when given) marks the public form submission that made it.
     """
     if not post.is_published or not post.comments_open:
         raise CommentRejected("Comments are closed on this post.", code="closed")
@@ -77,6 +79,7 @@ def comment_create(
         created_at=created_at or timezone.now(),
         status=status,
         kind=kind,
+        submission_key=submission_key,
     )
     # The database enforces the constraints; mptt fills in the tree fields on save.
     comment.full_clean(
