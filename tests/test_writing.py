@@ -4,22 +4,9 @@ from blogapp.models import Post
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import comment_tree, soup
+from tests.posting import TYPED, comment_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def comment_url(post):
-    return f"/posts/{post.slug}/comment/"
-
-
-TYPED = {"name": "Ann", "email": "ann@example.com", "url": "", "body": "Hello there."}
-
-
-def form_data(client, post, **overrides):
-    """What a reader's browser sends: the typed fields plus the rendered form's one-time token."""
-    page = soup(client.get(post.get_absolute_url()))
-    token = page.select_one("#respond form input[name=token]")["value"]
-    return {**TYPED, "token": token, **overrides}
 
 
 def test_new_comment_redirects_to_its_permalink(client, post):
