@@ -1,5 +1,6 @@
 """Floods, bots, repeated comments and double submits on the public comment form."""
 
+import os
 import threading
 import uuid
 
@@ -195,7 +196,13 @@ def redis_cache():
             "KEY_PREFIX": prefix,
         }
     }
-    raw = redis.Redis.from_url(REDIS_LOCATION)
+    raw = redis.Redis.from_url(REDIS_LOCATION, socket_connect_timeout=2)
+    try:
+        raw.ping()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"needs Redis at {REDIS_LOCATION} (CI starts it; REQUIRE_REDIS=1 there)")
     # A year-long window: the test never straddles two windows.
     with override_settings(
         CACHES=caches, COMMENT_RATE_LIMIT_COUNT=3, COMMENT_RATE_LIMIT_PERIOD=365 * 24 * 3600
