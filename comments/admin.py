@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -87,6 +88,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False  # saves a count(*) over the whole table on every search
     actions = list(MODERATION_ACTIONS)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # Where a comment sits in the tree is never edited here: moving a node is a tree rewrite
     # that must go through the thread locks, and a reply must stay on its parent's post.
