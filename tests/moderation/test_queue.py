@@ -108,3 +108,17 @@ def test_queue_query_count_does_not_grow_with_rows(moderator_client, django_asse
     with django_assert_max_num_queries(12):
         response = moderator_client.get(CHANGELIST)
     assert len(changelist_ids(response)) == 60
+
+
+def test_post_list_in_the_admin_shows_counts_and_links_to_the_pending_queue(moderator_client, post):
+    make_comment(post)
+    make_comment(post, status="pending")
+    make_comment(post, status="pending")
+    make_comment(post, status="spam")
+    page = soup(moderator_client.get(reverse("admin:blogapp_post_changelist")))
+    row = page.select_one("#result_list tbody tr")
+    assert row.select_one(".field-visible_comments").get_text(strip=True) == "1"
+    link = row.select_one(".field-pending_comments a")
+    assert link.get_text(strip=True) == "2"
+    queue = moderator_client.get(link["href"])
+    assert len(changelist_ids(queue)) == 2
