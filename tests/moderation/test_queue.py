@@ -122,3 +122,14 @@ def test_post_list_in_the_admin_shows_counts_and_links_to_the_pending_queue(mode
     assert link.get_text(strip=True) == "2"
     queue = moderator_client.get(link["href"])
     assert len(changelist_ids(queue)) == 2
+
+
+def test_post_filter_lists_only_posts_with_comments(moderator_client, post):
+    other = make_post(title="Also discussed")
+    make_comment(post)
+    make_comment(other, status="spam")
+    silent = make_post(title="Nobody commented")
+    sidebar = soup(moderator_client.get(CHANGELIST)).select_one("#changelist-filter")
+    titles = {a.get_text(strip=True) for a in sidebar.select("a")}
+    assert {post.title, other.title} <= titles
+    assert silent.title not in titles
