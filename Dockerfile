@@ -1,0 +1,19 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=blogapp.settings.production
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY blogapp ./blogapp
+COPY comments ./comments
+RUN pip install --no-cache-dir .
+COPY . .
+# collectstatic needs a key to import the settings, not a real one.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+RUN useradd --create-home app
+USER app
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn -c gunicorn.conf.py blogapp.wsgi"]

@@ -1,0 +1,79 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.text import sanitize_post_html
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts readers may see: published, and not scheduled for later."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_comment_counts(self):
+        """Annotate ``comment_count``: the comments a reader sees on the post page."""
+        from comments.models import Comment
+
+        return self.annotate(
+            comment_count=Count(
+                "comments",
+                filter=Q(
+                    comments__status=Comment.Status.APPROVED,
+                    comments__kind=Comment.Kind.COMMENT,
+                ),
+            )
+        )
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    body = models.TextField(blank=True, help_text="HTML. Sanitised when saved.")
+    body_html = models.TextField(blank=True, editable=False)
+    author_name = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    comments_open = models.BooleanField(default=True)
+    # Where an imported post came from, so a second import recognises it.
+    source = models.CharField(max_length=200, blank=True, editable=False)
+    source_id = models.CharField(max_length=500, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="post_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source=""),
+                name="post_unique_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_listing_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = sanitize_post_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blogapp:post_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()

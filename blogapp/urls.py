@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+blog_patterns = [
+    path("", views.PostListView.as_view(), name="post_list"),
+    path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include((blog_patterns, "blogapp"))),
+    path("", include("comments.urls")),
+]

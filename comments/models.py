@@ -1,0 +1,127 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from mptt.models import MPTTModel, TreeForeignKey
+
+from blogapp.models import Post
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """What every reader may see: approved comments."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def replyable(self):
+        """Comments a new reply may hang under (readers only reply to what they can see)."""
+        return self.visible()
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def comments(self):
+        """Ordinary comments, without pingbacks and trackbacks."""
+        return self.filter(kind=Comment.Kind.COMMENT)
+
+    def for_thread_page(self, post, *, own_pending_ids=()):
+        """One query for a post's whole discussion page, in tree order.
+
+        Besides the visible comments it fetches hidden ones that still have replies (they may
+        become "removed" placeholders) and the viewer's own pending comments.
+        """
+        return (
+            self.filter(post=post)
+            .filter(
+                Q(status=Comment.Status.APPROVED)
+                | Q(rght__gt=F("lft") + 1)
+                | Q(pk__in=list(own_pending_ids))
+            )
+            .order_by("tree_id", "lft")
+        )
+
+
+class Comment(MPTTModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = TreeForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    author_email = models.EmailField(max_length=254, blank=True)
+    author_url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    body = models.TextField()
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    # Where an imported comment came from, so a second import recognises it.
+    source = models.CharField(max_length=200, blank=True, editable=False)
+    source_id = models.CharField(max_length=500, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class MPTTMeta:
+        order_insertion_by = []
+
+    class Meta:
+        ordering = ["tree_id", "lft"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "removed"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["comment", "pingback", "trackback"]),
+                name="comment_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, level=0) | Q(parent__isnull=False, level__gt=0),
+                name="comment_level_matches_parent",
+            ),
+            models.CheckConstraint(condition=Q(rght__gt=F("lft")), name="comment_tree_bounds"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source=""),
+                name="comment_unique_source",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name or 'Unknown author'} on {self.post_id}: {self.body[:40]}"
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.post_id and self.parent.post_id != self.post_id:
+            raise ValidationError({"parent": "A reply must belong to the same post as its parent."})
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"comment_id": self.pk})
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def is_visible(self):
+        return self.status == self.Status.APPROVED

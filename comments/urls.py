@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("posts/<slug:slug>/comment/", views.post_comment, name="post_comment"),
+    path("comment/<int:comment_id>/", views.comment_permalink, name="permalink"),
+]
