@@ -21,16 +21,19 @@ The caller owns the transaction (one per file).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import nh3
 from django.db import connection, transaction
 from django.utils.html import linebreaks
 
 from blogapp.models import Post
+from comments import text as comment_text
 from comments.cache import discussion_changed
 from comments.locks import lock_new_threads, lock_thread
 from comments.models import Comment
@@ -63,12 +66,31 @@ class ImportStats:
 # -- turning record fields into column values ------------------------------------------------
 
 
+@functools.cache
+def _comment_cleaner():
+    """An ``nh3.Cleaner`` with exactly ``sanitize_comment_html``'s rules, built once.
+
+    ``nh3.clean`` rebuilds its configuration on every call (~16 µs for a short comment); a
+    reused Cleaner takes ~4 µs. It is built from the constants in ``comments.text`` and a test
+    checks it agrees with ``sanitize_comment_html``; without them we use the helper itself.
+    """
+    try:
+        return nh3.Cleaner(
+            tags=comment_text.COMMENT_TAGS,
+            attributes=comment_text.COMMENT_ATTRIBUTES,
+            url_schemes=comment_text.URL_SCHEMES,
+            link_rel="nofollow ugc noopener",
+        ).clean
+    except (AttributeError, TypeError):
+        return sanitize_comment_html
+
+
 def comment_html(body: str, body_format: str) -> str:
     if body_format == TEXT:
         return render_plain_text(body)
     if body_format == AUTOP and "\n" in body and "<p" not in body:
         body = linebreaks(body)  # WordPress: blank lines separate paragraphs
-    return sanitize_comment_html(body)
+    return _comment_cleaner()(body)
 
 
 def post_body(body: str, body_format: str) -> str:
@@ -141,6 +163,12 @@ class Loader:
         """Import ``records``; call inside ``transaction.atomic()``."""
         if not self.dry_run and not connection.in_atomic_block:
             raise RuntimeError("Loader.load must run inside transaction.atomic()")
+        immediate = self.use_copy and not self.dry_run
+        if immediate:
+            # Check foreign keys at the end of each COPY, while the next batch is parsed,
+            # rather than all at once at commit.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         try:
             for batch in self._batches(records):
                 self._wait_for_copy()
@@ -154,6 +182,9 @@ class Loader:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
                 self._executor = None
+        if immediate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
         if not self.dry_run:
             for post_id in self.changed_posts:
                 transaction.on_commit(lambda post_id=post_id: discussion_changed(post_id))
@@ -259,13 +290,25 @@ class Loader:
     def _existing_comments(self, source: str, keys: list[str]) -> dict[str, tuple[int, int]]:
         """``source_id -> (pk, post_id)`` of the given keys already stored."""
         found: dict[str, tuple[int, int]] = {}
-        for start in range(0, len(keys), QUERY_CHUNK):
-            chunk = keys[start : start + QUERY_CHUNK]
-            rows = Comment.objects.filter(source=source, source_id__in=chunk).values_list(
-                "source_id", "pk", "post_id"
-            )
-            for source_id, pk, post_id in rows:
-                found[source_id] = (pk, post_id)
+        if not keys:
+            return found
+        if connection.vendor != "postgresql":
+            for start in range(0, len(keys), 500):
+                rows = Comment.objects.filter(
+                    source=source, source_id__in=keys[start : start + 500]
+                ).values_list("source_id", "pk", "post_id")
+                found.update((sid, (pk, post_id)) for sid, pk, post_id in rows)
+            return found
+        table = connection.ops.quote_name(Comment._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(keys), QUERY_CHUNK):
+                # One array parameter instead of thousands of placeholders.
+                cursor.execute(
+                    f"SELECT source_id, id, post_id FROM {table} "  # noqa: S608 - a table name
+                    "WHERE source = %s AND source_id = ANY(%s)",
+                    [source, keys[start : start + QUERY_CHUNK]],
+                )
+                found.update((sid, (pk, post_id)) for sid, pk, post_id in cursor.fetchall())
         return found
 
     def _plan_post(self, post: PostRecord, post_id, existing):
