@@ -268,3 +268,20 @@ def test_fast_cleaner_matches_the_comment_sanitiser(html):
     from blogapp.importers.loader import _comment_cleaner
 
     assert _comment_cleaner()(html) == sanitize_comment_html(html)
+
+
+def test_import_demo_only_when_there_are_no_posts():
+    out = io.StringIO()
+    call_command("import_demo", stdout=out, stderr=io.StringIO())
+    post = Post.objects.get()
+    assert post.title == "Rescuing a sluggish sourdough starter"
+    comments = post.comments.all()
+    assert comments.filter(kind="comment").count() == 24
+    assert comments.filter(kind="pingback").count() == 1
+    assert comments.filter(author_name="").count() == 2
+    assert max(c.level for c in comments) == 4
+    assert_tree_invariants()
+    out = io.StringIO()
+    call_command("import_demo", stdout=out)
+    assert "not imported" in out.getvalue()
+    assert Comment.objects.count() == 25
