@@ -406,11 +406,13 @@ class Loader:
 
     def _copy_rows(self, source: str, flat: list[tuple[int, _Node]]) -> None:
         with connection.cursor() as cursor:
+            # Ids come from the table's own sequence, so concurrent writers never collide.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
+                "FROM generate_series(1, %s)",
                 [Comment._meta.db_table, len(flat)],
             )
-            pks = [row[0] for row in cursor.fetchall()]
+            pks = cursor.fetchone()[0]
         for (_post_id, node), pk in zip(flat, pks, strict=True):
             node.pk = pk
         lines = []
