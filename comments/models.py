@@ -63,7 +63,12 @@ class Comment(MPTTModel):
         PINGBACK = "pingback", "Pingback"
         TRACKBACK = "trackback", "Trackback"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # Indexes are few on purpose: every one costs on each insert and import. comment_thread_idx
+    # (post, tree_id, lft) serves lookups by post; mptt's (tree_id, lft) those by tree_id;
+    # comment_queue_idx (status, created_at) those by status.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
@@ -75,9 +80,11 @@ class Comment(MPTTModel):
     body_html = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        max_length=10, choices=Status.choices, default=Status.PENDING
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    # Declared here only to drop mptt's single-column index, redundant with (tree_id, lft).
+    tree_id = models.PositiveIntegerField(editable=False)
     # Where an imported comment came from, so a second import recognises it.
     source = models.CharField(max_length=200, blank=True, editable=False)
     source_id = models.CharField(max_length=500, blank=True, editable=False)
