@@ -160,8 +160,10 @@ def main() -> None:
         started = time.perf_counter()
         generate_wxr(path, args.comments, args.posts, args.depth)
         size_mib = path.stat().st_size / 2**20
-        print(f"generated {args.comments} comments on {args.posts} posts "
-              f"({size_mib:.1f} MiB) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.comments} comments on {args.posts} posts "
+            f"({size_mib:.1f} MiB) in {time.perf_counter() - started:.1f} s"
+        )
 
         rss_before = peak_rss_mib()
         started = time.perf_counter()
@@ -177,14 +179,18 @@ def main() -> None:
     stored = Comment.objects.filter(source="wxr", source_id__startswith=f"{SITE}/").count()
     deepest = (
         Comment.objects.filter(source="wxr", source_id__startswith=f"{SITE}/")
-        .order_by("-level").values_list("level", flat=True).first()
+        .order_by("-level")
+        .values_list("level", flat=True)
+        .first()
     )
     assert stored == args.comments == stats.comments_created, (stored, stats)
     rate = stats.comments_created / elapsed
     rss = peak_rss_mib()
-    print(f"import: {stats.comments_created} comments, {stats.posts_created} posts in "
-          f"{elapsed:.2f} s; deepest level {deepest}; peak RSS {rss:.0f} MiB "
-          f"(before import {rss_before:.0f} MiB)")
+    print(
+        f"import: {stats.comments_created} comments, {stats.posts_created} posts in "
+        f"{elapsed:.2f} s; deepest level {deepest}; peak RSS {rss:.0f} MiB "
+        f"(before import {rss_before:.0f} MiB)"
+    )
     delete_bench_rows()
     print(f"comments_per_s={rate:.0f} peak_rss_mib={rss:.0f} comments={stats.comments_created}")
 

@@ -79,9 +79,7 @@ class Comment(MPTTModel):
     body = models.TextField()
     body_html = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     # Declared here only to drop mptt's single-column index, redundant with (tree_id, lft).
     tree_id = models.PositiveIntegerField(editable=False)

@@ -150,7 +150,7 @@ class _DisqusHandler:
 
     def start(self, name, attrs):
         self.buf.clear()
-        local = name[len(_NS):] if name.startswith(_NS) else name
+        local = name[len(_NS) :] if name.startswith(_NS) else name
         depth = len(self.stack)
         self.stack.append(local)
         if depth == 0:

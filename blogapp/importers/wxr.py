@@ -36,8 +36,15 @@ _WP_NS = re.compile(r"https?://wordpress\.org/export/1\.\d+/\Z")
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 
-_STATUS = {"1": APPROVED, "approve": APPROVED, "0": PENDING, "hold": PENDING,
-           "spam": SPAM, "trash": REMOVED, "post-trashed": REMOVED}
+_STATUS = {
+    "1": APPROVED,
+    "approve": APPROVED,
+    "0": PENDING,
+    "hold": PENDING,
+    "spam": SPAM,
+    "trash": REMOVED,
+    "post-trashed": REMOVED,
+}
 _KINDS = {"pingback": PINGBACK, "trackback": TRACKBACK}
 _POST_TYPES = {"post", "page"}
 _PUBLISHED = {"publish", "future"}
@@ -45,15 +52,35 @@ _PUBLISHED = {"publish", "future"}
 # What an element means: (scope, field). Scopes: item/comment start or a field of one.
 _ITEM, _COMMENT, _ITEM_FIELD, _COMMENT_FIELD, _CHANNEL_FIELD, _OTHER = range(6)
 _ITEM_FIELDS = {
-    "title": "title", "link": "link", "pubDate": "pub_date", "guid": "guid",
-    f"{_DC_NS} creator": "creator", f"{_CONTENT_NS} encoded": "content",
+    "title": "title",
+    "link": "link",
+    "pubDate": "pub_date",
+    "guid": "guid",
+    f"{_DC_NS} creator": "creator",
+    f"{_CONTENT_NS} encoded": "content",
 }
-_WP_ITEM_FIELDS = {"post_id", "post_date", "post_date_gmt", "comment_status", "post_name",
-                   "status", "post_type"}
-_WP_COMMENT_FIELDS = {"comment_id", "comment_author", "comment_author_email",
-                      "comment_author_url", "comment_author_IP", "comment_date",
-                      "comment_date_gmt", "comment_content", "comment_approved",
-                      "comment_type", "comment_parent"}
+_WP_ITEM_FIELDS = {
+    "post_id",
+    "post_date",
+    "post_date_gmt",
+    "comment_status",
+    "post_name",
+    "status",
+    "post_type",
+}
+_WP_COMMENT_FIELDS = {
+    "comment_id",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+    "comment_author_IP",
+    "comment_date",
+    "comment_date_gmt",
+    "comment_content",
+    "comment_approved",
+    "comment_type",
+    "comment_parent",
+}
 _WP_CHANNEL_FIELDS = {"base_site_url", "base_blog_url", "wxr_version"}
 
 
@@ -182,8 +209,12 @@ class _WxrHandler:
     # -- records -------------------------------------------------------------------------
     def site(self) -> str:
         if self.site_key is None:
-            url = (self.channel.get("base_blog_url") or self.channel.get("link")
-                   or self.channel.get("base_site_url") or "")
+            url = (
+                self.channel.get("base_blog_url")
+                or self.channel.get("link")
+                or self.channel.get("base_site_url")
+                or ""
+            )
             parts = urlsplit(url.strip())
             self.site_key = (parts.netloc + parts.path).rstrip("/") or "wordpress"
         return self.site_key
@@ -211,10 +242,9 @@ class _WxrHandler:
             return None
         site = self.site()
         post_key = f"{site}/post/{post_id or content_key(item.get('guid', ''), title)}"
-        published_at = (
-            self.date(item.get("post_date_gmt"), UTC, label, self.item_line)
-            or self.date(item.get("post_date"), self.site_tz, label, self.item_line)
-        )
+        published_at = self.date(
+            item.get("post_date_gmt"), UTC, label, self.item_line
+        ) or self.date(item.get("post_date"), self.site_tz, label, self.item_line)
         if published_at is None and item.get("pub_date", "").strip():
             try:
                 published_at = parsedate_to_datetime(item["pub_date"].strip()).astimezone(UTC)
@@ -244,9 +274,12 @@ class _WxrHandler:
             comment_id = data.get("comment_id", "").strip()
             element = f"<wp:comment> {comment_id or '#' + str(order + 1)} in {label}"
             if not comment_id:
-                comment_id = "k" + content_key(post_key, data.get("comment_author", ""),
-                                               data.get("comment_date_gmt", ""),
-                                               data.get("comment_content", ""))
+                comment_id = "k" + content_key(
+                    post_key,
+                    data.get("comment_author", ""),
+                    data.get("comment_date_gmt", ""),
+                    data.get("comment_content", ""),
+                )
             source_id = prefix + comment_id
             if source_id in self.seen_comment_ids:
                 warn(f"{element} (line {line}): duplicate comment id, the second copy is skipped")
@@ -287,5 +320,3 @@ class _WxrHandler:
                     parent = by_id.get(parent.parent_source_id or "")
                 record.created_at = (parent.created_at if parent else None) or published_at
         return post
-
-

@@ -264,10 +264,13 @@ def test_bulk_and_portable_paths_store_identical_rows():
         "unclosed <b>bold <i>both",
     ],
 )
-def test_fast_cleaner_matches_the_comment_sanitiser(html):
-    from blogapp.importers.loader import _comment_cleaner
+def test_imported_comment_html_is_sanitised(html):
+    from blogapp.importers.loader import comment_html
 
-    assert _comment_cleaner()(html) == sanitize_comment_html(html)
+    cleaned = comment_html(html, "html")
+    assert cleaned == sanitize_comment_html(html)
+    for hostile in ("<script", "onclick", "onerror", "javascript:", "<style", "<iframe"):
+        assert hostile not in cleaned
 
 
 def test_import_demo_only_when_there_are_no_posts():
