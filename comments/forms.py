@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.forms.utils import ErrorDict
 
 from . import submission
 from .validators import has_visible_text, multi_line_text, single_line_text
@@ -83,3 +84,9 @@ class CommentForm(forms.Form):
         """Give the re-shown form a fresh one-time key (the old one is bad or used)."""
         self.data = self.data.copy()
         self.data[self.add_prefix("token")] = submission.new_form_token()
+
+    def refuse(self, error):
+        """Refuse the whole submission for one reason, whatever else may be wrong with it."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(None, error)

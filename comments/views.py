@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from blogapp.models import Post
 from blogapp.views import OWN_PENDING_SESSION_KEY, post_page_context
 
-from . import antispam, submission
+from . import antispam, moderation, submission
 from .antispam import client_ip
 from .forms import CommentForm
 from .models import Comment
@@ -53,7 +53,10 @@ def post_comment(request, slug):
 
     form = CommentForm(request.POST)
     status = 200
-    if form.is_valid():
+    if not moderation.post_accepts_comments(post):
+        # Said first: no other problem with the form matters any more.
+        form.refuse(CommentRejected("Comments are closed on this post.", code="closed"))
+    elif form.is_valid():
         data = form.cleaned_data
         key = data["submission_key"]
         earlier = submission.comment_for_key(key)

@@ -10,9 +10,10 @@ def comment_url(post):
 
 
 def form_token(client, post):
-    """The one-time token of the comment form on the post page."""
+    """The one-time token of the comment form on the post page ("" when it shows no form)."""
     page = soup(client.get(post.get_absolute_url()))
-    return page.select_one("#respond form input[name=token]")["value"]
+    field = page.select_one("#respond form input[name=token]")
+    return field["value"] if field else ""
 
 
 def form_data(client, post, **overrides):
