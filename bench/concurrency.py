@@ -10,8 +10,9 @@ duplicated comment, and whether the thread's MPTT fields still match its parent 
 
 Form tokens are minted here with the server's own secret instead of fetching the page before
 every post, so the figure is the write path's. Bounded: --timeout seconds overall.
-Uses DATABASE_URL (default: a blog_bench database on the local PostgreSQL, created if missing)
-and Redis on 127.0.0.1:6379 when it answers. Figures on a shared machine are noisy.
+Writes to its own database (--database-url, default blog_concurrency_bench on the local
+PostgreSQL, created and migrated if needed) and uses Redis on 127.0.0.1:6379 when it answers.
+Figures on a shared machine are noisy.
 """
 
 import argparse
@@ -33,7 +34,7 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_concurrency_bench"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -131,11 +132,14 @@ class Writer:
         started = time.perf_counter()
         self.conn.request("POST", f"/posts/{self.post.slug}/comment/", body, headers)
         response = self.conn.getresponse()
-        response.read()
+        page = response.read().decode(errors="replace")
         elapsed = time.perf_counter() - started
         location = response.getheader("Location") or ""
         match = re.fullmatch(r"/comment/(\d+)/", location)
-        return response.status, int(match.group(1)) if match else None, elapsed
+        if match:
+            return response.status, int(match.group(1)), elapsed
+        error = re.search(r'class="(?:form|field)-error"[^>]*>([^<]+)', page)
+        return f"{response.status} {error.group(1) if error else ''}".strip(), None, elapsed
 
     def close(self):
         self.conn.close()
@@ -150,9 +154,7 @@ def main():
     parser.add_argument("--double-every", type=int, default=10, help="send every Nth form twice")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--timeout", type=float, default=300, help="overall limit in seconds")
-    parser.add_argument(
-        "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    )
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout
 
@@ -179,6 +181,13 @@ def main():
 
     post = make_post(slug=f"bench-concurrency-{int(time.time())}-{os.getpid()}")
     root = comment_create(post=post, author_name="Root", body="root", status="approved")
+    # Regular commenters: each writer's email already has an approved comment elsewhere, so
+    # the default moderation policy (hold first-time commenters) publishes their replies.
+    regulars = make_post(slug=f"{post.slug}-regulars")
+    for index in range(args.writers + args.starters):
+        email = f"writer{index}@bench.example"
+        comment_create(post=regulars, author_name="Regular", author_email=email, body="hi",
+                       status="approved")  # fmt: skip
     connection.close()
 
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - gunicorn writes it while we run
@@ -222,7 +231,12 @@ def run_writers(args, port, post, root, new_form_token, deadline):
                 body = (
                     f"bench {'reply' if replying else 'thread'} {index}-{n} {secrets.token_hex(4)}"
                 )
-                fields = {"name": f"Writer {index}", "body": body, "token": new_form_token()}
+                fields = {
+                    "name": f"Writer {index}",
+                    "email": f"writer{index}@bench.example",
+                    "body": body,
+                    "token": new_form_token(),
+                }
                 if replying:
                     with lock:
                         fields["parent"] = rng.choice(pool)
@@ -230,7 +244,7 @@ def run_writers(args, port, post, root, new_form_token, deadline):
                 with lock:
                     latencies.append(elapsed)
                     if comment_id is None:
-                        failures[f"HTTP {status}"] += 1
+                        failures[f"HTTP {status}"[:120]] += 1
                         continue
                     accepted.append((comment_id, body))
                     if replying:
