@@ -61,11 +61,12 @@ class Discussion:
     comment_count: int = 0  # visible comments (not pingbacks), as readers count them
 
 
-def build_discussion(rows, *, own_pending_ids=frozenset()):
+def build_discussion(rows, *, own_pending_ids=frozenset(), number_top_level=True):
     """Arrange rows given in MPTT order (tree_id, lft) into a Discussion.
 
     A hidden comment is kept as a placeholder only while a reply under it is shown, so a
     removed comment never takes its replies with it. Linear in the number of rows.
+    ``number_top_level=False`` leaves the roots unnumbered (a subtree's root is not "1.").
     """
     nodes = [ThreadNode(row) for row in rows]
     by_id = {node.id: node for node in nodes}
@@ -97,7 +98,7 @@ def build_discussion(rows, *, own_pending_ids=frozenset()):
             else:
                 discussion.pingbacks.append(node)
     number = 0
-    for node in discussion.comments:
+    for node in (discussion.comments if number_top_level else ()):
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
             node.number = number
@@ -110,3 +111,25 @@ def discussion_for(post, *, own_pending_ids=()):
         *THREAD_COLUMNS
     )
     return build_discussion(rows, own_pending_ids=own_pending_ids)
+
+
+def subtree_discussion(comment, *, own_pending_ids=()):
+    """``comment`` and every reply below it, in one query (its tree_id/lft/rght range)."""
+    rows = (
+        Comment.objects.for_thread_page(comment.post_id, own_pending_ids=own_pending_ids)
+        .filter(tree_id=comment.tree_id, lft__gte=comment.lft, rght__lte=comment.rght)
+        .values_list(*THREAD_COLUMNS)
+    )
+    return build_discussion(rows, own_pending_ids=own_pending_ids, number_top_level=False)
+
+
+def page_root_level(level, max_depth):
+    """The level of the comment whose page shows a comment at ``level``; 0 is the post page.
+
+    The post page shows levels 0 .. max_depth-1; a comment at the last shown level with replies
+    links to its own page, which shows it and max_depth-1 more levels, and so on.
+    """
+    if level < max_depth:
+        return 0
+    step = max_depth - 1
+    return (level - 1) // step * step
