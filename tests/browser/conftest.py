@@ -97,9 +97,9 @@ def axe_source():
     return AXE_JS.read_text()
 
 
-def screenshot(page, name):
+def screenshot(page, name, *, full_page=True):
     """Save a screenshot to test-artifacts/ (git-ignored) for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path

@@ -259,7 +259,9 @@ def test_an_invalid_reply_shows_the_error_next_to_the_field_and_keeps_the_text(p
     assert page.locator(f"#comment-{parent.pk} > #respond").is_visible()
     assert page.evaluate("document.activeElement.id") == "id_name"
     assert in_viewport(page, page.locator("#id_name"))
-    screenshot(page, f"form-error-{'phone' if page.viewport_size == PHONE else 'desktop'}")
+    screenshot(
+        page, f"form-error-{'phone' if page.viewport_size == PHONE else 'desktop'}", full_page=False
+    )
 
     page.fill("#id_name", "Careful")
     page.get_by_role("button", name="Post comment").click()
