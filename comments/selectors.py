@@ -98,7 +98,7 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), number_top_level=True
             else:
                 discussion.pingbacks.append(node)
     number = 0
-    for node in (discussion.comments if number_top_level else ()):
+    for node in discussion.comments if number_top_level else ():
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
             node.number = number
@@ -114,7 +114,7 @@ def discussion_for(post, *, own_pending_ids=()):
 
 
 def subtree_discussion(comment, *, own_pending_ids=()):
-    """``comment`` and every reply below it, in one query (its tree_id/lft/rght range)."""
+    """``comment`` (as just read: its lft/rght current) and every reply below it, in one query."""
     rows = (
         Comment.objects.for_thread_page(comment.post_id, own_pending_ids=own_pending_ids)
         .filter(tree_id=comment.tree_id, lft__gte=comment.lft, rght__lte=comment.rght)

@@ -77,7 +77,9 @@ def comment_permalink(request, comment_id):
 @require_GET
 def comment_thread(request, comment_id):
     """A comment's own page: that comment and every reply below it, with a way back."""
-    comment = get_object_or_404(_published_comments().filter(kind=Comment.Kind.COMMENT), pk=comment_id)
+    comment = get_object_or_404(
+        _published_comments().filter(kind=Comment.Kind.COMMENT), pk=comment_id
+    )
     discussion = subtree_discussion(comment, own_pending_ids=own_pending_ids(request))
     if not discussion.comments:
         raise Http404("No such comment.")
@@ -88,7 +90,9 @@ def comment_thread(request, comment_id):
         "parent_id": comment.parent_id,
         "discussion_html": render_discussion(discussion),
         **comment_form_context(
-            request, comment.post, default_reply_to=None if root.is_placeholder or root.awaiting_moderation else comment,
+            request,
+            comment.post,
+            default_reply_to=None if root.is_placeholder or root.awaiting_moderation else comment,
         ),
     }
     return render(request, "comments/thread.html", context)

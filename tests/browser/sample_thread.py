@@ -10,61 +10,73 @@ APRIL_27 = datetime(2017, 4, 27, 9, 0, tzinfo=UTC)
 APRIL_28 = datetime(2017, 4, 28, 9, 0, tzinfo=UTC)
 
 # (key, parent key, author, date, text)
+# fmt: off
 SAMPLE_COMMENTS = [
     ("gezza1", None, "Gezza", APRIL_27,
-     "The actual Islamic State is being eliminated, but the core Islamic extremist intelligentsia "
-     "won’t go away imo – they’ll probably reach an accommodation with Al Qaeda & both will "
-     "continue to feed insurgencies & terrorist attacks in the Middle East, Africa, Asia & Europe."),
+     "The actual Islamic State is being eliminated, but the core Islamic extremist "
+     "intelligentsia won’t go away imo – they’ll probably reach an accommodation with "
+     "Al Qaeda & both will continue to feed insurgencies & terrorist attacks in the "
+     "Middle East, Africa, Asia & Europe."),
     ("corky", "gezza1", "Corky", APRIL_27,
-     "Translation: we are stuffed. I see we may implement security measures that could cost us "
-     "airline routes to the middle east."),
+     "Translation: we are stuffed. I see we may implement security measures that could"
+     " cost us airline routes to the middle east."),
     ("brown", "corky", "Brown", APRIL_27,
-     "Pete should sponsor them to live here because he knows not all Muslims are terrorist and "
-     "he’s happy to take a chance because there’s more chance of accidentally getting your willy "
-     "caught in a mouse trap than being killed by someone who deliberately goes out of their way."),
+     "Pete should sponsor them to live here because he knows not all Muslims are "
+     "terrorist and he’s happy to take a chance because there’s more chance of "
+     "accidentally getting your willy caught in a mouse trap than being killed by "
+     "someone who deliberately goes out of their way."),
     ("maureen", "brown", "MaureenW", APRIL_27,
      "There’s a new expression that needs adding to my own collection 🙂"),
     ("alan", None, "Alan Wilkinson", APRIL_27,
-     "As I said a long time ago, military defeat will be a big blow to their prestige and "
-     "attractiveness. There will need to be a big cleanup in Europe of the dregs remaining and "
-     "returning.\n\nThere will be attempts to regroup in other hell-holes. Saudi Arabia will need "
+     "As I said a long time ago, military defeat will be a big blow to their prestige "
+     "and attractiveness. There will need to be a big cleanup in Europe of the dregs "
+     "remaining and returning.\n\n"
+     "There will be attempts to regroup in other hell-holes. Saudi Arabia will need "
      "continued pressure to reform and suppress their religious extremists."),
     ("money", None, "", APRIL_27,
-     "Indeed it is a case of following the money and historical associations. Iran as the leader "
-     "of the Shia states is a major funder of the anti-Sunni Muslim versus Muslim struggle for "
-     "preeminence. We need to think of Saudi Arabia as being two-faced.\n\nIs there an end in "
-     "sight? To Daesh/ ISIS/ the Caliphate, the military forces are defeated and the mopping up "
-     "stages continue."),
+     "Indeed it is a case of following the money and historical associations. Iran as "
+     "the leader of the Shia states is a major funder of the anti-Sunni Muslim versus "
+     "Muslim struggle for preeminence. We need to think of Saudi Arabia as being "
+     "two-faced.\n\n"
+     "Is there an end in sight? To Daesh/ ISIS/ the Caliphate, the military forces are"
+     " defeated and the mopping up stages continue."),
     ("gezza2", "money", "Gezza", APRIL_27,
-     "Speaking of their long term game plan … if they even have one, which seems unlikely:\n\n"
-     "Today’s Al Jazeera: Inside Story discussion — Is Afghanistan new battlefield for "
-     "traditional rivals?"),
+     "Speaking of their long term game plan … if they even have one, which seems "
+     "unlikely:\n\n"
+     "Today’s Al Jazeera: Inside Story discussion — Is Afghanistan new battlefield for"
+     " traditional rivals?"),
     ("texan", "gezza2", "", APRIL_27,
-     "Just a comment about the fact of the Texan oil and gas industry making significant inroads "
-     "into the Saudi oil wealth which is changing the face of the global industry."),
+     "Just a comment about the fact of the Texan oil and gas industry making "
+     "significant inroads into the Saudi oil wealth which is changing the face of the "
+     "global industry."),
     ("blazer1", None, "Blazer", APRIL_27,
      "the U.S have an inexhaustible supply of ‘pop up’…bad guys."),
-    ("name_them", "blazer1", "", APRIL_27, "Name them"),
+    ("name_them", "blazer1", "", APRIL_27,
+     "Name them"),
     ("blazer2", "name_them", "Blazer", APRIL_27,
-     "the War on Terror…pick your terrorist……the axis of evil, whose turn to be demonised, -folks "
-     "that are jealous of our …freedom and democracy…that enough for…starters?"),
+     "the War on Terror…pick your terrorist……the axis of evil, whose turn to be "
+     "demonised, -folks that are jealous of our …freedom and democracy…that enough "
+     "for…starters?"),
     ("kim", "blazer2", "", APRIL_27,
-     "Kim Jong Un has pop up bad guys. Everybody has them. Viewed from middle ground many are "
-     "strawmen, but that’s the way the world goes round."),
+     "Kim Jong Un has pop up bad guys. Everybody has them. Viewed from middle ground "
+     "many are strawmen, but that’s the way the world goes round."),
     ("blazer3", "kim", "Blazer", APRIL_28,
-     "I have a reserve of hyperbolic expressions, but to my dismay appear to have run out of… "
-     "hominem…epithets!"),
+     "I have a reserve of hyperbolic expressions, but to my dismay appear to have run "
+     "out of… hominem…epithets!"),
     ("kitty", None, "Kitty Catkin", APRIL_27,
-     "I could see the deserters learning a hard lesson and becoming modest, quiet citizens who "
-     "don’t draw attention to themselves. I don’t envy these deserters."),
+     "I could see the deserters learning a hard lesson and becoming modest, quiet "
+     "citizens who don’t draw attention to themselves. I don’t envy these deserters."),
     ("gezza3", "kitty", "Gezza", APRIL_27,
-     "One of the interesting comments that Sergey makes in that 30 minute Inside Story discussion "
-     "clip I posted above is that many members of the Taliban are now joining ISIS."),
+     "One of the interesting comments that Sergey makes in that 30 minute Inside Story"
+     " discussion clip I posted above is that many members of the Taliban are now "
+     "joining ISIS."),
     ("gezza4", "gezza3", "Gezza", APRIL_28,
-     "Aljaz tv. Police have confirmed the man arrested *was known to security services*."),
+     "Aljaz tv. Police have confirmed the man arrested *was known to security "
+     "services*."),
     ("gezza5", "gezza4", "Gezza", APRIL_28,
      "(the above was a cock up – went in the wrong thread: don’t tell anyone)"),
 ]
+# fmt: on
 
 
 def build_sample_thread():

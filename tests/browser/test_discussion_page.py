@@ -80,7 +80,7 @@ def test_the_sample_thread_reads_as_a_nested_numbered_tree(page, sample):
     pingbacks = page.locator("section.pingbacks li.pingback")
     assert pingbacks.count() == 1
     assert "NZ Conservative Coalition" in pingbacks.inner_text()
-    assert page.locator("ol.comment-list #comment-%d" % comments["pingback"].pk).count() == 0
+    assert page.locator(f"ol.comment-list #comment-{comments['pingback'].pk}").count() == 0
 
     # No comment's text is squeezed: at least ~60% of the screen's width at every depth.
     width = page.viewport_size["width"]
@@ -129,7 +129,9 @@ def test_a_permalink_into_a_folded_thread_unfolds_it(desktop_page, sample):
     assert not item(page, comments["gezza5"]).is_visible()
 
     page.evaluate(f"location.hash = 'comment-{comments['gezza5'].pk}'")
-    page.wait_for_function(f"document.querySelector('#comment-{comments['gezza5'].pk}').offsetParent")
+    page.wait_for_function(
+        f"document.querySelector('#comment-{comments['gezza5'].pk}').offsetParent"
+    )
     assert is_highlighted(page, comments["gezza5"])
     assert in_viewport(page, card(page, comments["gezza5"]))
 
