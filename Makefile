@@ -18,6 +18,7 @@ setup: $(STAMP)
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium and axe-core for tests/browser (installed when missing; never a downloaded browser).
