@@ -1,10 +1,22 @@
-"""The sample archive's discussion (../shared/samples/text-archive/isis-caliphate-crumbling.txt),
-rebuilt through the real write path: 17 comments nested up to 5 levels (4 of them without an
-author line) and one pingback. Texts are shortened from the sample's."""
+"""The sample archive's discussion (../shared/samples/text-archive/isis-caliphate-crumbling.txt):
+17 comments nested up to 5 levels (4 of them without an author line) and one pingback.
+
+Imported with the real ``import_archive`` command when the shared samples sit beside the
+repository; otherwise rebuilt, with shortened texts, through the real write path."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from django.core.management import call_command
+
+from blogapp.models import Post
+from comments.models import Comment
 from tests.factories import make_comment, make_post
+
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "../shared/samples/text-archive/isis-caliphate-crumbling.txt"
+).resolve()
 
 APRIL_27 = datetime(2017, 4, 27, 9, 0, tzinfo=UTC)
 APRIL_28 = datetime(2017, 4, 28, 9, 0, tzinfo=UTC)
@@ -79,8 +91,23 @@ SAMPLE_COMMENTS = [
 # fmt: on
 
 
-def build_sample_thread():
+def sample_thread():
     """The sample post with its discussion; returns (post, {key: comment})."""
+    if not SAMPLE.exists():
+        return build_sample_thread()
+    call_command("import_archive", str(SAMPLE), verbosity=0)
+    post = Post.objects.get(title="ISIS ‘caliphate’ crumbling?")
+    imported = list(post.comments.comments().order_by("tree_id", "lft"))
+    comments = {}
+    for (key, _, author, _, _), comment in zip(SAMPLE_COMMENTS, imported, strict=True):
+        assert comment.author_name == author, (key, comment.author_name)
+        comments[key] = comment
+    comments["pingback"] = post.comments.get(kind=Comment.Kind.PINGBACK)
+    return post, comments
+
+
+def build_sample_thread():
+    """The sample's discussion rebuilt with the factories; returns (post, {key: comment})."""
     post = make_post(
         title="ISIS ‘caliphate’ crumbling?",
         slug="isis-caliphate-crumbling",
