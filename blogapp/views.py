@@ -26,7 +26,7 @@ def _reply_target(post, raw_id):
 
 
 def own_pending_ids(request):
-    """The pending comments this visitor wrote (shown to them only)."""
+    """Ids of the comments this visitor wrote that may still await moderation."""
     return request.session.get(OWN_PENDING_SESSION_KEY, [])
 
 

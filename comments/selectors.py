@@ -61,12 +61,11 @@ class Discussion:
     comment_count: int = 0  # visible comments (not pingbacks), as readers count them
 
 
-def build_discussion(rows, *, own_pending_ids=frozenset(), number_top_level=True):
+def build_discussion(rows, *, own_pending_ids=frozenset()):
     """Arrange rows given in MPTT order (tree_id, lft) into a Discussion.
 
     A hidden comment is kept as a placeholder only while a reply under it is shown, so a
     removed comment never takes its replies with it. Linear in the number of rows.
-    ``number_top_level=False`` leaves the roots unnumbered (a subtree's root is not "1.").
     """
     nodes = [ThreadNode(row) for row in rows]
     by_id = {node.id: node for node in nodes}
@@ -98,7 +97,7 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), number_top_level=True
             else:
                 discussion.pingbacks.append(node)
     number = 0
-    for node in discussion.comments if number_top_level else ():
+    for node in discussion.comments:
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
             node.number = number
@@ -120,7 +119,10 @@ def subtree_discussion(comment, *, own_pending_ids=()):
         .filter(tree_id=comment.tree_id, lft__gte=comment.lft, rght__lte=comment.rght)
         .values_list(*THREAD_COLUMNS)
     )
-    return build_discussion(rows, own_pending_ids=own_pending_ids, number_top_level=False)
+    discussion = build_discussion(rows, own_pending_ids=own_pending_ids)
+    for root in discussion.comments:
+        root.number = None  # numbers count the post's top-level comments, not this subtree's
+    return discussion
 
 
 def page_root_level(level, max_depth):

@@ -57,20 +57,20 @@ def _published_comments():
     return Comment.objects.select_related("post").filter(post__in=Post.objects.published())
 
 
-@require_GET
-def comment_permalink(request, comment_id):
-    """A comment's permanent address: the page that shows it, at the comment.
-
-    That is the post page, or for a reply nested deeper than the post page shows, the page of
-    the ancestor whose "Continue this thread" link leads there.
-    """
-    comment = get_object_or_404(_published_comments(), pk=comment_id)
+def _continued_thread_url(comment):
+    """For a reply nested deeper than the post page shows: the page its thread continues on."""
     root_level = page_root_level(comment.level, settings.COMMENT_THREAD_MAX_DEPTH)
     if root_level == 0:
-        page_url = comment.post.get_absolute_url()
-    else:
-        root_id = comment.get_ancestors().filter(level=root_level).values_list("pk", flat=True)[0]
-        page_url = reverse("comments:thread", kwargs={"comment_id": root_id})
+        return None
+    root_id = comment.get_ancestors().filter(level=root_level).values_list("pk", flat=True)[0]
+    return reverse("comments:thread", kwargs={"comment_id": root_id})
+
+
+@require_GET
+def comment_permalink(request, comment_id):
+    """A comment's permanent address: the page that shows it, at the comment."""
+    comment = get_object_or_404(_published_comments(), pk=comment_id)
+    page_url = _continued_thread_url(comment) or comment.post.get_absolute_url()
     return redirect(f"{page_url}#{comment.anchor}")
 
 
