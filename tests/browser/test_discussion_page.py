@@ -110,6 +110,19 @@ def test_a_thread_folds_and_unfolds(page, sample):
     assert item(page, comments["maureen"]).is_visible()
 
 
+def test_threads_fold_without_javascript_too(no_js_page, sample):
+    page = no_js_page
+    url, post, comments = sample
+    page.goto(url)
+    page.locator(f"#comment-{comments['blazer1'].pk} > details > summary").click()
+    assert not item(page, comments["kim"]).is_visible()
+    assert page.locator(f"#comment-{comments['blazer1'].pk} > details > summary").inner_text() == (
+        "4 replies"
+    )
+    page.locator(f"#comment-{comments['blazer1'].pk} > details > summary").click()
+    assert item(page, comments["kim"]).is_visible()
+
+
 def test_a_permalink_highlights_the_comment_and_scrolls_to_it(page, sample):
     url, post, comments = sample
     target = comments["blazer3"]
