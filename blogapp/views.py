@@ -25,27 +25,35 @@ def _reply_target(post, raw_id):
     )
 
 
-def post_page_context(request, post, *, form=None):
-    """Everything the post page shows: the post, its discussion and the comment form."""
-    own_pending_ids = request.session.get(OWN_PENDING_SESSION_KEY, [])
-    discussion = discussion_for(post, own_pending_ids=own_pending_ids)
+def own_pending_ids(request):
+    """Ids of the comments this visitor wrote that may still await moderation."""
+    return request.session.get(OWN_PENDING_SESSION_KEY, [])
+
+
+def comment_form_context(request, post, *, form=None, default_reply_to=None):
+    """The comment form, and the comment it answers (from ``?replyto=``, the posted form, or
+    ``default_reply_to``)."""
     if form is None:
         requested = request.GET.get("replyto")
-        reply_to = _reply_target(post, requested) if requested else None
+        reply_to = _reply_target(post, requested) if requested else default_reply_to
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
         reply_refused = bool(requested) and reply_to is None
     else:
         requested = form.data.get("parent")
         reply_to = _reply_target(post, requested) if requested else None
         reply_refused = False
+    return {"comment_form": form, "reply_to": reply_to, "reply_refused": reply_refused}
+
+
+def post_page_context(request, post, *, form=None):
+    """Everything the post page shows: the post, its discussion and the comment form."""
+    discussion = discussion_for(post, own_pending_ids=own_pending_ids(request))
     return {
         "post": post,
         "object": post,
         "discussion": discussion,
         "discussion_html": render_discussion(discussion),
-        "comment_form": form,
-        "reply_to": reply_to,
-        "reply_refused": reply_refused,
+        **comment_form_context(request, post, form=form),
     }
 
 

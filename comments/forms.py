@@ -90,3 +90,11 @@ class CommentForm(forms.Form):
         self._errors = ErrorDict()
         self.cleaned_data = {}
         self.add_error(None, error)
+
+    def full_clean(self):
+        super().full_clean()
+        # A form sent back with errors opens on the first field to fix (with or without JS).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["autofocus"] = True
+                break

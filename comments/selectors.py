@@ -110,3 +110,28 @@ def discussion_for(post, *, own_pending_ids=()):
         *THREAD_COLUMNS
     )
     return build_discussion(rows, own_pending_ids=own_pending_ids)
+
+
+def subtree_discussion(comment, *, own_pending_ids=()):
+    """``comment`` (as just read: its lft/rght current) and every reply below it, in one query."""
+    rows = (
+        Comment.objects.for_thread_page(comment.post_id, own_pending_ids=own_pending_ids)
+        .filter(tree_id=comment.tree_id, lft__gte=comment.lft, rght__lte=comment.rght)
+        .values_list(*THREAD_COLUMNS)
+    )
+    discussion = build_discussion(rows, own_pending_ids=own_pending_ids)
+    for root in discussion.comments:
+        root.number = None  # numbers count the post's top-level comments, not this subtree's
+    return discussion
+
+
+def page_root_level(level, max_depth):
+    """The level of the comment whose page shows a comment at ``level``; 0 is the post page.
+
+    The post page shows levels 0 .. max_depth-1; a comment at the last shown level with replies
+    links to its own page, which shows it and max_depth-1 more levels, and so on.
+    """
+    if level < max_depth:
+        return 0
+    step = max_depth - 1
+    return (level - 1) // step * step

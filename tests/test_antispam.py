@@ -32,7 +32,7 @@ def test_the_honeypot_is_in_the_form_but_out_of_sight(client, post):
     page = soup(client.get(post.get_absolute_url()))
     trap = page.select_one("#respond form input[name=homepage]")
     assert trap is not None and trap["tabindex"] == "-1"
-    wrapper = trap.find_parent("p")
+    wrapper = trap.find_parent(class_="field")
     assert "field--trap" in wrapper["class"] and wrapper["aria-hidden"] == "true"
 
 
