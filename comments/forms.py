@@ -1,38 +1,95 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.forms.utils import ErrorDict
+
+from . import submission
+from .validators import has_visible_text, multi_line_text, single_line_text
+
+PARENT_REFUSED = "The comment you are replying to does not exist or can no longer be replied to."
+FORM_EXPIRED = "This form has expired. Your text is kept below; please post it again."
+HONEYPOT_FILLED = (
+    "Your comment looks automated and was not posted. If you are a person, please post it again."
+)
+MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds
+
+
+class HoneypotInput(forms.TextInput):
+    """A text box for bots only: never echoes what was typed into it."""
+
+    def __init__(self):
+        super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
+
+    def format_value(self, value):
+        return None
 
 
 class CommentForm(forms.Form):
     """The public comment form: a new top-level comment, or a reply when ``parent`` is set."""
 
-    name = forms.CharField(label="Name", max_length=100)
+    honeypot_field = "homepage"
+
+    name = forms.CharField(label="Name", max_length=100, validators=[single_line_text])
     email = forms.EmailField(
-        label="Email", required=False, max_length=254,
+        label="Email", required=False, max_length=254, validators=[single_line_text],
         help_text="Optional. Never shown publicly.",
     )  # fmt: skip
     url = forms.URLField(
         label="Website", required=False, max_length=500, assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[single_line_text, URLValidator(schemes=["http", "https"])],
     )  # fmt: skip
     body = forms.CharField(
         label="Comment",
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.COMMENT_MAX_LENGTH,
+        validators=[multi_line_text],
     )
-    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    homepage = forms.CharField(
+        label="Leave this field empty", required=False, max_length=500, widget=HoneypotInput()
+    )
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    # Checked in clean(): its problems are the whole form's, not a hidden field's.
+    token = forms.CharField(
+        required=False, max_length=500, widget=forms.HiddenInput, initial=submission.new_form_token
+    )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if not name:
+        if not has_visible_text(name):
             raise forms.ValidationError("Please enter your name.")
         return name
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not has_visible_text(body):
             raise forms.ValidationError("Please write a comment.")
         return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.pop("parent", None):
+            self.add_error(None, forms.ValidationError(PARENT_REFUSED, code="invalid_parent"))
+        if cleaned.get(self.honeypot_field):
+            self.add_error(None, forms.ValidationError(HONEYPOT_FILLED, code="honeypot"))
+        key = submission.key_from_token(cleaned.get("token") or "")
+        if key is None:
+            self.add_error(None, forms.ValidationError(FORM_EXPIRED, code="expired"))
+            self.renew_token()
+        cleaned["submission_key"] = key
+        return cleaned
+
+    def renew_token(self):
+        """Give the re-shown form a fresh one-time key (the old one is bad or used)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("token")] = submission.new_form_token()
+
+    def refuse(self, error):
+        """Refuse the whole submission for one reason, whatever else may be wrong with it."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(None, error)
 
     def full_clean(self):
         super().full_clean()

@@ -86,6 +86,9 @@ class Comment(MPTTModel):
     # Where an imported comment came from, so a second import recognises it.
     source = models.CharField(max_length=200, blank=True, editable=False)
     source_id = models.CharField(max_length=500, blank=True, editable=False)
+    # The one-time key of the form submission that created the comment (comments.submission):
+    # a double-click or a re-sent form finds the comment it already made instead of a second.
+    submission_key = models.CharField(max_length=64, blank=True, db_default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -112,6 +115,11 @@ class Comment(MPTTModel):
                 fields=["source", "source_id"],
                 condition=~Q(source=""),
                 name="comment_unique_source",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="comment_unique_submission_key",
             ),
         ]
         indexes = [

@@ -48,11 +48,13 @@ def comment_create(
     status=None,
     kind=Comment.Kind.COMMENT,
     created_at=None,
+    submission_key="",
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
     ``status`` defaults to what the moderation policy decides. Raises ``CommentRejected``
     when the post is closed or the parent cannot be replied to; nothing is stored then.
+    ``submission_key`` (unique when given) marks the public form submission that made it.
     """
     if not moderation.post_accepts_comments(post):
         raise CommentRejected("Comments are closed on this post.", code="closed")
@@ -78,6 +80,7 @@ def comment_create(
         created_at=created_at or timezone.now(),
         status=status,
         kind=kind,
+        submission_key=submission_key,
     )
     # The database enforces the constraints; mptt fills in the tree fields on save.
     comment.full_clean(

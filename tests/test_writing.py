@@ -4,22 +4,13 @@ from blogapp.models import Post
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import comment_tree, soup
+from tests.posting import TYPED, comment_url, form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def comment_url(post):
-    return f"/posts/{post.slug}/comment/"
-
-
-def form_data(**overrides):
-    data = {"name": "Ann", "email": "ann@example.com", "url": "", "body": "Hello there."}
-    data.update(overrides)
-    return data
-
-
 def test_new_comment_redirects_to_its_permalink(client, post):
-    response = client.post(comment_url(post), form_data())
+    response = client.post(comment_url(post), form_data(client, post))
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == comment.get_absolute_url()
@@ -31,7 +22,9 @@ def test_new_comment_redirects_to_its_permalink(client, post):
 def test_reply_lands_under_its_parent(client, post):
     parent = make_comment(post, author_name="Root")
     child = make_comment(post, parent=parent, author_name="Child")
-    response = client.post(comment_url(post), form_data(parent=child.pk, name="Grandchild"))
+    response = client.post(
+        comment_url(post), form_data(client, post, parent=child.pk, name="Grandchild")
+    )
     assert response.status_code == 302
     new = Comment.objects.get(author_name="Grandchild")
     assert new.parent == child and new.level == 2
@@ -74,7 +67,7 @@ def test_bad_replyto_falls_back_to_a_top_level_form(client, post, replyto):
 def test_bad_input_is_shown_next_to_the_field_and_the_text_is_kept(
     client, post, overrides, field, message
 ):
-    data = form_data(body="My carefully typed words", **{"name": "Ann"})
+    data = form_data(client, post, body="My carefully typed words", **{"name": "Ann"})
     data.update(overrides)
     response = client.post(comment_url(post), data)
     assert response.status_code == 200
@@ -96,26 +89,29 @@ def _refused(client, post, data, message):
 
 def test_parent_from_another_post_is_refused(client, post):
     foreign = make_comment(make_post())
-    _refused(client, post, form_data(parent=foreign.pk), "can no longer be replied to")
+    _refused(
+        client, post, form_data(client, post, parent=foreign.pk), "can no longer be replied to"
+    )
     assert Comment.objects.filter(post=post).count() == 0
 
 
 @pytest.mark.parametrize("status", ["removed", "spam", "pending"])
 def test_reply_to_a_hidden_parent_is_refused(client, post, status):
     parent = make_comment(post, status=status)
-    _refused(client, post, form_data(parent=parent.pk), "can no longer be replied to")
+    _refused(client, post, form_data(client, post, parent=parent.pk), "can no longer be replied to")
     assert Comment.objects.count() == 1
 
 
 def test_reply_to_a_missing_parent_is_refused(client, post):
-    _refused(client, post, form_data(parent=987654), "can no longer be replied to")
+    _refused(client, post, form_data(client, post, parent=987654), "can no longer be replied to")
     assert Comment.objects.count() == 0
 
 
 def test_closed_post_refuses_comments_and_hides_the_form(client, post):
+    data = form_data(client, post)  # the form was open when the reader loaded the page
     post.comments_open = False
     post.save()
-    _refused(client, post, form_data(), "Comments are closed")
+    _refused(client, post, data, "Comments are closed")
     assert Comment.objects.count() == 0
     page = soup(client.get(post.get_absolute_url()))
     assert page.select_one("#respond form") is None
@@ -124,7 +120,7 @@ def test_closed_post_refuses_comments_and_hides_the_form(client, post):
 
 def test_comments_on_a_draft_are_404(client):
     draft = make_post(status=Post.Status.DRAFT)
-    assert client.post(comment_url(draft), form_data()).status_code == 404
+    assert client.post(comment_url(draft), TYPED).status_code == 404
     assert Comment.objects.count() == 0
 
 
@@ -136,15 +132,19 @@ def test_csrf_is_enforced(post):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post(comment_url(post), form_data()).status_code == 403
+    assert strict.post(comment_url(post), form_data(Client(), post)).status_code == 403
     page = soup(strict.get(post.get_absolute_url()))
     token = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
-    response = strict.post(comment_url(post), form_data(csrfmiddlewaretoken=token))
+    response = strict.post(comment_url(post), form_data(strict, post, csrfmiddlewaretoken=token))
     assert response.status_code == 302
 
 
 def test_comment_stores_the_client_ip_but_never_shows_the_email(client, post):
-    client.post(comment_url(post), form_data(email="secret@example.com"), REMOTE_ADDR="10.1.2.3")
+    client.post(
+        comment_url(post),
+        form_data(client, post, email="secret@example.com"),
+        REMOTE_ADDR="10.1.2.3",
+    )
     comment = Comment.objects.get()
     assert comment.ip_address == "10.1.2.3"
     assert "secret@example.com" not in client.get(post.get_absolute_url()).content.decode()

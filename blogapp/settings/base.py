@@ -120,3 +120,16 @@ COMMENT_THREAD_MAX_DEPTH = max(2, int(os.environ.get("COMMENT_THREAD_MAX_DEPTH",
 BLOG_POSTS_PER_PAGE = 10
 # Longest comment text accepted from the form, in characters.
 COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "10000"))
+
+# --- Abuse resistance (comments.antispam, comments.submission) ---------------------------
+# Comment form posts accepted per client IP within a period (seconds); 0 turns the limit off.
+# Counted in the default cache, so set REDIS_URL when several app processes serve the site.
+COMMENT_RATE_LIMIT_COUNT = int(os.environ.get("COMMENT_RATE_LIMIT_COUNT", "5"))
+COMMENT_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENT_RATE_LIMIT_PERIOD", "60"))
+# The same author posting the same text on the same post within this many seconds is refused.
+COMMENT_DUPLICATE_WINDOW = int(os.environ.get("COMMENT_DUPLICATE_WINDOW", str(60 * 60 * 24)))
+# How long a rendered comment form may be submitted (seconds).
+COMMENT_FORM_MAX_AGE = int(os.environ.get("COMMENT_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
+# Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
+# only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

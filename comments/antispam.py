@@ -1,0 +1,87 @@
+"""Keeping floods and repeated comments out of the public comment form.
+
+- a per-IP rate limit, counted in Django's default cache (Redis when REDIS_URL is set, so all
+  app processes share one count);
+- duplicate detection: the same author posting the same text on the same post again;
+- the honeypot field lives on the form (comments.forms), the one-time form key in
+  comments.submission.
+"""
+
+import ipaddress
+import math
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Comment
+
+DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
+RATE_LIMIT_KEY = "comment-rate"
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or the one our own proxies put in X-Forwarded-For."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < proxies:
+        return remote
+    candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def _rate_limit_subject(ip):
+    """Who is counted: one IPv4 address, or a whole IPv6 /64 (one subscriber's network)."""
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def rate_limit_retry_after(ip):
+    """Count one comment attempt from ``ip``; the seconds to wait if it is over the limit.
+
+    None means the attempt is allowed. A fixed window per period: cheap, one cache round
+    trip or two, and atomic on Redis (SET NX + INCR).
+    """
+    limit = settings.COMMENT_RATE_LIMIT_COUNT
+    period = settings.COMMENT_RATE_LIMIT_PERIOD
+    if limit <= 0 or period <= 0 or not ip:
+        return None
+    now = time.time()
+    window = int(now // period)
+    key = f"{RATE_LIMIT_KEY}:{_rate_limit_subject(ip)}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        attempts = 1
+    if attempts <= limit:
+        return None
+    return max(1, math.ceil((window + 1) * period - now))
+
+
+def is_duplicate(*, post, author_name, author_email, body):
+    """The same author (name or email) already posted this text on this post recently."""
+    since = timezone.now() - timedelta(seconds=settings.COMMENT_DUPLICATE_WINDOW)
+    same_author = Q(author_name=author_name)
+    if author_email:
+        same_author |= Q(author_email__iexact=author_email)
+    return (
+        Comment.objects.filter(post=post, body=body, created_at__gte=since)
+        .exclude(status=Comment.Status.REMOVED)
+        .filter(same_author)
+        .exists()
+    )

@@ -1,0 +1,21 @@
+"""Posting the comment form the way a reader's browser does."""
+
+from tests.html import soup
+
+TYPED = {"name": "Ann", "email": "ann@example.com", "url": "", "body": "Hello there."}
+
+
+def comment_url(post):
+    return f"/posts/{post.slug}/comment/"
+
+
+def form_token(client, post):
+    """The one-time token of the comment form on the post page ("" when it shows no form)."""
+    page = soup(client.get(post.get_absolute_url()))
+    field = page.select_one("#respond form input[name=token]")
+    return field["value"] if field else ""
+
+
+def form_data(client, post, **overrides):
+    """What a reader's browser sends: the typed fields plus the rendered form's one-time token."""
+    return {**TYPED, "token": form_token(client, post), **overrides}

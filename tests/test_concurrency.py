@@ -1,0 +1,106 @@
+"""Many writers at once on PostgreSQL: the comment tree stays exact and valid."""
+
+import random
+import threading
+
+import pytest
+from django.db import connection
+
+from comments.models import Comment
+from comments.services import comment_create
+from tests.factories import make_comment, make_post
+from tests.tree_check import expected_tree_fields, stored_tree_fields
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+REPLY_WRITERS = 16
+REPLIES_EACH = 25
+THREAD_WRITERS = 4
+THREADS_EACH = 10
+
+
+def test_concurrent_replies_and_new_threads_keep_every_comment_and_a_valid_tree():
+    post = make_post()
+    root = make_comment(post, body="root")
+    bystander = make_comment(post, body="another thread")
+    bystander_reply = make_comment(post, parent=bystander, body="bystander reply")
+
+    start = threading.Barrier(REPLY_WRITERS + THREAD_WRITERS)
+    pool_lock = threading.Lock()
+    reply_pool = [root.pk]  # every comment in the hammered thread so far
+    created, failures = [], []
+
+    def run(work):
+        try:
+            start.wait()
+            work()
+        except Exception as error:  # reported below, with the others
+            failures.append(error)
+        finally:
+            connection.close()
+
+    def write_replies(writer):
+        rng = random.Random(writer)
+        for n in range(REPLIES_EACH):
+            with pool_lock:
+                parent_id = rng.choice(reply_pool)
+            comment = comment_create(
+                post=post,
+                parent_id=parent_id,
+                author_name=f"writer {writer}",
+                body=f"reply {writer}-{n}",
+                status=Comment.Status.APPROVED,
+            )
+            with pool_lock:
+                reply_pool.append(comment.pk)
+                created.append(comment.pk)
+
+    def write_threads(writer):
+        for n in range(THREADS_EACH):
+            comment = comment_create(
+                post=post,
+                author_name=f"starter {writer}",
+                body=f"thread {writer}-{n}",
+                status=Comment.Status.APPROVED,
+            )
+            with pool_lock:
+                created.append(comment.pk)
+
+    workers = [
+        threading.Thread(target=run, args=(lambda w=w: write_replies(w),))
+        for w in range(REPLY_WRITERS)
+    ] + [
+        threading.Thread(target=run, args=(lambda w=w: write_threads(w),))
+        for w in range(THREAD_WRITERS)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert not any(worker.is_alive() for worker in workers)
+    assert failures == []
+
+    replies = REPLY_WRITERS * REPLIES_EACH
+    threads = THREAD_WRITERS * THREADS_EACH
+    # Exact: nothing lost, nothing doubled.
+    assert len(created) == len(set(created)) == replies + threads
+    assert Comment.objects.count() == 3 + replies + threads
+    root.refresh_from_db()
+    assert root.get_descendant_count() == replies
+    assert Comment.objects.filter(parent=None).count() == 2 + threads
+    assert len(set(Comment.objects.filter(parent=None).values_list("tree_id", flat=True))) == (
+        2 + threads
+    )
+    expected_bodies = {f"reply {w}-{n}" for w in range(REPLY_WRITERS) for n in range(REPLIES_EACH)}
+    assert set(root.get_descendants().values_list("body", flat=True)) == expected_bodies
+
+    # Recomputing lft/rght/level/tree_id from the parent links changes nothing...
+    stored = stored_tree_fields()
+    assert stored == expected_tree_fields()
+    # ...and neither does django-mptt's own rebuild of each thread (objects is no TreeManager).
+    for tree_id in sorted({fields[0] for fields in stored.values()}):
+        Comment._tree_manager.partial_rebuild(tree_id)
+    assert stored_tree_fields() == stored
+    # The other thread was never touched by the writers.
+    bystander_reply.refresh_from_db()
+    assert (bystander_reply.lft, bystander_reply.rght, bystander_reply.level) == (2, 3, 1)
