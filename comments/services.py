@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import moderation
+from . import antispam, moderation, submission
 from .cache import discussion_changed
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
@@ -14,6 +14,34 @@ from .text import render_plain_text
 
 class CommentRejected(ValidationError):
     """A comment that the rules of the post or the thread refuse."""
+
+
+class AlreadySubmitted(Exception):  # noqa: N818 - not an error: the comment exists
+    """The same form was sent again (double click, refresh): its comment already exists."""
+
+    def __init__(self, comment):
+        super().__init__(f"Comment {comment.pk} was already created by this form.")
+        self.comment = comment
+
+
+def _refuse_repeats(*, post, author_name, author_email, body, submission_key, reject_duplicates):
+    """Checks that must run under the thread lock, so that twin requests see each other."""
+    if submission_key:
+        earlier = submission.comment_for_key(submission_key)
+        if earlier is not None:
+            if submission.is_same_submission(
+                earlier, post=post, author_name=author_name, body=body
+            ):
+                raise AlreadySubmitted(earlier)
+            # The same form sent with other text (back button, edit, resend).
+            raise CommentRejected(
+                "This form was already used. Please post your comment again.",
+                code="form_reused",
+            )
+    if reject_duplicates and antispam.is_duplicate(
+        post=post, author_name=author_name, author_email=author_email, body=body
+    ):
+        raise CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
 
 
 def _replyable_parent(*, post, parent_id):
@@ -49,12 +77,15 @@ def comment_create(
     kind=Comment.Kind.COMMENT,
     created_at=None,
     submission_key="",
+    reject_duplicates=False,
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
     ``status`` defaults to what the moderation policy decides. Raises ``CommentRejected``
     when the post is closed or the parent cannot be replied to; nothing is stored then.
-    ``submission_key`` (unique when given) marks the public form submission that made it.
+    ``submission_key`` (unique when given) marks the public form submission that made it: a
+    second submission of the same form raises ``AlreadySubmitted`` with the first comment.
+    ``reject_duplicates`` refuses the same text by the same author on the post recently.
     """
     if not moderation.post_accepts_comments(post):
         raise CommentRejected("Comments are closed on this post.", code="closed")
@@ -64,6 +95,14 @@ def comment_create(
     else:
         parent = None
         lock_new_threads()
+    _refuse_repeats(
+        post=post,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        submission_key=submission_key,
+        reject_duplicates=reject_duplicates,
+    )
 
     if status is None:
         status = moderation.initial_status(post=post, author_email=author_email, body=body)

@@ -22,7 +22,7 @@ from .forms import CommentForm
 from .models import Comment
 from .rendering import render_discussion
 from .selectors import page_root_level, subtree_discussion
-from .services import CommentRejected, comment_create
+from .services import AlreadySubmitted, CommentRejected, comment_create
 
 logger = logging.getLogger(__name__)
 
@@ -69,44 +69,35 @@ def post_comment(request, slug):
     elif form.is_valid():
         data = form.cleaned_data
         key = data["submission_key"]
-        earlier = submission.comment_for_key(key)
-        if earlier is not None:
-            if submission.is_same_submission(
-                earlier, post=post, author_name=data["name"], body=data["body"]
-            ):
+        try:
+            comment = comment_create(
+                post=post,
+                parent_id=data["parent"],
+                author_name=data["name"],
+                author_email=data["email"],
+                author_url=data["url"],
+                body=data["body"],
+                ip_address=ip,
+                submission_key=key,
+                reject_duplicates=True,
+            )
+        except AlreadySubmitted as repeat:
+            return _already_posted(request, repeat.comment)
+        except CommentRejected as rejection:
+            form.add_error(None, rejection)
+            if rejection.code == "form_reused":
+                form.renew_token()
+        except DatabaseError:
+            # Should a twin request still have won the race for this form's key, show its comment.
+            earlier = submission.comment_for_key(key)
+            if earlier is not None:
                 return _already_posted(request, earlier)
-            # The same form sent with other text (e.g. back button, edit, resend): a new key.
-            form.add_error(None, "This form was already used. Please post your comment again.")
-            form.renew_token()
-        elif antispam.is_duplicate(
-            post=post, author_name=data["name"], author_email=data["email"], body=data["body"]
-        ):
-            form.add_error(None, antispam.DUPLICATE_MESSAGE)
+            logger.exception("Saving a comment on post %s failed", post.pk)
+            form.add_error(None, SAVE_FAILED)
+            status = 503
         else:
-            try:
-                comment = comment_create(
-                    post=post,
-                    parent_id=data["parent"],
-                    author_name=data["name"],
-                    author_email=data["email"],
-                    author_url=data["url"],
-                    body=data["body"],
-                    ip_address=ip,
-                    submission_key=key,
-                )
-            except CommentRejected as rejection:
-                form.add_error(None, rejection)
-            except DatabaseError:
-                # A twin request (double click) may have won the race for this form's key.
-                earlier = submission.comment_for_key(key)
-                if earlier is not None:
-                    return _already_posted(request, earlier)
-                logger.exception("Saving a comment on post %s failed", post.pk)
-                form.add_error(None, SAVE_FAILED)
-                status = 503
-            else:
-                _remember_own_pending(request, comment)
-                return redirect(comment.get_absolute_url())
+            _remember_own_pending(request, comment)
+            return redirect(comment.get_absolute_url())
     context = post_page_context(request, post, form=form)
     return render(request, "blogapp/post_detail.html", context, status=status)
 

@@ -196,15 +196,25 @@ def test_error_in_a_later_item_rolls_back_the_whole_file(tmp_path):
 
 
 def test_command_exits_non_zero():
+    import os
     import subprocess
     import sys
 
+    from django.db import connection
+
+    # The child process works on this test's database, never on the developer's own.
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:
+        url = "sqlite:///:memory:"
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "import_archive", str(FIXTURES / "text-bad-date.txt")],
         capture_output=True,
         text=True,
         check=False,
         cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DATABASE_URL": url},
     )
     assert result.returncode != 0
     assert "text-bad-date.txt: line 7: unknown date" in result.stderr
