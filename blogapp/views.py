@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.rendering import render_discussion
-from comments.selectors import discussion_for
+from comments.rendering import discussion_html
+from comments.selectors import discussion_page_of
 
 from .models import Post
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
+PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
 
 
 def _reply_target(post, raw_id):
@@ -20,15 +23,29 @@ def _reply_target(post, raw_id):
     return (
         Comment.objects.replyable()
         .filter(post=post, pk=comment_id)
-        .only("id", "author_name", "post_id")
+        .only("id", "author_name", "post_id", "tree_id")
         .first()
     )
 
 
+def own_pending_ids(request):
+    """Ids of the comments this visitor wrote that may still await moderation."""
+    return request.session.get(OWN_PENDING_SESSION_KEY, [])
+
+
+def _discussion_page(request, post, reply_to, own_pending):
+    """The page asked for (``?cpage=N``); without one, the page of the comment replied to."""
+    requested = request.GET.get(PAGE_PARAM)
+    if requested is not None:
+        return requested
+    if reply_to is not None:
+        return discussion_page_of(post, reply_to.tree_id, own_pending_ids=own_pending)
+    return 1
+
+
 def post_page_context(request, post, *, form=None):
-    """Everything the post page shows: the post, its discussion and the comment form."""
-    own_pending_ids = request.session.get(OWN_PENDING_SESSION_KEY, [])
-    discussion = discussion_for(post, own_pending_ids=own_pending_ids)
+    """Everything the post page shows: the post, a page of its discussion, the comment form."""
+    own_pending = own_pending_ids(request)
     if form is None:
         requested = request.GET.get("replyto")
         reply_to = _reply_target(post, requested) if requested else None
@@ -38,11 +55,16 @@ def post_page_context(request, post, *, form=None):
         requested = form.data.get("parent")
         reply_to = _reply_target(post, requested) if requested else None
         reply_refused = False
+    page = _discussion_page(request, post, reply_to, own_pending)
+    try:
+        discussion = discussion_html(post, page=page, own_pending_ids=own_pending)
+    except InvalidPage as missing:
+        raise Http404("No such page of comments.") from missing
     return {
         "post": post,
         "object": post,
         "discussion": discussion,
-        "discussion_html": render_discussion(discussion),
+        "discussion_html": discussion.html,
         "comment_form": form,
         "reply_to": reply_to,
         "reply_refused": reply_refused,

@@ -4,7 +4,7 @@ A thread page prints three forms of thousands of dates, so they are made in one 
 one time-zone lookup (``DateLabeler``) rather than by a template filter per comment.
 """
 
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 from django.utils import timezone
 
@@ -38,7 +38,7 @@ class DateLabeler:
     def __init__(self):
         zone = timezone.get_current_timezone()
         # The C implementation of UTC converts several times faster than zoneinfo's "UTC".
-        self.zone = dt_timezone.utc if getattr(zone, "key", None) in UTC_NAMES else zone
+        self.zone = UTC if getattr(zone, "key", None) in UTC_NAMES else zone
         self._days = {}
         self._offsets = {}
 

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Q
+
 from .dates import DateLabeler
 from .models import Comment
 
@@ -62,18 +66,22 @@ class ThreadNode:
 
 @dataclass
 class Discussion:
-    """A post's discussion, ready to render."""
+    """A post's discussion (or one page of it), ready to render."""
 
     comments: list = field(default_factory=list)  # top-level ThreadNodes, replies nested
     pingbacks: list = field(default_factory=list)  # pingbacks and trackbacks, flat
-    comment_count: int = 0  # visible comments (not pingbacks), as readers count them
+    comment_count: int = 0  # visible comments (not pingbacks) of the whole post
+    page_number: int = 1
+    num_pages: int = 1
+    page_links: list = field(default_factory=list)  # page numbers and Paginator.ELLIPSIS
 
 
-def build_discussion(rows, *, own_pending_ids=frozenset()):
+def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
     """Arrange rows given in MPTT order (tree_id, lft) into a Discussion.
 
     A hidden comment is kept as a placeholder only while a reply under it is shown, so a
-    removed comment never takes its replies with it. Linear in the number of rows.
+    removed comment never takes its replies with it. Top-level comments are numbered from
+    ``numbers_before + 1`` (the count on earlier pages). Linear in the number of rows.
     """
     label_date = DateLabeler()
     nodes = [ThreadNode(row, label_date) for row in rows]
@@ -105,7 +113,7 @@ def build_discussion(rows, *, own_pending_ids=frozenset()):
                 discussion.comments.append(node)
             else:
                 discussion.pingbacks.append(node)
-    number = 0
+    number = numbers_before
     for node in discussion.comments:
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
@@ -113,9 +121,103 @@ def build_discussion(rows, *, own_pending_ids=frozenset()):
     return discussion
 
 
-def discussion_for(post, *, own_pending_ids=()):
-    """The whole discussion of ``post`` in one query."""
-    rows = Comment.objects.for_thread_page(post, own_pending_ids=own_pending_ids).values_list(
-        *THREAD_COLUMNS
+@dataclass
+class ThreadIndex:
+    """The threads of a post a reader sees, in page order: what paging needs, no comment text.
+
+    A thread is a top-level comment with all its replies (one MPTT tree). It is shown when any
+    comment in it is shown; its top-level comment is numbered when it is visible itself.
+    """
+
+    comment_threads: list  # tree_ids of the shown comment threads, in order
+    numbered: list  # for each of those: does its top-level comment get a number?
+    pingback_threads: list  # tree_ids of the shown pingbacks/trackbacks (after the comments)
+    comment_count: int  # visible comments (not pingbacks) of the post
+
+    def paginator(self, per_page):
+        return Paginator(self.comment_threads, per_page)
+
+    def page_of(self, tree_id, per_page):
+        """The page (from 1) that shows thread ``tree_id``; the last page for pingbacks."""
+        try:
+            position = self.comment_threads.index(tree_id)
+        except ValueError:
+            if tree_id in self.pingback_threads:
+                return self.paginator(per_page).num_pages
+            return 1
+        return position // per_page + 1
+
+
+def thread_index(post, *, own_pending_ids=()):
+    """One grouped query over the post's comments: every thread's visibility and numbering."""
+    shown = Q(status=APPROVED)
+    if own_pending_ids:
+        shown |= Q(pk__in=list(own_pending_ids), status=PENDING)
+    rows = (
+        Comment.objects.filter(post=post)
+        .values("tree_id")
+        .annotate(
+            shown=Count("pk", filter=shown),
+            visible=Count("pk", filter=Q(status=APPROVED, kind=COMMENT)),
+            root_is_comment=Count("pk", filter=Q(level=0, kind=COMMENT)),
+            root_visible=Count("pk", filter=Q(level=0, status=APPROVED)),
+        )
+        .order_by("tree_id")
+        .values_list("tree_id", "shown", "visible", "root_is_comment", "root_visible")
     )
-    return build_discussion(rows, own_pending_ids=own_pending_ids)
+    index = ThreadIndex([], [], [], 0)
+    for tree_id, shown_count, visible, root_is_comment, root_visible in rows:
+        index.comment_count += visible
+        if not shown_count:
+            continue
+        if root_is_comment:
+            index.comment_threads.append(tree_id)
+            index.numbered.append(bool(root_visible))
+        else:
+            index.pingback_threads.append(tree_id)
+    return index
+
+
+def comments_per_page():
+    """Top-level comments (with all their replies) per discussion page; 0 means no paging."""
+    return settings.COMMENTS_PER_PAGE
+
+
+def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None):
+    """One page of the discussion of ``post``, paged by top-level comment.
+
+    Two queries when paged (the thread index, then the page's threads), one when not.
+    Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
+    """
+    per_page = comments_per_page() if per_page is None else per_page
+    thread = Comment.objects.for_thread_page(post, own_pending_ids=own_pending_ids)
+    if per_page <= 0:
+        if str(page) != "1":
+            raise InvalidPage("The discussion has only one page.")
+        rows = thread.values_list(*THREAD_COLUMNS)
+        return build_discussion(rows, own_pending_ids=own_pending_ids)
+
+    index = thread_index(post, own_pending_ids=own_pending_ids)
+    paginator = index.paginator(per_page)
+    current = paginator.page(page)
+    tree_ids = list(current.object_list)
+    if not current.has_next():
+        tree_ids += index.pingback_threads
+    first = current.start_index() - 1 if tree_ids else 0
+    rows = thread.filter(tree_id__in=tree_ids).values_list(*THREAD_COLUMNS) if tree_ids else ()
+    discussion = build_discussion(
+        rows, own_pending_ids=own_pending_ids, numbers_before=sum(index.numbered[:first])
+    )
+    discussion.comment_count = index.comment_count
+    discussion.page_number = current.number
+    discussion.num_pages = paginator.num_pages
+    discussion.page_links = list(paginator.get_elided_page_range(current.number))
+    return discussion
+
+
+def discussion_page_of(post, tree_id, *, own_pending_ids=(), per_page=None):
+    """The discussion page number that shows the thread ``tree_id`` of ``post``."""
+    per_page = comments_per_page() if per_page is None else per_page
+    if per_page <= 0:
+        return 1
+    return thread_index(post, own_pending_ids=own_pending_ids).page_of(tree_id, per_page)

@@ -3,10 +3,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from blogapp.models import Post
-from blogapp.views import OWN_PENDING_SESSION_KEY, post_page_context
+from blogapp.views import (
+    OWN_PENDING_SESSION_KEY,
+    PAGE_PARAM,
+    own_pending_ids,
+    post_page_context,
+)
 
 from .forms import CommentForm
 from .models import Comment
+from .selectors import discussion_page_of
 from .services import CommentRejected, comment_create
 
 
@@ -44,9 +50,13 @@ def post_comment(request, slug):
 
 
 def comment_permalink(request, comment_id):
-    """A comment's permanent address: the post page, at the comment."""
+    """A comment's permanent address: the post page that shows it, at the comment."""
     comment = get_object_or_404(
         Comment.objects.select_related("post").filter(post__in=Post.objects.published()),
         pk=comment_id,
     )
-    return redirect(f"{comment.post.get_absolute_url()}#{comment.anchor}")
+    page = discussion_page_of(
+        comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request)
+    )
+    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    return redirect(f"{comment.post.get_absolute_url()}{query}#{comment.anchor}")

@@ -118,3 +118,9 @@ STORAGES = {
 BLOG_POSTS_PER_PAGE = 10
 # Longest comment text accepted from the form, in characters.
 COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "10000"))
+# Top-level comments per discussion page (replies always stay with their thread), like
+# WordPress's "break comments into pages". 0 shows every comment on one page.
+COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", "50"))
+# Seconds a rendered discussion page stays in the cache. Any change to a post's comments
+# replaces it at once (comments/cache.py); 0 turns the discussion cache off.
+DISCUSSION_CACHE_TIMEOUT = int(os.environ.get("DISCUSSION_CACHE_TIMEOUT", "3600"))
