@@ -187,3 +187,109 @@ def elapsed_ms(run):
     began = time.perf_counter()
     run()
     return (time.perf_counter() - began) * 1000
+
+
+def tree_problems(post_id):
+    """Every way the post's comment trees break django-mptt's invariants (empty: valid)."""
+    from comments.models import Comment
+
+    rows = Comment.objects.filter(post_id=post_id).values_list(
+        "id", "parent_id", "tree_id", "lft", "rght", "level"
+    )
+    nodes = {row[0]: row for row in rows}
+    by_tree = {}
+    for row in nodes.values():
+        by_tree.setdefault(row[2], []).append(row)
+    problems = []
+    for tree_id, members in by_tree.items():
+        roots = [row for row in members if row[1] is None]
+        bounds = sorted([row[3] for row in members] + [row[4] for row in members])
+        if len(roots) != 1:
+            problems.append(f"tree {tree_id}: {len(roots)} roots")
+        if bounds != list(range(1, 2 * len(members) + 1)):
+            problems.append(f"tree {tree_id}: lft/rght are not 1..{2 * len(members)}")
+        size = dict.fromkeys((row[0] for row in members), 1)
+        for node_id, parent_id, node_tree, lft, rght, level in sorted(members, key=lambda r: -r[3]):
+            if parent_id is None:
+                if (lft, level) != (1, 0):
+                    problems.append(f"root {node_id}: lft={lft} level={level}")
+            else:
+                parent = nodes.get(parent_id)
+                if parent is None or parent[2] != node_tree:
+                    problems.append(f"comment {node_id}: parent {parent_id} not in its tree")
+                    continue
+                if not (parent[3] < lft and rght < parent[4]) or level != parent[5] + 1:
+                    problems.append(f"comment {node_id}: not nested inside parent {parent_id}")
+                size[parent_id] += size[node_id]
+            if rght - lft + 1 != 2 * size[node_id]:
+                problems.append(f"comment {node_id}: spans {rght - lft + 1}, has {size[node_id]}")
+    return problems
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """The app under gunicorn on 127.0.0.1 with the bench settings, for the duration of a with."""
+
+    def __init__(self, workers=None):
+        self.port = free_port()
+        self.workers = workers
+        self.process = None
+
+    def __enter__(self):
+        import http.client
+        import subprocess
+
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        command = [
+            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "/dev/null",
+            "--max-requests", "0", "--log-level", "warning",
+        ]  # fmt: skip
+        if self.workers:
+            command += ["--workers", str(self.workers)]
+        self.process = subprocess.Popen([*command, "blogapp.wsgi"], cwd=REPO, env=env)
+        deadline = time.monotonic() + 60
+        while True:
+            probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            try:
+                probe.request("GET", "/")
+                if probe.getresponse().status == 200:
+                    return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+            finally:
+                probe.close()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc):
+        import subprocess
+
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def percentile(values, share):
+    """The value below which ``share`` (0..1) of ``values`` fall (nearest rank)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank]

@@ -6,6 +6,7 @@ turn it off, since every load-test client posts from 127.0.0.1.
 """
 
 import os
+import time
 
 import dj_database_url
 
@@ -23,9 +24,21 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every gunicorn worker, as in production (docker-compose runs Redis).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": BENCH_REDIS_URL,
+        # One prefix per benchmark run (inherited by its gunicorn workers): post ids restart
+        # at 1 in every run, and nothing of an earlier run's cache may be served again.
+        "KEY_PREFIX": os.environ.setdefault("BENCH_CACHE_PREFIX", f"bench-{time.time_ns()}"),
+    }
+    if BENCH_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 if not env_bool("BENCH_RATE_LIMIT"):
-    # Whatever the comment form's rate limit is called, the benchmarks switch it off.
-    COMMENT_RATE_LIMIT_ENABLED = False
+    # Every load-test client posts from 127.0.0.1; 0 turns the per-IP comment limit off.
+    COMMENT_RATE_LIMIT_COUNT = 0
 STATIC_ROOT = BASE_DIR / "static"  # noqa: F405 - WhiteNoise scans a real folder at start-up

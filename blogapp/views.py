@@ -34,13 +34,13 @@ def own_pending_ids(request):
 
 
 def _discussion_page(request, post, reply_to, own_pending):
-    """The page asked for (``?cpage=N``); without one, the page of the comment replied to."""
+    """(page asked for by ``?cpage=N``, else the page of the comment replied to; its index)."""
     requested = request.GET.get(PAGE_PARAM)
     if requested is not None:
-        return requested
+        return requested, None
     if reply_to is not None:
         return discussion_page_of(post, reply_to.tree_id, own_pending_ids=own_pending)
-    return 1
+    return 1, None
 
 
 def post_page_context(request, post, *, form=None):
@@ -55,9 +55,9 @@ def post_page_context(request, post, *, form=None):
         requested = form.data.get("parent")
         reply_to = _reply_target(post, requested) if requested else None
         reply_refused = False
-    page = _discussion_page(request, post, reply_to, own_pending)
+    page, index = _discussion_page(request, post, reply_to, own_pending)
     try:
-        discussion = discussion_html(post, page=page, own_pending_ids=own_pending)
+        discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
     except InvalidPage as missing:
         raise Http404("No such page of comments.") from missing
     return {

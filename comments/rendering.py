@@ -33,16 +33,19 @@ def _has_own_pending(post, own_pending_ids):
     )
 
 
-def discussion_html(post, *, page=1, own_pending_ids=()):
+def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     """A page of the post's discussion, rendered; ``InvalidPage`` if there is no such page.
 
     Readers share one cached rendering per (post, page, version). A reader whose own
     comments still await moderation sees them in place, so their page is rendered for them.
+    ``index``: the post's ThreadIndex if the caller has already read it for this reader.
     """
     per_page = comments_per_page()
 
     def build(own=()):
-        discussion = discussion_for(post, own_pending_ids=own, page=page, per_page=per_page)
+        discussion = discussion_for(
+            post, own_pending_ids=own, page=page, per_page=per_page, index=index
+        )
         return asdict(
             RenderedDiscussion(
                 html=str(render_discussion(discussion)),

@@ -183,11 +183,11 @@ def comments_per_page():
     return settings.COMMENTS_PER_PAGE
 
 
-def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None):
+def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None, index=None):
     """One page of the discussion of ``post``, paged by top-level comment.
 
-    Two queries when paged (the thread index, then the page's threads), one when not.
-    Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
+    Two queries when paged (the thread index unless given, then the page's threads), one
+    when not. Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
     """
     per_page = comments_per_page() if per_page is None else per_page
     thread = Comment.objects.for_thread_page(post, own_pending_ids=own_pending_ids)
@@ -197,7 +197,8 @@ def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None):
         rows = thread.values_list(*THREAD_COLUMNS)
         return build_discussion(rows, own_pending_ids=own_pending_ids)
 
-    index = thread_index(post, own_pending_ids=own_pending_ids)
+    if index is None:
+        index = thread_index(post, own_pending_ids=own_pending_ids)
     paginator = index.paginator(per_page)
     current = paginator.page(page)
     tree_ids = list(current.object_list)
@@ -216,8 +217,9 @@ def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None):
 
 
 def discussion_page_of(post, tree_id, *, own_pending_ids=(), per_page=None):
-    """The discussion page number that shows the thread ``tree_id`` of ``post``."""
+    """(page number that shows the thread ``tree_id`` of ``post``, the ThreadIndex or None)."""
     per_page = comments_per_page() if per_page is None else per_page
     if per_page <= 0:
-        return 1
-    return thread_index(post, own_pending_ids=own_pending_ids).page_of(tree_id, per_page)
+        return 1, None
+    index = thread_index(post, own_pending_ids=own_pending_ids)
+    return index.page_of(tree_id, per_page), index

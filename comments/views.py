@@ -55,7 +55,7 @@ def comment_permalink(request, comment_id):
         Comment.objects.select_related("post").filter(post__in=Post.objects.published()),
         pk=comment_id,
     )
-    page = discussion_page_of(
+    page, _index = discussion_page_of(
         comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request)
     )
     query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
