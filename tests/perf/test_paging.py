@@ -1,6 +1,8 @@
 """The discussion paged by top-level comment: replies stay with their thread, permalinks
 find their page, and the page costs the same few queries whatever the thread size."""
 
+import re
+
 import pytest
 
 from comments.models import Comment
@@ -54,6 +56,10 @@ def test_a_500_comment_page_costs_at_most_4_queries(
     with django_assert_max_num_queries(4):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
+    html = response.content.decode()
+    # The nested lists are written in one flat pass: every list and item must be closed.
+    assert len(re.findall(r"<li[ >]", html)) == html.count("</li>")
+    assert len(re.findall(r"<ol[ >]", html)) == html.count("</ol>")
     shown = comment_tree(response)
     expected_threads = top_level if per_page == 0 else top_level[:per_page]
     assert [item[0] for item in shown] == [c.pk for c in expected_threads]
