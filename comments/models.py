@@ -104,6 +104,13 @@ class Comment(MPTTModel):
         ]
         indexes = [
             models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_idx"),
+            # Covers comments.selectors.thread_index (paging a big discussion) in an
+            # index-only scan, without reading every comment's row.
+            models.Index(
+                fields=["post", "tree_id"],
+                include=["level", "status", "kind"],
+                name="comment_thread_pages_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
         ]
 
