@@ -80,7 +80,9 @@ def form_fields(page):
 class ReplyClient(threading.Thread):
     """One reader replying again and again, with its own connection and cookies."""
 
-    def __init__(self, number, port, slug, parent_ids, deadline, rng_seed, results, warmup=3):
+    def __init__(
+        self, number, port, slug, parent_ids, deadline, rng_seed, results, warmup=3, pace=0.0
+    ):
         super().__init__(daemon=True)
         import random
 
@@ -94,6 +96,7 @@ class ReplyClient(threading.Thread):
         self.cookies = SimpleCookie()
         self.connection = None
         self.warmup = warmup
+        self.pace = pace  # seconds from one reply's start to the next (0: at once)
 
     def request(self, method, path, body=None):
         headers = {"Host": f"127.0.0.1:{self.port}"}
@@ -126,6 +129,7 @@ class ReplyClient(threading.Thread):
         sequence = 0
         while time.monotonic() < self.deadline and self.results.accepting():
             sequence += 1
+            cycle_start = time.monotonic()
             # The first replies of a fresh server warm up its workers (imports, templates,
             # connections); they are checked like the others but not timed.
             timed = sequence > self.warmup
@@ -155,6 +159,8 @@ class ReplyClient(threading.Thread):
                 self.results.accepted(token, parent_id, form_ms, post_ms, timed)
             else:
                 self.results.failed(f"POST {response.status}", token, parent_id)
+            if self.pace:
+                time.sleep(max(0.0, cycle_start + self.pace - time.monotonic()))
 
 
 class Results:
@@ -199,7 +205,7 @@ def verify(post_id, results):
     return lost, duplicated, misplaced + unexpected, tree_problems(post_id)
 
 
-def run(clients, seconds, comments, workers=None):
+def run(clients, seconds, comments, workers=None, pace=0.0):
     import random
 
     from blogapp.models import Post
@@ -213,7 +219,16 @@ def run(clients, seconds, comments, workers=None):
         began = time.monotonic()
         deadline = began + seconds
         threads = [
-            ReplyClient(n, server.port, post.slug, parent_ids, deadline, random.random(), results)
+            ReplyClient(
+                n,
+                server.port,
+                post.slug,
+                parent_ids,
+                deadline,
+                random.random(),
+                results,
+                pace=pace,
+            )
             for n in range(clients)
         ]
         for thread in threads:
@@ -245,12 +260,17 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config)")
+    parser.add_argument(
+        "--pace", type=float, default=0.0,
+        help="seconds between the starts of one client's replies (default 0: back to back)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     setup_django()
-    result = run(args.clients, args.seconds, args.comments, args.workers)
+    result = run(args.clients, args.seconds, args.comments, args.workers, args.pace)
+    pacing = f", one reply per {args.pace:g} s each" if args.pace else ", back to back"
     print(
         f"{result['replies']} replies in {result['seconds']:.1f} s from {result['clients']} "
-        f"clients: {result['replies_per_s']:.1f} replies/s"
+        f"clients{pacing}: {result['replies_per_s']:.1f} replies/s"
     )
     print(
         f"reply POST latency p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms "
