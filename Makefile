@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench
+.PHONY: setup browser-tools run test lint bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,15 @@ setup: $(STAMP)
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+# Debian's Chromium and axe-core for tests/browser (installed when missing; never a downloaded browser).
+browser-tools:
+	scripts/ensure-chromium
+	scripts/ensure-axe-core
+
+test: setup browser-tools
 	$(BIN)/python -m pytest
 
 lint: setup

@@ -111,7 +111,10 @@ def measure(n, repeat, *, profile=False):
     url = post.get_absolute_url()
     client = Client()
 
-    with override_settings(COMMENTS_PER_PAGE=0, DISCUSSION_CACHE_TIMEOUT=0):
+    # The whole thread on one page, every reply in place (no "continue this thread" cut).
+    with override_settings(
+        COMMENTS_PER_PAGE=0, COMMENT_THREAD_MAX_DEPTH=1000, DISCUSSION_CACHE_TIMEOUT=0
+    ):
 
         def page():
             response = client.get(url)

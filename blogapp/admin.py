@@ -1,12 +1,52 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+
+from comments.models import Comment
 
 from .models import Post
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "published_at", "comments_open", "author_name")
+    list_display = (
+        "title",
+        "status",
+        "published_at",
+        "comments_open",
+        "author_name",
+        "visible_comments",
+        "pending_comments",
+    )
     list_filter = ("status", "comments_open", "published_at")
     search_fields = ("title", "body", "author_name")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_comment_counts()
+            .annotate(
+                pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING))
+            )
+        )
+
+    @admin.display(description="Comments", ordering="comment_count")
+    def visible_comments(self, post):
+        return post.comment_count
+
+    @admin.display(description="Pending", ordering="pending_count")
+    def pending_comments(self, post):
+        """Links to this post's queue of comments awaiting moderation."""
+        if not post.pending_count:
+            return 0
+        url = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?post__id__exact={}&amp;status__exact=pending">{}</a>',
+            url,
+            post.pk,
+            post.pending_count,
+        )

@@ -77,3 +77,10 @@ class Post(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def accepts_comments(self):
+        """Open for new comments: the post's switch and the moderation policy agree."""
+        from comments.moderation import post_accepts_comments
+
+        return post_accepts_comments(self)

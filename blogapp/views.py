@@ -43,19 +43,26 @@ def _discussion_page(request, post, reply_to, own_pending):
     return 1, None
 
 
-def post_page_context(request, post, *, form=None):
-    """Everything the post page shows: the post, a page of its discussion, the comment form."""
-    own_pending = own_pending_ids(request)
+def comment_form_context(request, post, *, form=None, default_reply_to=None):
+    """The comment form, and the comment it answers (from ``?replyto=``, the posted form, or
+    ``default_reply_to``)."""
     if form is None:
         requested = request.GET.get("replyto")
-        reply_to = _reply_target(post, requested) if requested else None
+        reply_to = _reply_target(post, requested) if requested else default_reply_to
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
         reply_refused = bool(requested) and reply_to is None
     else:
         requested = form.data.get("parent")
         reply_to = _reply_target(post, requested) if requested else None
         reply_refused = False
-    page, index = _discussion_page(request, post, reply_to, own_pending)
+    return {"comment_form": form, "reply_to": reply_to, "reply_refused": reply_refused}
+
+
+def post_page_context(request, post, *, form=None):
+    """Everything the post page shows: the post, a page of its discussion, the comment form."""
+    own_pending = own_pending_ids(request)
+    form_context = comment_form_context(request, post, form=form)
+    page, index = _discussion_page(request, post, form_context["reply_to"], own_pending)
     try:
         discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
     except InvalidPage as missing:
@@ -65,9 +72,7 @@ def post_page_context(request, post, *, form=None):
         "object": post,
         "discussion": discussion,
         "discussion_html": discussion.html,
-        "comment_form": form,
-        "reply_to": reply_to,
-        "reply_refused": reply_refused,
+        **form_context,
     }
 
 

@@ -1,14 +1,278 @@
-from django.contrib import admin
-from mptt.admin import MPTTModelAdmin
+"""Moderating comments from the Django admin: the queue, bulk actions and the thread view."""
 
-from .models import Comment
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from . import services
+from .models import QUEUE_RANK, Comment
+
+# Pending comments first, then the newest: what needs a moderator's attention is on top.
+# Matches the index comment_pending_first_idx, so the first page never sorts the table.
+QUEUE_ORDER = (QUEUE_RANK.asc(), "-created_at", "-id")
+
+# Admin action name -> (service call, past-tense verb for the message).
+MODERATION_ACTIONS = {
+    "approve_comments": (
+        lambda comments, user: services.comments_moderate(
+            comments=comments, status=Comment.Status.APPROVED, moderator=user
+        ),
+        "approved",
+    ),
+    "mark_as_spam": (
+        lambda comments, user: services.comments_moderate(
+            comments=comments, status=Comment.Status.SPAM, moderator=user
+        ),
+        "marked as spam",
+    ),
+    "remove_comments": (
+        lambda comments, user: services.comments_moderate(
+            comments=comments, status=Comment.Status.REMOVED, moderator=user
+        ),
+        "removed",
+    ),
+    "restore_comments": (
+        lambda comments, user: services.comments_restore(comments=comments, moderator=user),
+        "restored",
+    ),
+}
+
+
+def status_counts():
+    """How many comments wait in the queue and how many are spam (one indexed query)."""
+    counts = dict(
+        Comment.objects.filter(status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "pending_count": counts.get(Comment.Status.PENDING, 0),
+        "spam_count": counts.get(Comment.Status.SPAM, 0),
+    }
+
+
+class PostWithCommentsFilter(admin.RelatedFieldListFilter):
+    """Posts that have comments. Asked post by post through the post_id index, instead of
+    Django's RelatedOnlyFieldListFilter, which reads every comment for a DISTINCT."""
+
+    def field_choices(self, field, request, model_admin):
+        has_comments = Q(Exists(Comment.objects.filter(post=OuterRef("pk"))))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to=has_comments, ordering=ordering
+        )
 
 
 @admin.register(Comment)
-class CommentAdmin(MPTTModelAdmin):
-    list_display = ("__str__", "author_name", "post", "status", "kind", "created_at")
-    list_filter = ("status", "kind", "created_at")
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "excerpt",
+        "author_name",
+        "post_title",
+        "status",
+        "kind",
+        "created_at",
+        "depth",
+        "links",
+    )
+    list_display_links = ("excerpt",)
+    list_filter = (
+        "status",
+        "kind",
+        ("post", PostWithCommentsFilter),
+        "created_at",
+    )
     search_fields = ("author_name", "author_email", "author_url", "ip_address", "body")
-    raw_id_fields = ("post", "parent")
-    readonly_fields = ("body_html",)
     list_select_related = ("post",)
+    list_per_page = 100
+    show_full_result_count = False  # saves a count(*) over the whole table on every search
+    actions = list(MODERATION_ACTIONS)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # Where a comment sits in the tree is never edited here: moving a node is a tree rewrite
+    # that must go through the thread locks, and a reply must stay on its parent's post.
+    fields = (
+        "post",
+        "parent_link",
+        "status",
+        "kind",
+        "author_name",
+        "author_email",
+        "author_url",
+        "ip_address",
+        "created_at",
+        "body",
+        "body_html",
+        "thread_link",
+    )
+    readonly_fields = (
+        "post",
+        "parent_link",
+        "kind",
+        "ip_address",
+        "created_at",
+        "body_html",
+        "thread_link",
+    )
+
+    def get_ordering(self, request):
+        return QUEUE_ORDER
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("post__body", "post__body_html")
+
+    # --- columns -------------------------------------------------------------------------
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description="Post", ordering="post__title")
+    def post_title(self, comment):
+        return comment.post.title
+
+    @admin.display(description="Depth", ordering="level")
+    def depth(self, comment):
+        return comment.level
+
+    @admin.display(description="Links")
+    def links(self, comment):
+        return format_html(
+            '<a href="{}" class="comment-permalink">View on site</a> · '
+            '<a href="{}" class="comment-thread-link">Thread</a>',
+            comment.get_absolute_url(),
+            self.thread_url(comment),
+        )
+
+    @admin.display(description="Reply to")
+    def parent_link(self, comment):
+        if comment.parent_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">Comment #{}</a>',
+            reverse("admin:comments_comment_change", args=[comment.parent_id]),
+            comment.parent_id,
+        )
+
+    @admin.display(description="Thread")
+    def thread_link(self, comment):
+        if comment.pk is None:
+            return "—"
+        return format_html('<a href="{}">Show the whole thread</a>', self.thread_url(comment))
+
+    @staticmethod
+    def thread_url(comment):
+        return reverse("admin:comments_comment_thread", args=[comment.pk])
+
+    # --- the queue -------------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**status_counts(), **(extra_context or {})})
+
+    # --- bulk actions ----------------------------------------------------------------------
+
+    def moderate(self, request, queryset, action_name):
+        """Run one moderation action on ``queryset`` and tell the moderator what changed."""
+        run, verb = MODERATION_ACTIONS[action_name]
+        changed = run(queryset, request.user)
+        noun = "comment" if changed == 1 else "comments"
+        self.message_user(request, f"{changed} {noun} {verb}.", messages.SUCCESS)
+        return changed
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_comments(self, request, queryset):
+        self.moderate(request, queryset, "approve_comments")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_as_spam(self, request, queryset):
+        self.moderate(request, queryset, "mark_as_spam")
+
+    @admin.action(description="Remove selected comments (keeps replies)", permissions=["change"])
+    def remove_comments(self, request, queryset):
+        self.moderate(request, queryset, "remove_comments")
+
+    @admin.action(description="Restore selected removed or spam comments", permissions=["change"])
+    def restore_comments(self, request, queryset):
+        self.moderate(request, queryset, "restore_comments")
+
+    # --- writes go through the services (thread locks, cache refresh) -----------------------
+
+    def has_add_permission(self, request):
+        # New comments come from the site's form (or an import) through comment_create.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.comment_edit(comment=obj, fields=form.changed_data, moderator=request.user)
+
+    def delete_model(self, request, obj):
+        services.comments_delete(comments=[obj], moderator=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.comments_delete(comments=queryset, moderator=request.user)
+
+    # --- the thread view -------------------------------------------------------------------
+
+    def get_urls(self):
+        thread = path(
+            "<int:comment_id>/thread/",
+            self.admin_site.admin_view(self.thread_view),
+            name="comments_comment_thread",
+        )
+        return [thread, *super().get_urls()]
+
+    def thread_view(self, request, comment_id):
+        """The whole thread of a comment as an indented tree, with the moderation actions."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        focus = Comment.objects.filter(pk=comment_id).select_related("post").first()
+        if focus is None:
+            raise Http404("No such comment.")
+        thread = Comment.objects.filter(tree_id=focus.tree_id).order_by("lft")
+        can_moderate = self.has_change_permission(request)
+
+        if request.method == "POST":
+            if not can_moderate:
+                raise PermissionDenied
+            action = request.POST.get("action")
+            selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+            if action not in MODERATION_ACTIONS:
+                self.message_user(request, "Choose an action.", messages.WARNING)
+            elif not selected:
+                self.message_user(request, "Select comments to act on.", messages.WARNING)
+            else:
+                ids = [int(pk) for pk in selected if pk.isdigit()]
+                self.moderate(request, thread.filter(pk__in=ids), action)
+            return HttpResponseRedirect(request.path)
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Thread on “{focus.post.title}”",
+            "focus": focus,
+            "post": focus.post,
+            "thread": thread.only(
+                "id",
+                "parent_id",
+                "level",
+                "author_name",
+                "author_email",
+                "body",
+                "status",
+                "kind",
+                "created_at",
+                "ip_address",
+            ),  # fmt: skip
+            "can_moderate": can_moderate,
+            "actions": [
+                (name, getattr(self, name).short_description) for name in MODERATION_ACTIONS
+            ],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/comments/comment/thread.html", context)

@@ -33,3 +33,11 @@ class CommentForm(forms.Form):
         if not body:
             raise forms.ValidationError("Please write a comment.")
         return body
+
+    def full_clean(self):
+        super().full_clean()
+        # A form sent back with errors opens on the first field to fix (with or without JS).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["autofocus"] = True
+                break

@@ -27,3 +27,17 @@ def lock_thread(tree_id):
 def lock_new_threads():
     """Lock tree_id allocation until the end of the current transaction."""
     _advisory_xact_lock(NEW_THREAD_KEY)
+
+
+def lock_threads(tree_ids):
+    """Lock several threads in one statement, always in ascending order so that two writers
+    locking overlapping sets can never deadlock each other."""
+    ordered = sorted(set(tree_ids))
+    if connection.vendor != "postgresql" or not ordered:
+        return
+    with connection.cursor() as cursor:
+        # unnest() yields the (sorted) array in order, so the locks are taken in that order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, t) FROM unnest(%s::integer[]) AS t",
+            [LOCK_NAMESPACE, ordered],
+        )

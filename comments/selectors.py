@@ -40,7 +40,9 @@ class ThreadNode:
         "reply_count",  # every reply shown below this comment, at any depth
         "author_link",  # the author's website, only if it is a plain web address
         "date_iso", "date_label", "date_exact",  # created_at as the page prints it
-        "closes",  # reply lists that end right after this comment (0 if it has replies)
+        "opens_replies",  # its replies follow it on this page
+        "continues",  # it has replies, but too deep for this page: they are on its own page
+        "closes",  # reply lists that end right after this comment (0 if it opens replies)
     )  # fmt: skip
 
     def __init__(self, row, label_date):
@@ -63,6 +65,7 @@ class ThreadNode:
         self.is_placeholder = self.status != APPROVED
         self.awaiting_moderation = False
         self.reply_count = 0
+        self.opens_replies = self.continues = False
         self.closes = 0
 
 
@@ -121,16 +124,17 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
             node.number = number
-    discussion.thread = reading_order(discussion.comments)
+    discussion.thread = reading_order(discussion.comments, settings.COMMENT_THREAD_MAX_DEPTH)
     return discussion
 
 
-def reading_order(top_level):
-    """Every comment under ``top_level`` in reading (MPTT) order, each knowing its ``closes``.
+def reading_order(top_level, max_depth):
+    """Every comment under ``top_level`` in reading (MPTT) order, down to ``max_depth`` levels.
 
     The template writes the nested lists in one flat loop, several times faster than a
-    recursive one on big threads: a comment with replies opens a reply list; after a
-    comment without replies, ``closes`` reply lists end (back up to its next sibling's level).
+    recursive one on big threads: a comment that ``opens_replies`` opens its reply list;
+    after one that does not, ``closes`` reply lists end (back up to the next comment's
+    level). A comment on the last level with replies ``continues`` on its own page instead.
     """
     order = []
     depths = []
@@ -139,11 +143,16 @@ def reading_order(top_level):
         node, depth = stack.pop()
         order.append(node)
         depths.append(depth)
+        node.opens_replies = node.continues = False
         node.closes = 0
         if node.children:
-            stack.extend((child, depth + 1) for child in reversed(node.children))
+            if depth + 1 < max_depth:
+                node.opens_replies = True
+                stack.extend((child, depth + 1) for child in reversed(node.children))
+            else:
+                node.continues = True
     for position, node in enumerate(order):
-        if not node.children:
+        if not node.opens_replies:
             following = depths[position + 1] if position + 1 < len(order) else 0
             node.closes = depths[position] - following
     return order
@@ -253,3 +262,28 @@ def discussion_page_of(post, tree_id, *, own_pending_ids=(), per_page=None):
         return 1, None
     index = thread_index(post, own_pending_ids=own_pending_ids)
     return index.page_of(tree_id, per_page), index
+
+
+def subtree_discussion(comment, *, own_pending_ids=()):
+    """``comment`` (as just read: its lft/rght current) and every reply below it, in one query."""
+    rows = (
+        Comment.objects.for_thread_page(comment.post_id, own_pending_ids=own_pending_ids)
+        .filter(tree_id=comment.tree_id, lft__gte=comment.lft, rght__lte=comment.rght)
+        .values_list(*THREAD_COLUMNS)
+    )
+    discussion = build_discussion(rows, own_pending_ids=own_pending_ids)
+    for root in discussion.comments:
+        root.number = None  # numbers count the post's top-level comments, not this subtree's
+    return discussion
+
+
+def page_root_level(level, max_depth):
+    """The level of the comment whose page shows a comment at ``level``; 0 is the post page.
+
+    The post page shows levels 0 .. max_depth-1; a comment at the last shown level with replies
+    links to its own page, which shows it and max_depth-1 more levels, and so on.
+    """
+    if level < max_depth:
+        return 0
+    step = max_depth - 1
+    return (level - 1) // step * step

@@ -1,12 +1,13 @@
 """The one write path for comments, used by the public form, the admin and tests."""
 
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import moderation
 from .cache import discussion_changed
-from .locks import lock_new_threads, lock_thread
+from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
 from .text import render_plain_text
 
@@ -53,7 +54,7 @@ def comment_create(
     ``status`` defaults to what the moderation policy decides. Raises ``CommentRejected``
     when the post is closed or the parent cannot be replied to; nothing is stored then.
     """
-    if not post.is_published or not post.comments_open:
+    if not moderation.post_accepts_comments(post):
         raise CommentRejected("Comments are closed on this post.", code="closed")
 
     if parent_id is not None:
@@ -87,3 +88,114 @@ def comment_create(
     comment.save()
     transaction.on_commit(lambda: discussion_changed(post.pk))
     return comment
+
+
+def _discussions_changed_on_commit(post_ids):
+    for post_id in set(post_ids):
+        transaction.on_commit(lambda post_id=post_id: discussion_changed(post_id))
+
+
+def _lock_threads_of(comment_ids):
+    """Lock every thread the comments belong to; return their ids that still exist."""
+    rows = list(Comment.objects.filter(pk__in=comment_ids).values_list("pk", "tree_id"))
+    lock_threads(tree_id for _, tree_id in rows)
+    return [pk for pk, _ in rows]
+
+
+def _comment_ids(comments):
+    """Accept a queryset, model instances or plain ids."""
+    if hasattr(comments, "values_list"):
+        return list(comments.values_list("pk", flat=True))
+    return [getattr(comment, "pk", comment) for comment in comments]
+
+
+@transaction.atomic
+def comments_moderate(*, comments, status, moderator, from_statuses=None):
+    """Set ``status`` on the given comments; return how many actually changed.
+
+    Comments already in ``status`` (or, with ``from_statuses``, in any other status) are left
+    alone. Takes the locks of every affected thread, records the change in each comment's
+    admin history under ``moderator`` and refreshes the affected discussions on commit.
+    Nothing is deleted: a hidden comment with visible replies stays as a placeholder.
+    """
+    status = Comment.Status(status)
+    ids = _lock_threads_of(_comment_ids(comments))
+    # Read the statuses under the locks: another moderator may just have changed them.
+    targets = Comment.objects.filter(pk__in=ids).exclude(status=status)
+    if from_statuses is not None:
+        targets = targets.filter(status__in=list(from_statuses))
+    changed = list(targets.only("pk", "post_id", "status", "author_name", "body"))
+    if not changed:
+        return 0
+    Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(status=status)
+    if moderator is not None:
+        LogEntry.objects.log_actions(
+            user_id=moderator.pk,
+            queryset=changed,
+            action_flag=CHANGE,
+            change_message=f"Moderated: status set to {status.label}.",
+        )
+    _discussions_changed_on_commit(comment.post_id for comment in changed)
+    return len(changed)
+
+
+def comments_restore(*, comments, moderator):
+    """Bring removed or spam comments back; pending ones still wait for an explicit approval."""
+    return comments_moderate(
+        comments=comments,
+        status=Comment.Status.APPROVED,
+        moderator=moderator,
+        from_statuses=(Comment.Status.REMOVED, Comment.Status.SPAM),
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment, fields, moderator):
+    """Save a moderator's edit of ``fields`` (never the comment's place in the tree)."""
+    fields = set(fields) - {"post", "parent", "lft", "rght", "tree_id", "level"}
+    if not fields:
+        return comment
+    lock_thread(comment.tree_id)
+    if "body" in fields:
+        comment.body_html = render_plain_text(comment.body)
+        fields.add("body_html")
+    comment.full_clean(
+        exclude=["lft", "rght", "tree_id", "level"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    comment.save(update_fields=sorted(fields))
+    _discussions_changed_on_commit([comment.post_id])
+    return comment
+
+
+@transaction.atomic
+def comments_delete(*, comments, moderator):
+    """Hard-delete comments and, as django-mptt does, every reply below them.
+
+    Only for an explicit admin delete; moderation itself never deletes. Returns how many
+    comments were deleted, replies included.
+    """
+    ids = _lock_threads_of(_comment_ids(comments))
+    deleted = 0
+    post_ids = []
+    # Tree order: an ancestor goes first and takes its selected descendants with it.
+    for pk in (
+        Comment.objects.filter(pk__in=ids).order_by("tree_id", "lft").values_list("pk", flat=True)
+    ):
+        comment = Comment.objects.filter(pk=pk).first()
+        if comment is None:  # already gone with an ancestor deleted above
+            continue
+        size = (comment.rght - comment.lft + 1) // 2
+        if moderator is not None:
+            LogEntry.objects.log_actions(
+                user_id=moderator.pk,
+                queryset=[comment],
+                action_flag=DELETION,
+                change_message=f"Deleted with {size - 1} replies.",
+            )
+        comment.delete()
+        deleted += size
+        post_ids.append(comment.post_id)
+    _discussions_changed_on_commit(post_ids)
+    return deleted

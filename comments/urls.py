@@ -7,4 +7,5 @@ app_name = "comments"
 urlpatterns = [
     path("posts/<slug:slug>/comment/", views.post_comment, name="post_comment"),
     path("comment/<int:comment_id>/", views.comment_permalink, name="permalink"),
+    path("comment/<int:comment_id>/thread/", views.comment_thread, name="thread"),
 ]

@@ -1,18 +1,23 @@
+from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from blogapp.models import Post
 from blogapp.views import (
     OWN_PENDING_SESSION_KEY,
     PAGE_PARAM,
+    comment_form_context,
     own_pending_ids,
     post_page_context,
 )
 
 from .forms import CommentForm
 from .models import Comment
-from .selectors import discussion_page_of
+from .rendering import render_discussion
+from .selectors import discussion_page_of, page_root_level, subtree_discussion
 from .services import CommentRejected, comment_create
 
 
@@ -49,14 +54,56 @@ def post_comment(request, slug):
     return render(request, "blogapp/post_detail.html", context)
 
 
+def _published_comments():
+    return Comment.objects.select_related("post").filter(post__in=Post.objects.published())
+
+
+def _continued_thread_url(comment):
+    """For a reply nested deeper than the post page shows: the page its thread continues on."""
+    root_level = page_root_level(comment.level, settings.COMMENT_THREAD_MAX_DEPTH)
+    if root_level == 0:
+        return None
+    root_id = comment.get_ancestors().filter(level=root_level).values_list("pk", flat=True)[0]
+    return reverse("comments:thread", kwargs={"comment_id": root_id})
+
+
+@require_GET
 def comment_permalink(request, comment_id):
-    """A comment's permanent address: the post page that shows it, at the comment."""
+    """A comment's permanent address: the page that shows it, at the comment.
+
+    A reply nested deeper than the post page shows is on its thread's own page; any other
+    comment is on the page of the post's discussion that holds its top-level comment.
+    """
+    comment = get_object_or_404(_published_comments(), pk=comment_id)
+    page_url = _continued_thread_url(comment)
+    if page_url is None:
+        page, _index = discussion_page_of(
+            comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request)
+        )
+        query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+        page_url = f"{comment.post.get_absolute_url()}{query}"
+    return redirect(f"{page_url}#{comment.anchor}")
+
+
+@require_GET
+def comment_thread(request, comment_id):
+    """A comment's own page: that comment and every reply below it, with a way back."""
     comment = get_object_or_404(
-        Comment.objects.select_related("post").filter(post__in=Post.objects.published()),
-        pk=comment_id,
+        _published_comments().filter(kind=Comment.Kind.COMMENT), pk=comment_id
     )
-    page, _index = discussion_page_of(
-        comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request)
-    )
-    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
-    return redirect(f"{comment.post.get_absolute_url()}{query}#{comment.anchor}")
+    discussion = subtree_discussion(comment, own_pending_ids=own_pending_ids(request))
+    if not discussion.comments:
+        raise Http404("No such comment.")
+    root = discussion.comments[0]
+    context = {
+        "post": comment.post,
+        "root": root,
+        "parent_id": comment.parent_id,
+        "discussion_html": render_discussion(discussion),
+        **comment_form_context(
+            request,
+            comment.post,
+            default_reply_to=None if root.is_placeholder or root.awaiting_moderation else comment,
+        ),
+    }
+    return render(request, "comments/thread.html", context)

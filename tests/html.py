@@ -19,7 +19,10 @@ def comment_tree(response):
         for li in ol.find_all("li", class_="comment", recursive=False):
             number = li.select_one(":scope > article .comment-number")
             author = li.select_one(":scope > article .comment-author")
-            replies = li.find("ol", class_="comment-replies", recursive=False)
+            # Replies sit in a foldable <details> (or straight under the comment).
+            replies = li.select_one(
+                ":scope > details > ol.comment-replies, :scope > ol.comment-replies"
+            )
             items.append(
                 (
                     int(li["id"].removeprefix("comment-")),

@@ -115,6 +115,8 @@ STORAGES = {
 }
 
 # --- The blog and its discussion -------------------------------------------------------
+# How many levels of replies a page shows before "Continue this thread →" (at least 2).
+COMMENT_THREAD_MAX_DEPTH = max(2, int(os.environ.get("COMMENT_THREAD_MAX_DEPTH", "6")))
 BLOG_POSTS_PER_PAGE = 10
 # Longest comment text accepted from the form, in characters.
 COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "10000"))

@@ -67,3 +67,7 @@ for cache in CACHES.values():  # noqa: F405
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Most tests post through the public form and expect the comment to appear at once; the
+# moderation tests (tests/moderation/) set each policy, and the real default, explicitly.
+COMMENTS_MODERATION = "none"

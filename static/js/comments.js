@@ -1,42 +1,100 @@
-// Progressive enhancement: "Reply" opens the comment form right under the comment.
-// Without JavaScript the link leads to the same form at #respond, with ?replyto=<id>.
+// Progressive enhancement for the discussion. Everything here also works without JavaScript:
+// "Reply" leads to the form at #respond with ?replyto=<id>, threads fold with <details>.
 (function () {
   "use strict";
+
+  // A comment reached by its address is shown even inside a folded thread.
+  function revealTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target || !target.classList.contains("comment")) return;
+    var opened = false;
+    for (var node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    if (opened) target.scrollIntoView({ block: "start" });
+  }
+  window.addEventListener("hashchange", revealTarget);
+  revealTarget();
+
   var respond = document.getElementById("respond");
-  if (!respond) return;
-  var form = respond.querySelector("form");
+  var form = respond && respond.querySelector("form.comment-form");
   if (!form) return;
   var parentInput = form.querySelector("input[name=parent]");
+  var title = document.getElementById("respond-title");
+  var serverNote = respond.querySelector(".replying-to");
   var home = document.createComment("respond-home");
   respond.parentNode.insertBefore(home, respond);
+  var original = { parent: parentInput.value, title: title.textContent };
+  var opener = null;
+  var cancelButton = null;
 
-  function cancel() {
-    parentInput.value = "";
+  function firstField() {
+    return form.querySelector(".field--error input, .field--error textarea") ||
+      form.querySelector("textarea, input:not([type=hidden])");
+  }
+
+  function authorOf(item) {
+    var author = item.querySelector(":scope > .comment-card .comment-author");
+    return author ? author.textContent.trim() : "this comment";
+  }
+
+  // Open the form right under the comment ``item``.
+  function openUnder(item, link) {
+    parentInput.value = item.id.replace("comment-", "");
+    item.querySelector(":scope > .comment-card").after(respond);
+    title.textContent = "Reply to " + authorOf(item);
+    if (serverNote) serverNote.hidden = true;
+    if (!cancelButton) {
+      cancelButton = document.createElement("button");
+      cancelButton.type = "button";
+      cancelButton.className = "button button--secondary js-cancel-reply";
+      cancelButton.textContent = "Cancel";
+      cancelButton.addEventListener("click", close);
+      form.querySelector(".form-actions").appendChild(cancelButton);
+    }
+    opener = link || item.querySelector(":scope > .comment-card .comment-reply-link");
+  }
+
+  // Put the form back where it was, and focus back on the Reply link that opened it.
+  function close() {
+    parentInput.value = original.parent;
+    title.textContent = original.title;
+    if (serverNote) serverNote.hidden = false;
     home.parentNode.insertBefore(respond, home.nextSibling);
-    var cancelLink = respond.querySelector(".js-cancel-reply");
-    if (cancelLink) cancelLink.remove();
+    if (cancelButton) { cancelButton.remove(); cancelButton = null; }
+    if (opener) { opener.focus(); opener = null; }
   }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.comment-reply-link");
     if (!link) return;
-    event.preventDefault();
     var item = document.getElementById("comment-" + link.dataset.replyTo);
     if (!item) return;
-    parentInput.value = link.dataset.replyTo;
-    item.querySelector(".comment-card").after(respond);
-    if (!respond.querySelector(".js-cancel-reply")) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "js-cancel-reply button";
-      button.textContent = "Cancel reply";
-      button.addEventListener("click", cancel);
-      form.appendChild(button);
+    event.preventDefault();
+    openUnder(item, link);
+    firstField().focus();
+  });
+
+  respond.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && cancelButton) {
+      event.preventDefault();
+      close();
     }
-    var first = form.querySelector("textarea, input:not([type=hidden])");
-    if (first) first.focus();
   });
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && respond.contains(document.activeElement) && parentInput.value) cancel();
-  });
+
+  // A form sent back with errors, or opened with ?replyto=, reopens under its comment.
+  var hasErrors = form.querySelector(".field--error, .form-errors");
+  var asked = hasErrors || /[?&]replyto=/.test(location.search);
+  var replyTarget = parentInput.value && document.getElementById("comment-" + parentInput.value);
+  if (asked && replyTarget) {
+    if (serverNote) { serverNote.remove(); serverNote = null; }
+    original.parent = "";
+    original.title = "Leave a comment";
+    openUnder(replyTarget, null);
+  }
+  if (asked) {
+    firstField().focus({ preventScroll: true });
+    respond.scrollIntoView({ block: "start" });
+  }
 })();

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blogapp', '0001_initial'),
-        ('comments', '0002_reply_same_post_constraint'),
+        ('comments', '0005_fewer_redundant_indexes'),
     ]
 
     operations = [

@@ -1,0 +1,199 @@
+"""Benchmark the archive importer on a generated WordPress export.
+
+    python bench/import.py [--comments 100000] [--posts 100] [--depth 10] [--keep FILE]
+
+Writes a WXR 1.2 export (threaded comments up to ``--depth`` levels, ~8% unapproved, ~2%
+pingbacks, ~300-character bodies) to a temporary file, imports it into PostgreSQL
+(``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/blog_bench``; created and
+migrated if needed) in one transaction, checks the rows, and prints comments/second and peak
+RSS. Only rows this benchmark created (source ``wxr``, site ``bench.example``) are deleted
+before and after the run. The last line is machine-readable:
+``comments_per_s=… peak_rss_mib=… comments=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = "bench.example"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/blog_bench"
+
+
+def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 1) -> None:
+    rnd = random.Random(seed)
+    per_post = [comments // posts + (1 if i < comments % posts else 0) for i in range(posts)]
+    comment_id = 0
+    filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit " * 4
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+            'xmlns:excerpt="https://wordpress.org/export/1.2/excerpt/" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:wp="https://wordpress.org/export/1.2/">\n<channel>\n'
+            f"<title>Bench</title><link>https://{SITE}</link>"
+            f"<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://{SITE}/"
+            f"</wp:base_site_url><wp:base_blog_url>https://{SITE}</wp:base_blog_url>\n"
+        )
+        for p, count in enumerate(per_post, start=1):
+            f.write(
+                f"<item><title>Post {p}</title><link>https://{SITE}/?p={p}</link>"
+                f"<dc:creator><![CDATA[admin]]></dc:creator>"
+                f"<content:encoded><![CDATA[<p>Body of post {p}</p>]]></content:encoded>"
+                f"<wp:post_id>{p}</wp:post_id>"
+                f"<wp:post_date_gmt>2018-01-01 00:00:00</wp:post_date_gmt>"
+                f"<wp:comment_status>open</wp:comment_status>"
+                f"<wp:post_name>bench-post-{p}</wp:post_name><wp:status>publish</wp:status>"
+                f"<wp:post_type>post</wp:post_type>\n"
+            )
+            recent: list[int] = []
+            level: dict[int, int] = {}
+            for _ in range(count):
+                comment_id += 1
+                parent = 0
+                if recent and rnd.random() < 0.7:
+                    candidate = rnd.choice(recent[-50:])
+                    if level[candidate] < depth - 1:
+                        parent = candidate
+                level[comment_id] = level[parent] + 1 if parent else 0
+                recent.append(comment_id)
+                approved = "0" if rnd.random() < 0.08 else "1"
+                kind = "pingback" if rnd.random() < 0.02 else ""
+                body = escape(f"Comment {comment_id} & more: {filler}")
+                user = comment_id % 977
+                second = comment_id % 86400
+                f.write(
+                    f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
+                    f"<wp:comment_author><![CDATA[User {user}]]></wp:comment_author>"
+                    f"<wp:comment_author_email>u{user}@example.com</wp:comment_author_email>"
+                    f"<wp:comment_author_url>https://u{user}.example.com/</wp:comment_author_url>"
+                    f"<wp:comment_author_IP>10.0.{user % 250}.{user % 199}</wp:comment_author_IP>"
+                    f"<wp:comment_date_gmt>2018-02-01 {second // 3600:02d}:"
+                    f"{second // 60 % 60:02d}:{second % 60:02d}</wp:comment_date_gmt>"
+                    f"<wp:comment_content><![CDATA[<p>{body}</p>]]></wp:comment_content>"
+                    f"<wp:comment_approved>{approved}</wp:comment_approved>"
+                    f"<wp:comment_type>{kind}</wp:comment_type>"
+                    f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>\n"
+                )
+            f.write("</item>\n")
+        f.write("</channel>\n</rss>\n")
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    cfg = dj_database_url.parse(url)
+    params = {
+        "host": cfg["HOST"] or "127.0.0.1",
+        "port": cfg["PORT"] or 5432,
+        "user": cfg["USER"] or "postgres",
+        "password": cfg["PASSWORD"] or None,
+    }
+    conn = psycopg2.connect(dbname="postgres", **params)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+    conn.close()
+
+
+def delete_bench_rows() -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM comments_comment WHERE source = 'wxr' AND source_id LIKE %s",
+            [f"{SITE}/%"],
+        )
+        cur.execute(
+            "DELETE FROM blogapp_post WHERE source = 'wxr' AND source_id LIKE %s", [f"{SITE}/%"]
+        )
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument("--posts", type=int, default=100)
+    parser.add_argument("--depth", type=int, default=10)
+    parser.add_argument("--keep", type=Path, help="write the export here and keep it")
+    args = parser.parse_args()
+
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blogapp.settings.dev")
+    sys.path.insert(0, str(ROOT))
+    ensure_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from blogapp.importers import parse
+    from blogapp.importers.loader import Loader
+    from comments.models import Comment
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/import.py needs PostgreSQL (DATABASE_URL)")
+    call_command("migrate", verbosity=0)
+    delete_bench_rows()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "bench.xml"
+        started = time.perf_counter()
+        generate_wxr(path, args.comments, args.posts, args.depth)
+        size_mib = path.stat().st_size / 2**20
+        print(
+            f"generated {args.comments} comments on {args.posts} posts "
+            f"({size_mib:.1f} MiB) in {time.perf_counter() - started:.1f} s"
+        )
+
+        rss_before = peak_rss_mib()
+        started = time.perf_counter()
+        parsed = sum(len(post.comments) for post in parse(path, "wxr"))
+        parse_s = time.perf_counter() - started
+        print(f"parse only: {parsed / parse_s:,.0f} comments/s ({parse_s:.2f} s)")
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            stats = Loader().load(parse(path, "wxr"))
+        elapsed = time.perf_counter() - started
+
+    stored = Comment.objects.filter(source="wxr", source_id__startswith=f"{SITE}/").count()
+    deepest = (
+        Comment.objects.filter(source="wxr", source_id__startswith=f"{SITE}/")
+        .order_by("-level")
+        .values_list("level", flat=True)
+        .first()
+    )
+    assert stored == args.comments == stats.comments_created, (stored, stats)
+    rate = stats.comments_created / elapsed
+    rss = peak_rss_mib()
+    print(
+        f"import: {stats.comments_created} comments, {stats.posts_created} posts in "
+        f"{elapsed:.2f} s; deepest level {deepest}; peak RSS {rss:.0f} MiB "
+        f"(before import {rss_before:.0f} MiB)"
+    )
+    delete_bench_rows()
+    print(f"comments_per_s={rate:.0f} peak_rss_mib={rss:.0f} comments={stats.comments_created}")
+
+
+if __name__ == "__main__":
+    main()

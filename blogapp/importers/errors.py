@@ -1,0 +1,34 @@
+"""The one error a parser raises for a file it cannot read."""
+
+from __future__ import annotations
+
+
+class ImportFormatError(Exception):
+    """A malformed archive: carries the file and where in it (``line N`` or an element)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        element: str | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.element = element
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.element:
+            parts.append(self.element)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts) or "whole file"
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}{self.location}: {self.message}"

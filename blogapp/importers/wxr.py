@@ -1,0 +1,322 @@
+"""WordPress eXtended RSS (WXR 1.0-1.2), streamed item by item.
+
+The ``wp`` namespace is read from the document (``http`` or ``https``, any ``1.x``). Posts and
+pages become posts (their comments are kept); attachments, menu items and other item types are
+skipped, with a warning when they carry comments.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, tzinfo
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ImportFormatError
+from .records import (
+    APPROVED,
+    AUTOP,
+    COMMENT,
+    PENDING,
+    PINGBACK,
+    REMOVED,
+    SPAM,
+    TRACKBACK,
+    CommentRecord,
+    PostRecord,
+)
+from .util import clean_ip, content_key, parse_sql_datetime, slugify
+from .xmlsafe import create_parser, feed
+
+SOURCE = "wxr"
+_WP_NS = re.compile(r"https?://wordpress\.org/export/1\.\d+/\Z")
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+
+_STATUS = {
+    "1": APPROVED,
+    "approve": APPROVED,
+    "0": PENDING,
+    "hold": PENDING,
+    "spam": SPAM,
+    "trash": REMOVED,
+    "post-trashed": REMOVED,
+}
+_KINDS = {"pingback": PINGBACK, "trackback": TRACKBACK}
+_POST_TYPES = {"post", "page"}
+_PUBLISHED = {"publish", "future"}
+
+# What an element means: (scope, field). Scopes: item/comment start or a field of one.
+_ITEM, _COMMENT, _ITEM_FIELD, _COMMENT_FIELD, _CHANNEL_FIELD, _OTHER = range(6)
+_ITEM_FIELDS = {
+    "title": "title",
+    "link": "link",
+    "pubDate": "pub_date",
+    "guid": "guid",
+    f"{_DC_NS} creator": "creator",
+    f"{_CONTENT_NS} encoded": "content",
+}
+_WP_ITEM_FIELDS = {
+    "post_id",
+    "post_date",
+    "post_date_gmt",
+    "comment_status",
+    "post_name",
+    "status",
+    "post_type",
+}
+_WP_COMMENT_FIELDS = {
+    "comment_id",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+    "comment_author_IP",
+    "comment_date",
+    "comment_date_gmt",
+    "comment_content",
+    "comment_approved",
+    "comment_type",
+    "comment_parent",
+}
+_WP_CHANNEL_FIELDS = {"base_site_url", "base_blog_url", "wxr_version"}
+
+
+def parse_wxr(
+    path: str | Path,
+    *,
+    warn: Callable[[str], None] | None = None,
+    site_timezone: tzinfo | None = None,
+    **_options,
+) -> Iterator[PostRecord]:
+    """Yield each post or page of a WXR export, with its comments, as it is read."""
+    handler = _WxrHandler(str(path), warn or (lambda _message: None), site_timezone or UTC)
+    with open(path, "rb") as stream:
+        yield from feed(handler.parser, stream, str(path), handler.ready, handler.context)
+    if handler.wp_ns is None:
+        raise ImportFormatError(
+            "not a WordPress export: no wordpress.org/export/ namespace", path=str(path), line=1
+        )
+
+
+class _WxrHandler:
+    def __init__(self, path: str, warn: Callable[[str], None], site_tz: tzinfo):
+        self.path = path
+        self.warn = warn
+        self.site_tz = site_tz
+        self.parser = create_parser(path)
+        self.names: dict[str, tuple[int, str]] = {}
+        self.ready: list[PostRecord] = []
+        self.channel: dict[str, str] = {}
+        self.wp_ns: str | None = None
+        self.item: dict[str, str] | None = None
+        self.item_line = 0
+        self.item_count = 0
+        self.comments: list[tuple[dict[str, str], int]] = []
+        self.comment: dict[str, str] | None = None
+        self.comment_line = 0
+        self.site_key: str | None = None
+        self.seen_comment_ids: set[str] = set()
+        self.install_handlers()
+
+    # -- expat handlers ------------------------------------------------------------------
+    def classify(self, name: str) -> tuple[int, str]:
+        uri, _, local = name.rpartition(" ")
+        meaning = (_OTHER, "")
+        if uri and _WP_NS.match(uri):
+            if self.wp_ns is None:
+                self.wp_ns = uri
+            if local == "comment":
+                meaning = (_COMMENT, "")
+            elif local in _WP_COMMENT_FIELDS:
+                meaning = (_COMMENT_FIELD, local)
+            elif local in _WP_ITEM_FIELDS:
+                meaning = (_ITEM_FIELD, local)
+            elif local in _WP_CHANNEL_FIELDS:
+                meaning = (_CHANNEL_FIELD, local)
+        elif name == "item":
+            meaning = (_ITEM, "")
+        elif name in _ITEM_FIELDS:
+            meaning = (_ITEM_FIELD, _ITEM_FIELDS[name])
+        self.names[name] = meaning
+        return meaning
+
+    def install_handlers(self) -> None:
+        # Closures over locals: these run for every element of a file that may be 1 GB.
+        names = self.names
+        classify = self.classify
+        buf: list[str] = []
+        parser = self.parser
+        parser.CharacterDataHandler = buf.append
+        clear = buf.clear
+        join = "".join
+        ready = self.ready
+
+        def start(name, _attrs):
+            clear()
+            scope = (names.get(name) or classify(name))[0]
+            if scope == _ITEM:
+                self.item = {}
+                self.comments = []
+                self.item_line = parser.CurrentLineNumber
+                self.item_count += 1
+            elif scope == _COMMENT and self.item is not None:
+                self.comment = {}
+                self.comment_line = parser.CurrentLineNumber
+
+        def end(name):
+            scope, key = names[name]
+            if scope == _OTHER:
+                return
+            if scope == _COMMENT_FIELD:
+                comment = self.comment
+                if comment is not None:
+                    comment[key] = join(buf)
+            elif scope == _ITEM_FIELD:
+                if self.item is not None and self.comment is None:
+                    self.item[key] = join(buf)
+                elif self.item is None and key == "link":
+                    self.channel.setdefault("link", join(buf))
+            elif scope == _COMMENT:
+                if self.comment is not None:
+                    self.comments.append((self.comment, self.comment_line))
+                    self.comment = None
+            elif scope == _ITEM:
+                if self.item is not None:
+                    record = self.finish_item()
+                    if record is not None:
+                        ready.append(record)
+                    self.item = None
+                    self.comments = []
+            elif scope == _CHANNEL_FIELD and self.item is None:
+                self.channel[key] = join(buf).strip()
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+
+    def context(self) -> str | None:
+        if self.item is None:
+            return None
+        label = f"<item> #{self.item_count}"
+        if self.item.get("post_id"):
+            label += f" (wp:post_id {self.item['post_id'].strip()})"
+        if self.comment is not None:
+            label = f"<wp:comment> in {label}"
+        return label
+
+    # -- records -------------------------------------------------------------------------
+    def site(self) -> str:
+        if self.site_key is None:
+            url = (
+                self.channel.get("base_blog_url")
+                or self.channel.get("link")
+                or self.channel.get("base_site_url")
+                or ""
+            )
+            parts = urlsplit(url.strip())
+            self.site_key = (parts.netloc + parts.path).rstrip("/") or "wordpress"
+        return self.site_key
+
+    def date(self, value: str | None, tz: tzinfo | None, element: str, line: int):
+        try:
+            return parse_sql_datetime(value, tz)
+        except ValueError:
+            raise ImportFormatError(
+                f"unknown date {value!r}", path=self.path, element=element, line=line
+            ) from None
+
+    def finish_item(self) -> PostRecord | None:
+        item = self.item
+        title = html.unescape(item.get("title", "").strip())
+        post_type = item.get("post_type", "post").strip() or "post"
+        post_id = item.get("post_id", "").strip()
+        label = f"<item> #{self.item_count}" + (f" (wp:post_id {post_id})" if post_id else "")
+        if post_type not in _POST_TYPES:
+            if self.comments:
+                self.warn(
+                    f"{label} {title!r} is a {post_type!r}, not a post or page: "
+                    f"skipped with its {len(self.comments)} comment(s)"
+                )
+            return None
+        site = self.site()
+        post_key = f"{site}/post/{post_id or content_key(item.get('guid', ''), title)}"
+        published_at = self.date(
+            item.get("post_date_gmt"), UTC, label, self.item_line
+        ) or self.date(item.get("post_date"), self.site_tz, label, self.item_line)
+        if published_at is None and item.get("pub_date", "").strip():
+            try:
+                published_at = parsedate_to_datetime(item["pub_date"].strip()).astimezone(UTC)
+            except (TypeError, ValueError):
+                published_at = None
+        slug = slugify(item.get("post_name", "")) or slugify(title) or f"{post_type}-{post_id}"
+        post = PostRecord(
+            source=SOURCE,
+            source_id=post_key,
+            title=title or f"Untitled {post_type} {post_id}".strip(),
+            slug=slug,
+            body=item.get("content", ""),
+            body_format=AUTOP,
+            author_name=html.unescape(item.get("creator", "").strip()),
+            published_at=published_at,
+            published=item.get("status", "publish").strip() in _PUBLISHED,
+            comments_open=item.get("comment_status", "open").strip() == "open",
+            link=item.get("link", "").strip(),
+            location=f"{label}, line {self.item_line}",
+        )
+        comments = post.comments
+        by_id: dict[str, CommentRecord] = {}
+        prefix = f"{site}/comment/"
+        site_tz = self.site_tz
+        warn = self.warn
+        for order, (data, line) in enumerate(self.comments):
+            comment_id = data.get("comment_id", "").strip()
+            element = f"<wp:comment> {comment_id or '#' + str(order + 1)} in {label}"
+            if not comment_id:
+                comment_id = "k" + content_key(
+                    post_key,
+                    data.get("comment_author", ""),
+                    data.get("comment_date_gmt", ""),
+                    data.get("comment_content", ""),
+                )
+            source_id = prefix + comment_id
+            if source_id in self.seen_comment_ids:
+                warn(f"{element} (line {line}): duplicate comment id, the second copy is skipped")
+                continue
+            self.seen_comment_ids.add(source_id)
+            parent = data.get("comment_parent", "").strip()
+            created = self.date(data.get("comment_date_gmt"), UTC, element, line) or self.date(
+                data.get("comment_date"), site_tz, element, line
+            )
+            approved = data.get("comment_approved", "1").strip()
+            status = _STATUS.get(approved)
+            if status is None:
+                warn(f"{element} (line {line}): unknown approval {approved!r}, kept as pending")
+                status = PENDING
+            record = CommentRecord(
+                source_id=source_id,
+                parent_source_id=prefix + parent if parent and parent != "0" else None,
+                author_name=html.unescape(data.get("comment_author", "").strip()),
+                author_email=data.get("comment_author_email", "").strip(),
+                author_url=data.get("comment_author_url", "").strip(),
+                ip_address=clean_ip(data.get("comment_author_IP")),
+                body=data.get("comment_content", ""),
+                body_format=AUTOP,
+                created_at=created,
+                status=status,
+                kind=_KINDS.get(data.get("comment_type", "").strip(), COMMENT),
+                order=order,
+                location=f"{element}, line {line}",
+            )
+            by_id[source_id] = record
+            comments.append(record)
+        for record in comments:
+            if record.created_at is None:  # the parent's date, then the post's
+                parent = by_id.get(record.parent_source_id or "")
+                seen = set()
+                while parent is not None and parent.created_at is None and id(parent) not in seen:
+                    seen.add(id(parent))
+                    parent = by_id.get(parent.parent_source_id or "")
+                record.created_at = (parent.created_at if parent else None) or published_at
+        return post

@@ -1,0 +1,290 @@
+"""``import_archive`` end to end on PostgreSQL: trees, idempotency, errors, dry run."""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from blogapp.models import Post
+from comments.cache import discussion_version
+from comments.models import Comment
+from comments.text import sanitize_comment_html
+from tests.factories import make_comment, make_post
+
+from .conftest import DISQUS, FIXTURES, TEXT_SAMPLE, TEXT_SAMPLE_TREE, WXR_10, WXR_THEME, sample
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def run(*paths, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_archive", *map(str, paths), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def tree_fields():
+    return list(
+        Comment.objects.order_by("pk").values_list(
+            "pk", "parent_id", "tree_id", "lft", "rght", "level"
+        )
+    )
+
+
+def assert_tree_invariants():
+    """Rebuilding the MPTT fields from the parent links changes nothing."""
+    before = tree_fields()
+    Comment._tree_manager.rebuild()
+    assert tree_fields() == before
+
+
+def snapshot():
+    return (
+        list(Post.objects.order_by("pk").values_list("pk", "slug")),
+        tree_fields(),
+    )
+
+
+def test_text_sample_imports_its_whole_tree():
+    out, err = run(sample(TEXT_SAMPLE))
+    assert "posts 1 created" in out and "comments 18 created" in out
+    assert err == ""
+    post = Post.objects.get()
+    assert post.title == "ISIS \u2018caliphate\u2019 crumbling?"
+    assert post.published_at.date().isoformat() == "2017-04-27"
+    assert post.status == Post.Status.PUBLISHED
+    assert "<p>The Guardian reports" in post.body_html
+    rows = list(post.comments.order_by("tree_id", "lft"))
+    assert [(c.level, c.author_name, c.kind) for c in rows] == TEXT_SAMPLE_TREE
+    assert all(c.body_html for c in rows[:-1])  # the pingback has only its title
+    assert all(c.status == "approved" and c.source == "text" for c in rows)
+    assert rows[0].body_html.startswith("<p>The actual Islamic State")
+    assert len({c.tree_id for c in rows}) == 6  # five top-level comments + the pingback
+    assert_tree_invariants()
+
+
+def test_wxr_theme_unit_test_imports_every_comment():
+    out, err = run(sample(WXR_THEME))
+    assert "comments 33 created" in out and "posts 79 created" in out
+    comments = Comment.objects.filter(source="wxr")
+    assert comments.count() == 33
+    assert comments.filter(status="pending").count() == 3
+    assert comments.filter(kind="pingback").count() == 2
+    assert comments.filter(kind="trackback").count() == 2
+    assert max(comments.values_list("level", flat=True)) == 9
+    deepest = comments.get(level=9)
+    assert deepest.author_name == "themedemos"
+    assert [a.author_name for a in deepest.get_ancestors()][:3] == [
+        "John \u039a\u03ce\u03c3\u03c4\u03b1\u03c2 Doe \u03a4\u03ac\u03b4\u03b5",
+        "Jane Bloggs",
+        "Fred Bloggs",
+    ]
+    assert Post.objects.filter(status=Post.Status.DRAFT).exists()
+    for comment in comments:
+        assert "<script" not in comment.body_html
+    assert_tree_invariants()
+
+
+def test_wxr_small_fixture_sanitises_and_warns_about_missing_parent():
+    out, err = run(FIXTURES / "wxr-small-v1.xml")
+    assert "comments 6 created" in out
+    assert "garden.example/comment/999" in err and "'Lost'" in err and "top-level" in err
+    ann = Comment.objects.get(author_name="Ann")
+    assert "<script" not in ann.body_html and "<b>early</b>" in ann.body_html
+    bob = Comment.objects.get(author_name="Bob")
+    assert bob.author_url == ""  # javascript: links are dropped
+    carl = Comment.objects.get(author_name="Carl")
+    assert carl.parent == bob and bob.parent == ann  # reply listed before its parent
+    assert carl.body_html == "<p>Line one<br>line two</p>"
+    assert Comment.objects.get(author_name="Lost").parent is None
+    assert Post.objects.get().body_html == "<p>First line.</p>\n\n<p>Second paragraph.</p>"
+    assert_tree_invariants()
+
+
+def test_disqus_sample():
+    out, err = run(sample(DISQUS))
+    assert "posts 2 created" in out and "comments 5 created" in out
+    assert "1337" in err
+    deleted = Comment.objects.get(source_id="9")
+    assert deleted.status == "removed"
+    assert Comment.objects.get(source_id="11").parent == deleted
+    assert Comment.objects.get(source_id="5").parent == Comment.objects.get(source_id="4")
+    assert_tree_invariants()
+
+
+def test_disqus_thread_attaches_to_existing_post_by_slug():
+    existing = make_post(slug="redacted", title="My redacted post")
+    run(sample(DISQUS))
+    assert Comment.objects.get(source_id="8").post == existing
+    assert Post.objects.count() == 2  # only "Hello, World!" was created
+
+
+def test_reimport_creates_nothing_and_says_unchanged():
+    paths = [sample(TEXT_SAMPLE), sample(WXR_THEME), sample(DISQUS), FIXTURES / "wxr-small-v1.xml"]
+    run(*paths)
+    before = snapshot()
+    out, _err = run(*paths)
+    assert snapshot() == before
+    assert out.count("unchanged:") == len(paths) + 1  # each file and the total
+    assert "comments 0 created, 62 unchanged" in out
+
+
+def test_newer_text_export_adds_only_new_comments_in_place():
+    run(FIXTURES / "text-v1.txt")
+    old = {c.source_id: c.pk for c in Comment.objects.all()}
+    out, _err = run(FIXTURES / "text-v2.txt")
+    assert "comments 2 created, 7 unchanged" in out
+    assert {c.source_id: c.pk for c in Comment.objects.filter(source_id__in=old)} == old
+    rows = list(Comment.objects.order_by("tree_id", "lft"))
+    assert [(c.level, c.author_name) for c in rows] == [
+        (0, "Ann"), (1, "Bob"), (2, "Ann"), (2, "Eve"),
+        (0, "Carl"), (0, ""), (1, "Dana"), (0, "Tomato notes \u2013 Another Garden Blog"),
+        (0, "Frank"),
+    ]  # fmt: skip
+    assert_tree_invariants()
+
+
+def test_newer_wxr_export_adds_reply_under_imported_comment():
+    run(FIXTURES / "wxr-small-v1.xml")
+    make_comment(Post.objects.get(), body="A comment written on the new site.")
+    out, _err = run(FIXTURES / "wxr-small-v2.xml")
+    assert "comments 2 created, 6 unchanged" in out
+    dana = Comment.objects.get(author_name="Dana")
+    assert dana.parent.author_name == "Carl" and dana.level == 3
+    assert Comment.objects.get(author_name="Eve").is_root_node()
+    assert_tree_invariants()
+
+
+def test_import_invalidates_the_cached_discussion(django_capture_on_commit_callbacks):
+    run(FIXTURES / "wxr-small-v1.xml")
+    post = Post.objects.get()
+    version = discussion_version(post.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        run(FIXTURES / "wxr-small-v2.xml")
+    assert discussion_version(post.pk) > version
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("wxr-bad.xml", "<wp:comment> in <item> #1 (wp:post_id 7), line 51"),
+        ("wxr-truncated.xml", "line 36"),
+        ("wxr-entity-bomb.xml", "<!ENTITY lol>, line 3"),
+        ("text-indent-jump.txt", "line 11"),
+        ("text-bad-date.txt", "line 7"),
+    ],
+)
+def test_malformed_file_is_a_command_error_and_writes_nothing(name, where):
+    make_post()
+    before = snapshot()
+    with pytest.raises(CommandError) as info:
+        run(FIXTURES / name)
+    message = str(info.value)
+    assert str(FIXTURES / name) in message and where in message
+    assert snapshot() == before
+
+
+def test_error_in_a_later_item_rolls_back_the_whole_file(tmp_path):
+    """The first post of the file was already written when the error came: it is undone."""
+    broken = tmp_path / "broken.xml"
+    text = (FIXTURES / "wxr-small-v1.xml").read_text()
+    broken.write_text(text.replace("<title>A picture</title>", "<title>A picture</titel>"))
+    with pytest.raises(CommandError, match="broken.xml"):
+        run(broken, format="wxr")
+    assert not Post.objects.exists() and not Comment.objects.exists()
+
+
+def test_command_exits_non_zero():
+    import subprocess
+    import sys
+
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "import_archive", str(FIXTURES / "text-bad-date.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode != 0
+    assert "text-bad-date.txt: line 7: unknown date" in result.stderr
+
+
+def test_good_file_then_bad_file(tmp_path):
+    with pytest.raises(CommandError, match="1 earlier file"):
+        run(FIXTURES / "text-v1.txt", FIXTURES / "text-bad-date.txt")
+    assert Comment.objects.count() == 7
+
+
+def test_dry_run_writes_nothing():
+    out, _err = run(sample(TEXT_SAMPLE), sample(WXR_10), dry_run=True)
+    assert "comments 18 created" in out and "dry run: nothing was written" in out
+    assert not Post.objects.exists() and not Comment.objects.exists()
+
+
+def test_format_option_and_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run(tmp_path / "nope.txt")
+    copy = tmp_path / "archive.data"
+    shutil.copy(FIXTURES / "text-v1.txt", copy)
+    out, _ = run(copy, format="text")
+    assert "comments 7 created" in out
+
+
+def test_bulk_and_portable_paths_store_identical_rows():
+    from django.db import transaction
+
+    from blogapp.importers import parse
+    from blogapp.importers.loader import Loader
+
+    def rows():
+        return list(
+            Comment.objects.order_by("tree_id", "lft").values_list(
+                "source_id", "level", "lft", "rght", "body_html", "status", "kind", "created_at"
+            )
+        )
+
+    for use_copy in (True, False):
+        with transaction.atomic():
+            Loader(use_copy=use_copy, batch_comments=7).load(parse(sample(WXR_THEME)))
+        result = rows()
+        Post.objects.all().delete()
+        if use_copy:
+            copied = result
+    assert result == copied
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>plain</p>",
+        '<a href="javascript:alert(1)" onclick="x()">x</a><script>bad()</script>',
+        '<a href="https://example.com" title="t">link</a><img src=x onerror=alert(1)>',
+        "<blockquote><p>q</p></blockquote><style>p{}</style><iframe src=//x></iframe>",
+        "unclosed <b>bold <i>both",
+    ],
+)
+def test_imported_comment_html_is_sanitised(html):
+    from blogapp.importers.loader import comment_html
+
+    cleaned = comment_html(html, "html")
+    assert cleaned == sanitize_comment_html(html)
+    for hostile in ("<script", "onclick", "onerror", "javascript:", "<style", "<iframe"):
+        assert hostile not in cleaned
+
+
+def test_import_demo_only_when_there_are_no_posts():
+    out = io.StringIO()
+    call_command("import_demo", stdout=out, stderr=io.StringIO())
+    post = Post.objects.get()
+    assert post.title == "Rescuing a sluggish sourdough starter"
+    comments = post.comments.all()
+    assert comments.filter(kind="comment").count() == 24
+    assert comments.filter(kind="pingback").count() == 1
+    assert comments.filter(author_name="").count() == 2
+    assert max(c.level for c in comments) == 4
+    assert_tree_invariants()
+    out = io.StringIO()
+    call_command("import_demo", stdout=out)
+    assert "not imported" in out.getvalue()
+    assert Comment.objects.count() == 25

@@ -1,0 +1,135 @@
+"""The moderation queue: the Comment changelist as a moderator opens it."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_comment, make_post
+from tests.html import soup
+
+from .conftest import CHANGELIST, changelist_ids
+
+pytestmark = pytest.mark.django_db
+
+
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
+def test_queue_shows_pending_first_then_newest_with_counts(moderator_client, post):
+    old_pending = make_comment(post, status="pending", created_at=ago(days=3))
+    new_approved = make_comment(post, created_at=ago(hours=1))
+    new_pending = make_comment(post, status="pending", created_at=ago(days=1))
+    spam = make_comment(post, status="spam", created_at=ago(hours=2))
+    removed = make_comment(post, status="removed", created_at=ago(days=5))
+    old_spam = make_comment(post, status="spam", created_at=ago(days=6))
+
+    response = moderator_client.get(CHANGELIST)
+    assert response.status_code == 200
+    ids = changelist_ids(response)
+    assert ids == [c.pk for c in (new_pending, old_pending, new_approved, spam, removed, old_spam)]
+    counts = soup(response).select_one(".moderation-counts")
+    assert counts.select_one(".moderation-count--pending").get_text(" ", strip=True) == "2 pending"
+    assert counts.select_one(".moderation-count--spam").get_text(" ", strip=True) == "2 spam"
+
+
+def test_queue_columns_and_links(moderator_client, post):
+    root = make_comment(post, body="Root words " * 20)
+    reply = make_comment(post, parent=root, author_name="Bo", status="pending", body="Reply!")
+    page = soup(moderator_client.get(CHANGELIST))
+    headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")][1:]
+    assert headers == ["Comment", "Author name", "Post", "Status", "Kind", "Created at", "Depth",
+                       "Links"]  # fmt: skip
+    row = page.select_one(f"input.action-select[value='{reply.pk}']").find_parent("tr")
+    cells = [td.get_text(strip=True) for td in row.select("th, td")][1:]
+    assert cells[:5] == ["Reply!", "Bo", post.title, "Pending", "Comment"]
+    assert cells[6] == "1"
+    assert row.select_one("a.comment-permalink")["href"] == reply.get_absolute_url()
+    thread_href = row.select_one("a.comment-thread-link")["href"]
+    assert thread_href == reverse("admin:comments_comment_thread", args=[reply.pk])
+    root_row = page.select_one(f"input.action-select[value='{root.pk}']").find_parent("tr")
+    excerpt = root_row.select_one("th").get_text(strip=True)
+    assert excerpt.startswith("Root words") and excerpt.endswith("…") and len(excerpt) <= 80
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status__exact=spam", {"spam"}),
+        ("kind__exact=pingback", {"ping"}),
+        ("post__id__exact={other}", {"other"}),
+        ("Past 7 days", {"ann", "spam", "ping", "other"}),
+    ],
+    ids=["status", "kind", "post", "date"],
+)
+def test_queue_filters(moderator_client, post, query, expected):
+    other_post = make_post()
+    made = {
+        "ann": make_comment(post, author_name="Ann"),
+        "spam": make_comment(post, status="spam"),
+        "ping": make_comment(post, kind="pingback"),
+        "other": make_comment(other_post),
+        "old": make_comment(post, created_at=ago(days=30)),
+    }
+    if "=" in query:
+        response = moderator_client.get(f"{CHANGELIST}?{query.format(other=other_post.pk)}")
+    else:  # follow the filter's own link in the sidebar
+        sidebar = soup(moderator_client.get(CHANGELIST)).select_one("#changelist-filter")
+        link = sidebar.find("a", string=query)
+        response = moderator_client.get(f"{CHANGELIST}{link['href']}")
+    assert response.status_code == 200
+    shown = set(changelist_ids(response))
+    assert shown == {made[name].pk for name in expected}
+
+
+@pytest.mark.parametrize(
+    "term", ["Zelda", "zelda@hyrule.example", "hyrule.example/blog", "10.9.8.7", "ocarina"]
+)
+def test_queue_search_covers_author_email_website_ip_and_text(moderator_client, post, term):
+    target = make_comment(
+        post,
+        author_name="Zelda",
+        author_email="zelda@hyrule.example",
+        author_url="https://hyrule.example/blog",
+        ip_address="10.9.8.7",
+        body="Play the Ocarina.",
+    )
+    make_comment(post, author_name="Link", author_email="link@example.com", ip_address="10.1.1.1")
+    response = moderator_client.get(CHANGELIST, {"q": term})
+    assert changelist_ids(response) == [target.pk]
+
+
+def test_queue_query_count_does_not_grow_with_rows(moderator_client, django_assert_max_num_queries):
+    for post in (make_post(), make_post()):
+        for n in range(30):
+            make_comment(post, status="pending" if n % 3 else "approved")
+    with django_assert_max_num_queries(12):
+        response = moderator_client.get(CHANGELIST)
+    assert len(changelist_ids(response)) == 60
+
+
+def test_post_list_in_the_admin_shows_counts_and_links_to_the_pending_queue(moderator_client, post):
+    make_comment(post)
+    make_comment(post, status="pending")
+    make_comment(post, status="pending")
+    make_comment(post, status="spam")
+    page = soup(moderator_client.get(reverse("admin:blogapp_post_changelist")))
+    row = page.select_one("#result_list tbody tr")
+    assert row.select_one(".field-visible_comments").get_text(strip=True) == "1"
+    link = row.select_one(".field-pending_comments a")
+    assert link.get_text(strip=True) == "2"
+    queue = moderator_client.get(link["href"])
+    assert len(changelist_ids(queue)) == 2
+
+
+def test_post_filter_lists_only_posts_with_comments(moderator_client, post):
+    other = make_post(title="Also discussed")
+    make_comment(post)
+    make_comment(other, status="spam")
+    silent = make_post(title="Nobody commented")
+    sidebar = soup(moderator_client.get(CHANGELIST)).select_one("#changelist-filter")
+    titles = {a.get_text(strip=True) for a in sidebar.select("a")}
+    assert {post.title, other.title} <= titles
+    assert silent.title not in titles

@@ -1,0 +1,121 @@
+"""The admin's thread view: a whole thread as an indented tree, with the moderation actions."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import make_comment, make_post
+from tests.html import soup
+
+from .conftest import admin_messages, run_action
+
+pytestmark = pytest.mark.django_db
+
+
+def thread_url(comment):
+    return reverse("admin:comments_comment_thread", args=[comment.pk])
+
+
+@pytest.fixture
+def thread(post):
+    root = make_comment(post, author_name="Root")
+    child = make_comment(post, parent=root, author_name="Child")
+    grandchild = make_comment(post, parent=child, author_name="Grandchild")
+    sibling = make_comment(post, parent=root, author_name="Sibling")
+    # Replies only go under visible comments; the statuses are set once the tree stands.
+    for comment, status in ((child, "pending"), (grandchild, "spam"), (sibling, "removed")):
+        Comment.objects.filter(pk=comment.pk).update(status=status)
+    return [root, child, grandchild, sibling]
+
+
+def shown_rows(response):
+    return [
+        (
+            int(li["id"].removeprefix("thread-comment-")),
+            int(li["data-depth"]),
+            li.select_one(".thread-status").get_text(strip=True),
+            li.select_one(".thread-author").get_text(strip=True),
+        )
+        for li in soup(response).select("ol.comment-thread > li")
+    ]
+
+
+def test_thread_is_an_indented_tree_with_statuses(moderator_client, post, thread):
+    make_comment(post, author_name="Another thread")
+    make_comment(make_post(), author_name="Another post")
+    root, child, grandchild, sibling = thread
+
+    response = moderator_client.get(thread_url(grandchild))
+
+    assert response.status_code == 200
+    assert shown_rows(response) == [
+        (root.pk, 0, "Approved", "Root"),
+        (child.pk, 1, "Pending", "Child"),
+        (grandchild.pk, 2, "Spam", "Grandchild"),
+        (sibling.pk, 1, "Removed", "Sibling"),
+    ]
+    page = soup(response)
+    assert "focus" in page.select_one(f"#thread-comment-{grandchild.pk}")["class"]
+    indents = [li["style"] for li in page.select("ol.comment-thread > li")]
+    assert indents == ["margin-left: 0em", "margin-left: 2em", "margin-left: 4em",
+                       "margin-left: 2em"]  # fmt: skip
+    # No way to move a comment from here: only moderation actions, no drag handles.
+    options = [o["value"] for o in page.select("select[name=action] option") if o["value"]]
+    assert options == ["approve_comments", "mark_as_spam", "remove_comments", "restore_comments"]
+
+
+def test_acting_from_the_thread_view_touches_only_the_selection(moderator_client, thread):
+    root, child, grandchild, sibling = thread
+    other = make_comment(root.post, status="pending")
+    response = run_action(
+        moderator_client, "approve_comments", [child, grandchild, other], url=thread_url(root)
+    )
+    assert response.redirect_chain[-1][0] == thread_url(root)
+    assert admin_messages(response) == ["2 comments approved."]
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in thread] == ["approved", "approved", "approved", "removed"]
+    assert statuses[other.pk] == "pending"  # not in this thread
+    assert [row[2] for row in shown_rows(response)] == ["Approved"] * 3 + ["Removed"]
+
+
+def test_thread_view_without_an_action_or_selection_changes_nothing(moderator_client, thread):
+    root = thread[0]
+    forged = {"action": "delete_selected", "_selected_action": [root.pk]}
+    response = moderator_client.post(thread_url(root), forged, follow=True)
+    assert admin_messages(response) == ["Choose an action."]
+    response = moderator_client.post(thread_url(root), {"action": "remove_comments"}, follow=True)
+    assert admin_messages(response) == ["Select comments to act on."]
+    assert Comment.objects.filter(status="removed").count() == 1
+
+
+def test_thread_view_of_a_missing_comment_is_404(moderator_client):
+    assert moderator_client.get("/admin/comments/comment/999999/thread/").status_code == 404
+
+
+def test_thread_view_query_count_is_constant(moderator_client, post, django_assert_max_num_queries):
+    parent = make_comment(post)
+    for _ in range(40):
+        parent = make_comment(post, parent=parent) if parent.level < 6 else make_comment(post)
+    root = Comment.objects.get(tree_id=parent.tree_id, level=0)
+    with django_assert_max_num_queries(8):
+        response = moderator_client.get(thread_url(root))
+    assert len(shown_rows(response)) == Comment.objects.filter(tree_id=root.tree_id).count()
+
+
+def test_change_form_offers_no_reparenting(admin_client_, thread):
+    root, child = thread[:2]
+    url = reverse("admin:comments_comment_change", args=[child.pk])
+    page = soup(admin_client_.get(url))
+    assert page.select_one("[name=parent]") is None and page.select_one("[name=post]") is None
+    assert page.select_one(".field-parent_link a")["href"].endswith(f"/{root.pk}/change/")
+    # A forged parent in the POST is ignored; the edit itself goes through.
+    response = admin_client_.post(url, {
+        "parent": "", "post": "", "status": "approved", "author_name": "Renamed",
+        "author_email": "", "author_url": "", "body": "Edited *text* http://x.example",
+    })  # fmt: skip
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert (child.parent_id, child.level, child.author_name, child.status) == (
+        root.pk, 1, "Renamed", "approved",
+    )  # fmt: skip
+    assert 'href="http://x.example"' in child.body_html
