@@ -69,6 +69,24 @@ def machine():
     )
 
 
+def import_figures():
+    """The importer benchmark (its own script and settings) on the bench database."""
+    import subprocess
+
+    env = {**os.environ, "DATABASE_URL": os.environ["BENCH_DATABASE_URL"]}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    script = Path(__file__).resolve().parent / "import.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--comments", "10000"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    print(result.stdout + result.stderr)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode or not lines:
+        return None
+    return dict(part.split("=", 1) for part in lines[-1].split())
+
+
 def row(figure, measured, target=None, ratio=None):
     return figure, measured, target or "—", "—" if ratio is None else f"{ratio:.2f}"
 
@@ -125,6 +143,12 @@ def main(argv=None):
         row("200-comment page, cache warm", f"{read['warm']:.1f} req/s"),
         row("200-comment page, cache cold", f"{read['cold']:.1f} req/s"),
     ]
+    print("\n== import (bench/import.py, 10,000 comments)")
+    imported = import_figures()
+    if imported:
+        rows.append(
+            row("WXR import, 10,000 comments", f"{float(imported['comments_per_s']):,.0f} comments/s")
+        )
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}."
     print(f"\n{text}")
