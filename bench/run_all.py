@@ -146,9 +146,8 @@ def main(argv=None):
     print("\n== import (bench/import.py, 10,000 comments)")
     imported = import_figures()
     if imported:
-        rows.append(
-            row("WXR import, 10,000 comments", f"{float(imported['comments_per_s']):,.0f} comments/s")
-        )
+        rate = float(imported["comments_per_s"])
+        rows.append(row("WXR import, 10,000 comments", f"{rate:,.0f} comments/s"))
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}."
     print(f"\n{text}")
