@@ -43,10 +43,15 @@ def floor_connection(dsn):
 
 
 def floor_html(conn, post_id):
-    """The same thread, fetched and turned into the same markup with nothing but the stdlib."""
+    """The same thread, fetched and turned into the same markup with nothing but the stdlib.
+
+    Same markup as the page's thread: numbered top-level comments, author (linked or not),
+    permalink with the three date forms, stored body_html, Reply link, and every reply list
+    inside a folding <details> whose summary counts the replies (from lft/rght).
+    """
     with conn.cursor() as cursor:
         cursor.execute(
-            "SELECT id, level, author_name, author_url, body_html, created_at "
+            "SELECT id, level, lft, rght, author_name, author_url, body_html, created_at "
             "FROM comments_comment WHERE post_id = %s AND status = 'approved' "
             "AND kind = 'comment' ORDER BY tree_id, lft",
             [post_id],
@@ -56,14 +61,11 @@ def floor_html(conn, post_id):
     out = ['<ol class="comment-list">']
     depth = -1
     number = 0
-    for cid, level, name, url, body_html, created in rows:
-        if level > depth:
-            if depth >= 0:
-                out.append('<ol class="comment-replies">')
-        else:
+    for cid, level, lft, rght, name, url, body_html, created in rows:
+        if level <= depth:
             out.append("</li>")
             for _ in range(depth - level):
-                out.append("</ol></li>")
+                out.append("</ol></details></li>")
         depth = level
         if level == 0:
             number += 1
@@ -90,9 +92,15 @@ def floor_html(conn, post_id):
             f'href="?replyto={cid}#respond" data-reply-to="{cid}" rel="nofollow">Reply</a>'
             "</footer></article>"
         )
+        replies = (rght - lft - 1) // 2
+        if replies:
+            out.append(
+                f'<details class="comment-thread" open><summary>{replies} '
+                f'{"reply" if replies == 1 else "replies"}</summary><ol class="comment-replies">'
+            )
     if depth >= 0:
         out.append("</li>")
-        out.extend("</ol></li>" for _ in range(depth))
+        out.extend("</ol></details></li>" for _ in range(depth))
     out.append("</ol>")
     return "".join(out)
 
