@@ -137,6 +137,15 @@ def main(argv=None):
         row("comment trees valid after the run",
             "yes" if not reply["tree_problems"] else "NO", "yes"),
     ]  # fmt: skip
+    print("\n== reply_load, paced: each client one reply per second (not saturating 2 cores)")
+    paced = reply_load.main(["--pace", "1"])
+    rows += [
+        row("reply latency p95, 8 clients at 1 reply/s each", f"{paced['p95_ms']:.1f} ms",
+            "≤ 50 ms", paced["p95_ms"] / 50),
+        row("paced run: lost / duplicated / tree valid",
+            f"{paced['lost']} / {paced['duplicated']} / "
+            f"{'yes' if not paced['tree_problems'] else 'NO'}", "0 / 0 / yes"),
+    ]  # fmt: skip
     print("\n== read_load")
     read = read_load.main([])
     rows += [
@@ -149,7 +158,11 @@ def main(argv=None):
         rate = float(imported["comments_per_s"])
         rows.append(row("WXR import, 10,000 comments", f"{rate:,.0f} comments/s"))
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = f"{table(rows)}\n\nRun {stamp} on {machine()}."
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    text = (
+        f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load} "
+        "(the machine was shared with other work)."
+    )
     print(f"\n{text}")
     if args.write_readme:
         write_readme(text)
