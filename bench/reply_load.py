@@ -127,6 +127,8 @@ class ReplyClient(threading.Thread):
 
     def run(self):
         sequence = 0
+        if self.pace:
+            time.sleep(self.rng.uniform(0, self.pace))  # spread the clients over the interval
         while time.monotonic() < self.deadline and self.results.accepting():
             sequence += 1
             cycle_start = time.monotonic()
