@@ -31,3 +31,9 @@ test: setup browser-tools
 
 lint: setup
 	$(BIN)/ruff check .
+
+# Every benchmark (bench/), then a table: figure, measured, target, ratio. Needs PostgreSQL
+# (BENCH_DATABASE_URL, created if missing, emptied by every run) and Redis (BENCH_REDIS_URL).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blog_bench
+bench: setup
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run_all.py $(BENCH_ARGS)

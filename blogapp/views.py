@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.rendering import render_discussion
-from comments.selectors import discussion_for
+from comments.rendering import discussion_html
+from comments.selectors import discussion_page_of
 
 from .models import Post
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
+PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
 
 
 def _reply_target(post, raw_id):
@@ -20,7 +23,7 @@ def _reply_target(post, raw_id):
     return (
         Comment.objects.replyable()
         .filter(post=post, pk=comment_id)
-        .only("id", "author_name", "post_id")
+        .only("id", "author_name", "post_id", "tree_id")
         .first()
     )
 
@@ -28,6 +31,16 @@ def _reply_target(post, raw_id):
 def own_pending_ids(request):
     """Ids of the comments this visitor wrote that may still await moderation."""
     return request.session.get(OWN_PENDING_SESSION_KEY, [])
+
+
+def _discussion_page(request, post, reply_to, own_pending):
+    """(page asked for by ``?cpage=N``, else the page of the comment replied to; its index)."""
+    requested = request.GET.get(PAGE_PARAM)
+    if requested is not None:
+        return requested, None
+    if reply_to is not None:
+        return discussion_page_of(post, reply_to.tree_id, own_pending_ids=own_pending)
+    return 1, None
 
 
 def comment_form_context(request, post, *, form=None, default_reply_to=None):
@@ -46,14 +59,20 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None):
 
 
 def post_page_context(request, post, *, form=None):
-    """Everything the post page shows: the post, its discussion and the comment form."""
-    discussion = discussion_for(post, own_pending_ids=own_pending_ids(request))
+    """Everything the post page shows: the post, a page of its discussion, the comment form."""
+    own_pending = own_pending_ids(request)
+    form_context = comment_form_context(request, post, form=form)
+    page, index = _discussion_page(request, post, form_context["reply_to"], own_pending)
+    try:
+        discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
+    except InvalidPage as missing:
+        raise Http404("No such page of comments.") from missing
     return {
         "post": post,
         "object": post,
         "discussion": discussion,
-        "discussion_html": render_discussion(discussion),
-        **comment_form_context(request, post, form=form),
+        "discussion_html": discussion.html,
+        **form_context,
     }
 
 

@@ -123,7 +123,14 @@ class Comment(MPTTModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_idx"),
+            # Serves the thread query (post, in tree order) and, through the included
+            # columns, comments.selectors.thread_index (paging a big discussion) as an
+            # index-only scan that reads no comment row.
+            models.Index(
+                fields=["post", "tree_id", "lft"],
+                include=["level", "status", "kind"],
+                name="comment_thread_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(
                 QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_pending_first_idx"

@@ -2,7 +2,16 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Q
+
+from .dates import DateLabeler
 from .models import Comment
+
+APPROVED = Comment.Status.APPROVED.value
+PENDING = Comment.Status.PENDING.value
+COMMENT = Comment.Kind.COMMENT.value
 
 # Only the columns the page shows.
 THREAD_COLUMNS = (
@@ -19,15 +28,24 @@ THREAD_COLUMNS = (
 
 
 class ThreadNode:
-    """One comment as the discussion page shows it."""
+    """One comment as the discussion page shows it.
+
+    Everything the template prints is a plain attribute, computed here once: a template pays
+    for every property call and filter thousands of times on a big thread.
+    """
 
     __slots__ = (
         "id", "parent_id", "level", "author_name", "author_url", "body_html", "created_at",
         "status", "kind", "children", "number", "is_placeholder", "awaiting_moderation",
         "reply_count",  # every reply shown below this comment, at any depth
+        "author_link",  # the author's website, only if it is a plain web address
+        "date_iso", "date_label", "date_exact",  # created_at as the page prints it
+        "opens_replies",  # its replies follow it on this page
+        "continues",  # it has replies, but too deep for this page: they are on its own page
+        "closes",  # reply lists that end right after this comment (0 if it opens replies)
     )  # fmt: skip
 
-    def __init__(self, row):
+    def __init__(self, row, label_date):
         (
             self.id,
             self.parent_id,
@@ -35,45 +53,50 @@ class ThreadNode:
             self.author_name,
             self.author_url,
             self.body_html,
-            self.created_at,
+            created_at,
             self.status,
             self.kind,
         ) = row
+        self.created_at, self.date_iso, self.date_label, self.date_exact = label_date(created_at)
+        url = self.author_url
+        self.author_link = url if url and url.startswith(("http://", "https://")) else ""
         self.children = []
         self.number = None
-        self.is_placeholder = self.status != Comment.Status.APPROVED
+        self.is_placeholder = self.status != APPROVED
         self.awaiting_moderation = False
         self.reply_count = 0
-
-    @property
-    def author_link(self):
-        """The author's website, only if it is a plain web address."""
-        url = self.author_url
-        return url if url.startswith(("http://", "https://")) else ""
+        self.opens_replies = self.continues = False
+        self.closes = 0
 
 
 @dataclass
 class Discussion:
-    """A post's discussion, ready to render."""
+    """A post's discussion (or one page of it), ready to render."""
 
     comments: list = field(default_factory=list)  # top-level ThreadNodes, replies nested
+    thread: list = field(default_factory=list)  # every shown comment in reading order
     pingbacks: list = field(default_factory=list)  # pingbacks and trackbacks, flat
-    comment_count: int = 0  # visible comments (not pingbacks), as readers count them
+    comment_count: int = 0  # visible comments (not pingbacks) of the whole post
+    page_number: int = 1
+    num_pages: int = 1
+    page_links: list = field(default_factory=list)  # page numbers and Paginator.ELLIPSIS
 
 
-def build_discussion(rows, *, own_pending_ids=frozenset()):
+def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
     """Arrange rows given in MPTT order (tree_id, lft) into a Discussion.
 
     A hidden comment is kept as a placeholder only while a reply under it is shown, so a
-    removed comment never takes its replies with it. Linear in the number of rows.
+    removed comment never takes its replies with it. Top-level comments are numbered from
+    ``numbers_before + 1`` (the count on earlier pages). Linear in the number of rows.
     """
-    nodes = [ThreadNode(row) for row in rows]
+    label_date = DateLabeler()
+    nodes = [ThreadNode(row, label_date) for row in rows]
     by_id = {node.id: node for node in nodes}
     own_pending = frozenset(own_pending_ids)
     shown = {}
     # Reverse preorder visits every child before its parent.
     for node in reversed(nodes):
-        if node.status == Comment.Status.PENDING and node.id in own_pending:
+        if node.status == PENDING and node.id in own_pending:
             node.is_placeholder = False
             node.awaiting_moderation = True
         keep = not node.is_placeholder or bool(node.children)
@@ -89,27 +112,156 @@ def build_discussion(rows, *, own_pending_ids=frozenset()):
             continue
         node.children.reverse()  # appended in reverse order above
         counted = not (node.is_placeholder or node.awaiting_moderation)
-        if counted and node.kind == Comment.Kind.COMMENT:
+        if counted and node.kind == COMMENT:
             discussion.comment_count += 1
         if node.parent_id is None or node.parent_id not in by_id:
-            if node.kind == Comment.Kind.COMMENT:
+            if node.kind == COMMENT:
                 discussion.comments.append(node)
             else:
                 discussion.pingbacks.append(node)
-    number = 0
+    number = numbers_before
     for node in discussion.comments:
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
             node.number = number
+    discussion.thread = reading_order(discussion.comments, settings.COMMENT_THREAD_MAX_DEPTH)
     return discussion
 
 
-def discussion_for(post, *, own_pending_ids=()):
-    """The whole discussion of ``post`` in one query."""
-    rows = Comment.objects.for_thread_page(post, own_pending_ids=own_pending_ids).values_list(
-        *THREAD_COLUMNS
+def reading_order(top_level, max_depth):
+    """Every comment under ``top_level`` in reading (MPTT) order, down to ``max_depth`` levels.
+
+    The template writes the nested lists in one flat loop, several times faster than a
+    recursive one on big threads: a comment that ``opens_replies`` opens its reply list;
+    after one that does not, ``closes`` reply lists end (back up to the next comment's
+    level). A comment on the last level with replies ``continues`` on its own page instead.
+    """
+    order = []
+    depths = []
+    stack = [(node, 0) for node in reversed(top_level)]
+    while stack:
+        node, depth = stack.pop()
+        order.append(node)
+        depths.append(depth)
+        node.opens_replies = node.continues = False
+        node.closes = 0
+        if node.children:
+            if depth + 1 < max_depth:
+                node.opens_replies = True
+                stack.extend((child, depth + 1) for child in reversed(node.children))
+            else:
+                node.continues = True
+    for position, node in enumerate(order):
+        if not node.opens_replies:
+            following = depths[position + 1] if position + 1 < len(order) else 0
+            node.closes = depths[position] - following
+    return order
+
+
+@dataclass
+class ThreadIndex:
+    """The threads of a post a reader sees, in page order: what paging needs, no comment text.
+
+    A thread is a top-level comment with all its replies (one MPTT tree). It is shown when any
+    comment in it is shown; its top-level comment is numbered when it is visible itself.
+    """
+
+    comment_threads: list  # tree_ids of the shown comment threads, in order
+    numbered: list  # for each of those: does its top-level comment get a number?
+    pingback_threads: list  # tree_ids of the shown pingbacks/trackbacks (after the comments)
+    comment_count: int  # visible comments (not pingbacks) of the post
+
+    def paginator(self, per_page):
+        return Paginator(self.comment_threads, per_page)
+
+    def page_of(self, tree_id, per_page):
+        """The page (from 1) that shows thread ``tree_id``; the last page for pingbacks."""
+        try:
+            position = self.comment_threads.index(tree_id)
+        except ValueError:
+            if tree_id in self.pingback_threads:
+                return self.paginator(per_page).num_pages
+            return 1
+        return position // per_page + 1
+
+
+def thread_index(post, *, own_pending_ids=()):
+    """One grouped query over the post's comments: every thread's visibility and numbering."""
+    shown = Q(status=APPROVED)
+    if own_pending_ids:
+        shown |= Q(pk__in=list(own_pending_ids), status=PENDING)
+    rows = (
+        Comment.objects.filter(post=post)
+        .values("tree_id")
+        # Counting tree_id (never null) rather than pk keeps this an index-only scan of
+        # comment_thread_idx: no comment row is read.
+        .annotate(
+            shown=Count("tree_id", filter=shown),
+            visible=Count("tree_id", filter=Q(status=APPROVED, kind=COMMENT)),
+            root_is_comment=Count("tree_id", filter=Q(level=0, kind=COMMENT)),
+            root_visible=Count("tree_id", filter=Q(level=0, status=APPROVED)),
+        )
+        .order_by("tree_id")
+        .values_list("tree_id", "shown", "visible", "root_is_comment", "root_visible")
     )
-    return build_discussion(rows, own_pending_ids=own_pending_ids)
+    index = ThreadIndex([], [], [], 0)
+    for tree_id, shown_count, visible, root_is_comment, root_visible in rows:
+        index.comment_count += visible
+        if not shown_count:
+            continue
+        if root_is_comment:
+            index.comment_threads.append(tree_id)
+            index.numbered.append(bool(root_visible))
+        else:
+            index.pingback_threads.append(tree_id)
+    return index
+
+
+def comments_per_page():
+    """Top-level comments (with all their replies) per discussion page; 0 means no paging."""
+    return settings.COMMENTS_PER_PAGE
+
+
+def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None, index=None):
+    """One page of the discussion of ``post``, paged by top-level comment.
+
+    Two queries when paged (the thread index unless given, then the page's threads), one
+    when not. Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
+    """
+    per_page = comments_per_page() if per_page is None else per_page
+    thread = Comment.objects.for_thread_page(post, own_pending_ids=own_pending_ids)
+    if per_page <= 0:
+        if str(page) != "1":
+            raise InvalidPage("The discussion has only one page.")
+        rows = thread.values_list(*THREAD_COLUMNS)
+        return build_discussion(rows, own_pending_ids=own_pending_ids)
+
+    if index is None:
+        index = thread_index(post, own_pending_ids=own_pending_ids)
+    paginator = index.paginator(per_page)
+    current = paginator.page(page)
+    tree_ids = list(current.object_list)
+    if not current.has_next():
+        tree_ids += index.pingback_threads
+    first = current.start_index() - 1 if tree_ids else 0
+    rows = thread.filter(tree_id__in=tree_ids).values_list(*THREAD_COLUMNS) if tree_ids else ()
+    discussion = build_discussion(
+        rows, own_pending_ids=own_pending_ids, numbers_before=sum(index.numbered[:first])
+    )
+    discussion.comment_count = index.comment_count
+    discussion.page_number = current.number
+    discussion.num_pages = paginator.num_pages
+    discussion.page_links = list(paginator.get_elided_page_range(current.number))
+    return discussion
+
+
+def discussion_page_of(post, tree_id, *, own_pending_ids=(), per_page=None):
+    """(page number that shows the thread ``tree_id`` of ``post``, the ThreadIndex or None)."""
+    per_page = comments_per_page() if per_page is None else per_page
+    if per_page <= 0:
+        return 1, None
+    index = thread_index(post, own_pending_ids=own_pending_ids)
+    return index.page_of(tree_id, per_page), index
 
 
 def subtree_discussion(comment, *, own_pending_ids=()):

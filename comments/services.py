@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import antispam, moderation, submission
-from .cache import discussion_changed
+from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
 from .text import render_plain_text
@@ -127,14 +127,8 @@ def comment_create(
         validate_unique=False,
         validate_constraints=False,
     )
-    comment.save()
-    transaction.on_commit(lambda: discussion_changed(post.pk))
+    comment.save()  # the post_save signal refreshes the cached discussion on commit
     return comment
-
-
-def _discussions_changed_on_commit(post_ids):
-    for post_id in set(post_ids):
-        transaction.on_commit(lambda post_id=post_id: discussion_changed(post_id))
 
 
 def _lock_threads_of(comment_ids):
@@ -177,7 +171,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             action_flag=CHANGE,
             change_message=f"Moderated: status set to {status.label}.",
         )
-    _discussions_changed_on_commit(comment.post_id for comment in changed)
+    discussions_changed_on_commit(comment.post_id for comment in changed)
     return len(changed)
 
 
@@ -206,8 +200,7 @@ def comment_edit(*, comment, fields, moderator):
         validate_unique=False,
         validate_constraints=False,
     )
-    comment.save(update_fields=sorted(fields))
-    _discussions_changed_on_commit([comment.post_id])
+    comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
     return comment
 
 
@@ -220,7 +213,6 @@ def comments_delete(*, comments, moderator):
     """
     ids = _lock_threads_of(_comment_ids(comments))
     deleted = 0
-    post_ids = []
     # Tree order: an ancestor goes first and takes its selected descendants with it.
     for pk in (
         Comment.objects.filter(pk__in=ids).order_by("tree_id", "lft").values_list("pk", flat=True)
@@ -236,8 +228,6 @@ def comments_delete(*, comments, moderator):
                 action_flag=DELETION,
                 change_message=f"Deleted with {size - 1} replies.",
             )
-        comment.delete()
+        comment.delete()  # post_delete signals refresh the cached discussion on commit
         deleted += size
-        post_ids.append(comment.post_id)
-    _discussions_changed_on_commit(post_ids)
     return deleted

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from blogapp.models import Post
 from blogapp.views import (
     OWN_PENDING_SESSION_KEY,
+    PAGE_PARAM,
     comment_form_context,
     own_pending_ids,
     post_page_context,
@@ -21,7 +22,7 @@ from .antispam import client_ip
 from .forms import CommentForm
 from .models import Comment
 from .rendering import render_discussion
-from .selectors import page_root_level, subtree_discussion
+from .selectors import discussion_page_of, page_root_level, subtree_discussion
 from .services import AlreadySubmitted, CommentRejected, comment_create
 
 logger = logging.getLogger(__name__)
@@ -117,9 +118,19 @@ def _continued_thread_url(comment):
 
 @require_GET
 def comment_permalink(request, comment_id):
-    """A comment's permanent address: the page that shows it, at the comment."""
+    """A comment's permanent address: the page that shows it, at the comment.
+
+    A reply nested deeper than the post page shows is on its thread's own page; any other
+    comment is on the page of the post's discussion that holds its top-level comment.
+    """
     comment = get_object_or_404(_published_comments(), pk=comment_id)
-    page_url = _continued_thread_url(comment) or comment.post.get_absolute_url()
+    page_url = _continued_thread_url(comment)
+    if page_url is None:
+        page, _index = discussion_page_of(
+            comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request)
+        )
+        query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+        page_url = f"{comment.post.get_absolute_url()}{query}"
     return redirect(f"{page_url}#{comment.anchor}")
 
 

@@ -27,11 +27,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.html import linebreaks
 
 from blogapp.models import Post
-from comments.cache import discussion_changed
+from comments.cache import discussions_changed_on_commit
 from comments.locks import lock_new_threads, lock_thread
 from comments.models import Comment
 from comments.text import plain_text_to_post_html, render_plain_text, sanitize_comment_html
@@ -164,8 +164,7 @@ class Loader:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
         if not self.dry_run:
-            for post_id in self.changed_posts:
-                transaction.on_commit(lambda post_id=post_id: discussion_changed(post_id))
+            discussions_changed_on_commit(self.changed_posts)
         return self.stats
 
     def _batches(self, records: Iterable[PostRecord]) -> Iterator[list[PostRecord]]:

@@ -133,3 +133,10 @@ COMMENT_FORM_MAX_AGE = int(os.environ.get("COMMENT_FORM_MAX_AGE", str(60 * 60 * 
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Top-level comments per discussion page (replies always stay with their thread), like
+# WordPress's "break comments into pages". 0 shows every comment on one page.
+COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", "50"))
+# Seconds a rendered discussion page stays in the cache. Any change to a post's comments
+# replaces it at once (comments/cache.py); 0 turns the discussion cache off.
+DISCUSSION_CACHE_TIMEOUT = int(os.environ.get("DISCUSSION_CACHE_TIMEOUT", "3600"))

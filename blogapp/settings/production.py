@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import REDIS_URL, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -17,6 +17,11 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+if not REDIS_URL and "DISCUSSION_CACHE_TIMEOUT" not in os.environ:
+    # Without Redis each gunicorn worker has its own local-memory cache, and a new reply
+    # would only clear the cache of the worker that took it: render discussions afresh.
+    DISCUSSION_CACHE_TIMEOUT = 0
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

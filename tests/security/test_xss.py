@@ -14,6 +14,12 @@ from tests.security.payloads import XSS_PAYLOADS
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def whole_discussion_on_one_page(settings):
+    """Every payload's comment on the one page each test reads."""
+    settings.COMMENTS_PER_PAGE = 0
+
+
 def test_the_checker_sees_what_it_looks_for():
     """The checks are real: each kind of danger is reported."""
     site_script = '<script src="/static/js/comments.js"></script>'

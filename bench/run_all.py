@@ -1,0 +1,173 @@
+"""Every benchmark, one after the other, and a table: figure, measured, target, ratio.
+
+    make bench                      # or: python bench/run_all.py [--write-readme]
+
+Uses BENCH_DATABASE_URL (created if missing; emptied and refilled by every run) and Redis
+at BENCH_REDIS_URL. Benchmarks are never part of the test suite's pass/fail.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+README = Path(__file__).resolve().parent / "README.md"
+TABLE_START = "<!-- bench-table:start -->"
+TABLE_END = "<!-- bench-table:end -->"
+
+
+def ensure_database():
+    """Create the bench database if it does not exist yet."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    url = os.environ.setdefault(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
+    )
+    config = dj_database_url.parse(url)
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
+    connection = psycopg2.connect(**params)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    connection.close()
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    import django
+
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, "
+        f"Django {django.get_version()}, PostgreSQL {postgres}, {platform.system()}"
+    )
+
+
+def import_figures():
+    """The importer benchmark (its own script and settings) on the bench database."""
+    import subprocess
+
+    env = {**os.environ, "DATABASE_URL": os.environ["BENCH_DATABASE_URL"]}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    script = Path(__file__).resolve().parent / "import.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--comments", "10000"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    print(result.stdout + result.stderr)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode or not lines:
+        return None
+    return dict(part.split("=", 1) for part in lines[-1].split())
+
+
+def row(figure, measured, target=None, ratio=None):
+    return figure, measured, target or "—", "—" if ratio is None else f"{ratio:.2f}"
+
+
+def table(rows):
+    lines = ["| figure | measured | target | ratio to target |", "|---|---|---|---|"]
+    lines += [f"| {' | '.join(cells)} |" for cells in rows]
+    return "\n".join(lines)
+
+
+def write_readme(text):
+    content = README.read_text()
+    pattern = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.S)
+    README.write_text(pattern.sub(lambda _: f"{TABLE_START}\n{text}\n{TABLE_END}", content))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
+    args = parser.parse_args(argv)
+    ensure_database()
+    from bench import read_load, reply_load, thread_page
+
+    rows = []
+    for size in (10_000, 1_000):
+        print(f"\n== thread_page, {size} comments")
+        page = thread_page.main(["--comments", str(size)])
+        rows.append(
+            row(
+                f"full thread page, {size:,} comments: page / floor",
+                f"{page['page_ms']:.0f} ms / {page['floor_ms']:.0f} ms = {page['ratio']:.2f}×",
+                "≤ 3×",
+                page["ratio"] / 3,
+            )
+        )
+        rows.append(
+            row(f"SQL queries, {size:,}-comment page", str(page["queries"]), "≤ 4",
+                page["queries"] / 4)
+        )  # fmt: skip
+    print("\n== reply_load")
+    reply = reply_load.main([])
+    rows += [
+        row("replies/s, 8 clients, 10,000-comment post", f"{reply['replies_per_s']:.1f}"),
+        row("reply latency p50", f"{reply['p50_ms']:.1f} ms"),
+        row("reply latency p95", f"{reply['p95_ms']:.1f} ms", "≤ 50 ms", reply["p95_ms"] / 50),
+        row("replies lost / duplicated / misplaced",
+            f"{reply['lost']} / {reply['duplicated']} / {reply['misplaced']}", "0 / 0 / 0"),
+        row("comment trees valid after the run",
+            "yes" if not reply["tree_problems"] else "NO", "yes"),
+    ]  # fmt: skip
+    print("\n== reply_load, paced: each client one reply per second (not saturating 2 cores)")
+    paced = reply_load.main(["--pace", "1"])
+    rows += [
+        row("reply latency p95, 8 clients at 1 reply/s each", f"{paced['p95_ms']:.1f} ms",
+            "≤ 50 ms", paced["p95_ms"] / 50),
+        row("paced run: lost / duplicated / tree valid",
+            f"{paced['lost']} / {paced['duplicated']} / "
+            f"{'yes' if not paced['tree_problems'] else 'NO'}", "0 / 0 / yes"),
+    ]  # fmt: skip
+    print("\n== read_load")
+    read = read_load.main([])
+    rows += [
+        row("200-comment page, cache warm", f"{read['warm']:.1f} req/s"),
+        row("200-comment page, cache cold", f"{read['cold']:.1f} req/s"),
+    ]
+    print("\n== import (bench/import.py, 10,000 comments)")
+    imported = import_figures()
+    if imported:
+        rate = float(imported["comments_per_s"])
+        rows.append(row("WXR import, 10,000 comments", f"{rate:,.0f} comments/s"))
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    text = (
+        f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load} "
+        "(the machine was shared with other work)."
+    )
+    print(f"\n{text}")
+    if args.write_readme:
+        write_readme(text)
+        print(f"\nwritten to {README}")
+
+
+if __name__ == "__main__":
+    main()

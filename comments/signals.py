@@ -1,0 +1,27 @@
+"""Forget a post's cached discussion whenever one of its comments (or the post) is saved.
+
+This catches every change made through model instances: new comments from ``comment_create``,
+admin edits and deletes. Bulk writes that send no signals call
+``discussions_changed_on_commit`` themselves.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from blogapp.models import Post
+
+from .cache import discussions_changed_on_commit
+from .models import Comment
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="comments.discussion_changed.save")
+@receiver(post_delete, sender=Comment, dispatch_uid="comments.discussion_changed.delete")
+def comment_changed(sender, instance, **kwargs):
+    discussions_changed_on_commit([instance.post_id])
+
+
+@receiver(post_save, sender=Post, dispatch_uid="comments.discussion_changed.post")
+def post_changed(sender, instance, created, **kwargs):
+    # The discussion shows whether the post takes replies; a new post has nothing cached.
+    if not created:
+        discussions_changed_on_commit([instance.pk])
