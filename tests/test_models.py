@@ -110,3 +110,12 @@ def test_published_excludes_drafts_and_scheduled_posts():
     make_post(status=Post.Status.DRAFT)
     make_post(published_at=timezone.now() + timedelta(days=1))
     assert list(Post.objects.published()) == [live]
+
+
+@pytest.mark.postgres
+def test_database_refuses_a_parent_that_does_not_exist(post):
+    reply = make_comment(post)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.filter(pk=reply.pk).update(parent_id=reply.pk + 10_000, level=1)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS comment_parent_same_post IMMEDIATE")
