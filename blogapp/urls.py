@@ -8,6 +8,9 @@ blog_patterns = [
     path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
 ]
 
+# Moderators need the width for the comment queue more than a second navigation column.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((blog_patterns, "blogapp"))),

@@ -85,7 +85,7 @@ class PostListView(ListView):
         return (
             Post.objects.published()
             .with_comment_counts()
-            .defer("body", "body_html")
+            .defer("body")
             .order_by("-published_at", "-id")
         )
 

@@ -171,3 +171,12 @@ def test_post_page_query_count_does_not_grow_with_the_thread(
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
     assert len(soup(response).select("li.comment")) == size
+
+
+def test_index_shows_a_short_sanitised_excerpt_of_each_post(client):
+    words = " ".join(f"word{n}" for n in range(100))
+    make_post(title="Long", body=f"<p>{words}</p><script>alert(1)</script>")
+    excerpt = soup(client.get("/")).select_one(".post-summary .post-excerpt")
+    text = excerpt.get_text()
+    assert text.startswith("word0 word1") and "word44" in text and "word45" not in text
+    assert excerpt.find("script") is None
