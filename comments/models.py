@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import MD5, Upper
 from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
@@ -65,7 +66,8 @@ class Comment(MPTTModel):
 
     # Indexes are few on purpose: every one costs on each insert and import. comment_thread_idx
     # (post, tree_id, lft) serves lookups by post; mptt's (tree_id, lft) those by tree_id;
-    # comment_queue_idx (status, created_at) those by status.
+    # comment_queue_idx (status, created_at) those by status; the last two serve the
+    # comment form's duplicate and known-commenter checks.
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
@@ -134,6 +136,16 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(
                 QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_pending_first_idx"
+            ),
+            # The form's duplicate check (comments.antispam.is_duplicate): the comments of a
+            # post with the same text, found by digest (a body may be too long for a btree).
+            models.Index(F("post"), MD5("body"), name="comment_body_digest_idx"),
+            # The first-time moderation check (comments.moderation.is_known_commenter): an
+            # approved comment under this email, matched as __iexact compiles on PostgreSQL.
+            models.Index(
+                Upper("author_email"),
+                condition=Q(status="approved"),
+                name="comment_approved_email_idx",
             ),
         ]
 

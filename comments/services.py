@@ -56,8 +56,14 @@ def _replyable_parent(*, post, parent_id):
     if tree_id is None:
         raise refusal
     lock_thread(tree_id)
-    # Re-read under the lock: lft/rght may have moved, the status may have changed.
-    parent = Comment.objects.replyable().filter(pk=parent_id, post=post).first()
+    # Re-read under the lock: lft/rght may have moved, the status may have changed. Only the
+    # columns the insert needs: mptt's tree fields, and post_id for Comment.clean().
+    parent = (
+        Comment.objects.replyable()
+        .filter(pk=parent_id, post=post)
+        .only("id", "post_id", "parent_id", "status", "tree_id", "lft", "rght", "level")
+        .first()
+    )
     if parent is None:
         raise refusal
     return parent
@@ -121,12 +127,17 @@ def comment_create(
         kind=kind,
         submission_key=submission_key,
     )
-    # The database enforces the constraints; mptt fills in the tree fields on save.
+    # The database enforces the constraints and the foreign keys: the post and the parent
+    # (read under the thread lock) need no second look-up each.
     comment.full_clean(
-        exclude=["lft", "rght", "tree_id", "level"],
+        exclude=["lft", "rght", "tree_id", "level", "post", "parent"],
         validate_unique=False,
         validate_constraints=False,
     )
+    if parent is not None:
+        # Make room as mptt's save() would, without its re-read of the parent: the row was
+        # read under the thread lock above, so its lft/rght are current.
+        comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
     return comment
 

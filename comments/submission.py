@@ -35,7 +35,7 @@ def comment_for_key(key):
     """The comment an earlier submission of the same form created, if any."""
     if not key:
         return None
-    return Comment.objects.select_related("post").filter(submission_key=key).first()
+    return Comment.objects.filter(submission_key=key).first()
 
 
 def is_same_submission(comment, *, post, author_name, body):

@@ -56,7 +56,8 @@ def _rate_limited(request, post, retry_after):
 @require_POST
 def post_comment(request, slug):
     """Receive the comment form; redirect to the new comment, or show the form again."""
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+    # The post's text is only shown again if the form has errors (then loaded on demand).
+    post = get_object_or_404(Post.objects.published().defer("body", "body_html"), slug=slug)
     ip = client_ip(request)
     retry_after = antispam.rate_limit_retry_after(ip)
     if retry_after is not None:

@@ -83,6 +83,18 @@ def test_other_people_other_posts_and_old_comments_are_not_duplicates(client, po
     assert Comment.objects.filter(body="+1").count() == 4
 
 
+def test_a_long_text_sent_again_is_a_duplicate_but_a_near_copy_is_not(client, post):
+    # Longer than a btree entry may be: the check looks comments up by the text's digest.
+    long_text = "All work and no play. " * 400
+    first = client.post(comment_url(post), form_data(client, post, body=long_text))
+    assert first.status_code == 302
+    again = client.post(comment_url(post), form_data(client, post, body=long_text))
+    assert "Duplicate comment detected" in form_errors(again)
+    near_copy = form_data(client, post, body=long_text + "Really.")
+    assert client.post(comment_url(post), near_copy).status_code == 302
+    assert Comment.objects.count() == 2
+
+
 def test_a_removed_comment_may_be_posted_again(client, post):
     make_comment(post, author_name="Ann", body="Second try", status="removed")
     data = form_data(client, post, body="Second try")

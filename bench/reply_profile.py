@@ -1,0 +1,153 @@
+"""One reply POST, in process: its SQL queries with their times, and its CPU time.
+
+    python bench/reply_profile.py [--comments 10000] [--replies 200] [--profile] [--explain]
+
+Seeds a post (bench settings, BENCH_DATABASE_URL; rate limit off), then posts replies at
+random comments through the Django test client, as the public form does, each with a fresh
+one-time form token signed in process. Prints the median CPU time (this process: Django and
+the database driver; PostgreSQL's own work is in the query times) and wall time per POST,
+and every distinct SQL statement of one POST with its median time. ``--explain`` adds
+EXPLAIN ANALYZE of each SELECT's slowest run; ``--profile`` a cProfile of all POSTs.
+"""
+
+import argparse
+import cProfile
+import pstats
+import random
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import reset_database, seed_post, setup_django, tree_problems  # noqa: E402
+
+WARMUP = 5
+EMAIL = "ann@example.org"  # a seeded commenter's address: the known-commenter path
+
+
+def statement_shape(sql):
+    """The statement with its literal values blanked, so repeated runs group together."""
+    shape = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    return re.sub(r"\b\d+(?:\.\d+)?\b", "?", shape)
+
+
+class QueryTimer:
+    """Every statement run, with its time to the microsecond (Django's own log rounds to ms)."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append(((time.perf_counter() - began) * 1000, sql, params))
+
+
+def post_reply(client, post, parent_id, number, email):
+    from comments import submission
+
+    data = {
+        "name": "Profiler",
+        "email": email,
+        "url": "",
+        "body": f"profiled reply {number}",
+        "parent": "" if parent_id is None else str(parent_id),
+        "token": submission.new_form_token(),
+        "homepage": "",
+    }
+    response = client.post(f"/posts/{post.slug}/comment/", data)
+    assert response.status_code == 302, response.status_code
+    # The page the browser is sent to would show (and clear) the "awaiting moderation" message.
+    client.cookies.pop("messages", None)
+    return response
+
+
+def explain(sql, params):
+    from django.db import connection, transaction
+
+    # EXPLAIN ANALYZE runs the statement: roll back whatever it changes.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", params)
+        plan = [row[0] for row in cursor.fetchall()]
+        transaction.set_rollback(True)
+    return plan
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--replies", type=int, default=200)
+    parser.add_argument("--email", default=EMAIL, help="the form's email ('' for none)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the POSTs")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each statement")
+    args = parser.parse_args(argv)
+    setup_django()
+
+    from django.db import connection
+    from django.test import Client
+
+    reset_database()
+    post = seed_post(args.comments, slug="reply-profile")
+    parent_ids = list(post.comments.values_list("id", flat=True))
+    rng = random.Random(7)
+    client = Client()
+    cpu_ms, wall_ms, counts = [], [], []
+    by_shape = defaultdict(list)  # shape -> [(ms, sql, params)]
+    profiler = cProfile.Profile() if args.profile else None
+    for number in range(WARMUP + args.replies):
+        parent_id = None if rng.random() < 0.1 else rng.choice(parent_ids)
+        captured = QueryTimer()
+        with connection.execute_wrapper(captured):
+            if profiler and number >= WARMUP:
+                profiler.enable()
+            cpu, wall = time.process_time(), time.perf_counter()
+            post_reply(client, post, parent_id, number, args.email)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if profiler and number >= WARMUP:
+                profiler.disable()
+        if number < WARMUP:
+            continue
+        cpu_ms.append(cpu * 1000)
+        wall_ms.append(wall * 1000)
+        counts.append(len(captured.queries))
+        for ms, sql, params in captured.queries:
+            by_shape[statement_shape(sql)].append((ms, sql, params))
+
+    replies = len(cpu_ms)
+    print(
+        f"{replies} reply POSTs on a {args.comments}-comment post (email {args.email!r}): "
+        f"CPU median {statistics.median(cpu_ms):.2f} ms, wall median "
+        f"{statistics.median(wall_ms):.2f} ms, queries per POST median "
+        f"{statistics.median(counts):g} (min {min(counts)}, max {max(counts)})"
+    )
+    total = 0.0
+    print("per POST  median ms  runs  statement")
+    for shape, runs in sorted(by_shape.items(), key=lambda item: -sum(t for t, _, _ in item[1])):
+        times = [t for t, _, _ in runs]
+        per_post = sum(times) / replies
+        total += per_post
+        print(f"{per_post:8.3f}  {statistics.median(times):9.3f}  {len(runs):4d}  {shape[:220]}")
+    print(f"SQL time per POST (as the driver sees it): {total:.2f} ms")
+    if args.explain:
+        # Re-run each SELECT of the last POST with its own values: the plan PostgreSQL picks.
+        for shape, runs in by_shape.items():
+            _, sql, params = max(runs, key=lambda run: run[0])
+            if not sql.lstrip().upper().startswith("SELECT") or "pg_advisory" in sql:
+                continue
+            print(f"\n-- {shape[:300]}")
+            print("\n".join(explain(sql, params)))
+    problems = tree_problems(post.pk)
+    print(f"tree valid: {'yes' if not problems else problems[:5]}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
