@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blogapp', '0001_initial'),
-        ('comments', '0007_thread_index_covers_paging'),
+        ('comments', '0008_parent_checked_by_same_post_key'),
     ]
 
     operations = [
