@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from blogapp.models import Post
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_post, make_thread
 from tests.html import comment_tree, soup
 
 pytestmark = pytest.mark.django_db
@@ -155,18 +155,8 @@ def test_body_html_is_computed_once_at_write_time(post):
 def test_post_page_query_count_does_not_grow_with_the_thread(
     client, post, size, django_assert_max_num_queries, settings
 ):
-    from comments.models import Comment
-
     settings.COMMENTS_PER_PAGE = 0  # the whole thread on one page (paging: tests/perf/)
-
-    # Build the thread straight through the model for speed: 30% top level, nested replies.
-    parents = []
-    for i in range(size):
-        parent = parents[(i * 7) % len(parents)] if parents and i % 3 else None
-        comment = Comment(post=post, parent=parent, author_name=f"A{i}", body="x",
-                          body_html="<p>x</p>", status="approved")  # fmt: skip
-        comment.save()
-        parents.append(comment)
+    make_thread(post, size)
     with django_assert_max_num_queries(4):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200

@@ -6,23 +6,11 @@ import re
 import pytest
 
 from comments.models import Comment
-from tests.factories import make_comment
+from tests.factories import make_comment, make_thread
 from tests.html import comment_tree, soup
 from tests.posting import comment_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def build_thread(post, size):
-    """``size`` approved comments straight through the model: 30% top level, nested replies."""
-    made = []
-    for i in range(size):
-        parent = made[(i * 7) % len(made)] if made and i % 3 else None
-        comment = Comment(post=post, parent=parent, author_name=f"A{i}", body="x",
-                          body_html="<p>x</p>", status="approved")  # fmt: skip
-        comment.save()
-        made.append(comment)
-    return made
 
 
 def ids_in(tree):
@@ -53,7 +41,7 @@ def test_a_500_comment_page_costs_at_most_4_queries(
 ):
     settings.COMMENTS_PER_PAGE = per_page
     settings.COMMENT_THREAD_MAX_DEPTH = 1000  # every reply on the post page (paging only here)
-    made = build_thread(post, 500)
+    made = make_thread(post, 500)
     top_level = [c for c in made if c.parent_id is None]
     with django_assert_max_num_queries(4):
         response = client.get(post.get_absolute_url())
@@ -73,7 +61,7 @@ def test_a_later_page_of_a_500_comment_thread_costs_at_most_4_queries(
     client, post, settings, django_assert_max_num_queries
 ):
     settings.COMMENTS_PER_PAGE = 50
-    made = build_thread(post, 500)
+    made = make_thread(post, 500)
     top_level = [c for c in made if c.parent_id is None]
     with django_assert_max_num_queries(4):
         response = client.get(f"{post.get_absolute_url()}?cpage=4")
