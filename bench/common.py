@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench"
 MAX_LEVEL = 8  # replies nest down to this depth
 TOP_LEVEL_SHARE = 0.3
 WORDS = (  # noqa: SIM905 - a sentence reads better than a 54-item list
@@ -20,10 +21,33 @@ WORDS = (  # noqa: SIM905 - a sentence reads better than a 54-item list
 NAMES = ("Ann", "Bob", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kim", "Lou", "<Mo>")
 
 
+def ensure_database(url):
+    """Create the PostgreSQL database named by ``url`` if it does not exist yet."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(url)
+    server = psycopg2.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    server.close()
+
+
 def setup_django():
-    """Configure Django with the bench settings and bring the bench database up to date."""
+    """Configure Django with the bench settings, creating and migrating the bench database."""
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    ensure_database(os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_BENCH_DATABASE_URL))
     import django
 
     django.setup()

@@ -25,7 +25,6 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = "bench.example"
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/blog_bench"
 
 
 def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 1) -> None:
@@ -88,27 +87,6 @@ def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 
         f.write("</channel>\n</rss>\n")
 
 
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    cfg = dj_database_url.parse(url)
-    params = {
-        "host": cfg["HOST"] or "127.0.0.1",
-        "port": cfg["PORT"] or 5432,
-        "user": cfg["USER"] or "postgres",
-        "password": cfg["PASSWORD"] or None,
-    }
-    conn = psycopg2.connect(dbname="postgres", **params)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if cur.fetchone() is None:
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-    conn.close()
-
-
 def delete_bench_rows() -> None:
     from django.db import connection, transaction
 
@@ -138,10 +116,12 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the export here and keep it")
     args = parser.parse_args()
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    sys.path.insert(0, str(ROOT))
+    from bench.common import DEFAULT_BENCH_DATABASE_URL, ensure_database
+
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_BENCH_DATABASE_URL)
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blogapp.settings.dev")
-    sys.path.insert(0, str(ROOT))
     ensure_database(url)
 
     import django

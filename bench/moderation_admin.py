@@ -26,22 +26,10 @@ DATABASE_URL = os.environ.get(
 
 
 def setup():
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    params = dj_database_url.parse(DATABASE_URL)
-    admin = psycopg2.connect(
-        host=params["HOST"], port=params["PORT"], user=params["USER"], dbname="postgres"
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["NAME"])))
-    admin.close()
-
     sys.path.insert(0, str(REPO))
+    from bench.common import ensure_database
+
+    ensure_database(DATABASE_URL)
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ["DJANGO_SETTINGS_MODULE"] = "blogapp.settings.test"
     import django

@@ -21,32 +21,6 @@ TABLE_START = "<!-- bench-table:start -->"
 TABLE_END = "<!-- bench-table:end -->"
 
 
-def ensure_database():
-    """Create the bench database if it does not exist yet."""
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    url = os.environ.setdefault(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
-    )
-    config = dj_database_url.parse(url)
-    params = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-    }
-    connection = psycopg2.connect(**params)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    connection.close()
-
-
 def machine():
     cpu = platform.processor() or platform.machine()
     try:
@@ -107,7 +81,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)
-    ensure_database()
+    from bench.common import DEFAULT_BENCH_DATABASE_URL, ensure_database
+
+    ensure_database(os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_BENCH_DATABASE_URL))
     from bench import read_load, reply_load, thread_page
 
     rows = []
