@@ -1,12 +1,14 @@
-"""Benchmark the archive importer on a generated WordPress export.
+"""Benchmark the archive importer on a generated WordPress (or Disqus) export.
 
-    python bench/import.py [--comments 100000] [--posts 100] [--depth 10] [--keep FILE]
+    python bench/import.py [--comments 100000] [--posts 100] [--depth 10] [--format wxr|disqus]
+                           [--keep FILE]
 
 Writes a WXR 1.2 export (threaded comments up to ``--depth`` levels, ~8% unapproved, ~2%
-pingbacks, ~300-character bodies) to a temporary file, imports it into PostgreSQL
+pingbacks, ~300-character bodies; with ``--format disqus`` the same threads as a Disqus export,
+every thread's posts interleaved with the others') to a temporary file, imports it into PostgreSQL
 (``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/blog_bench``; created and
 migrated if needed) in one transaction, checks the rows, and prints comments/second and peak
-RSS. Only rows this benchmark created (source ``wxr``, site ``bench.example``) are deleted
+RSS. Only rows this benchmark created (site ``bench.example``) are deleted
 before and after the run. The last line is machine-readable:
 ``comments_per_s=… peak_rss_mib=… comments=…``.
 """
@@ -27,11 +29,34 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = "bench.example"
 
 
-def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 1) -> None:
+FILLER = "lorem ipsum dolor sit amet, consectetur adipiscing elit " * 4
+
+
+def plan_comments(comments: int, posts: int, depth: int, seed: int = 1):
+    """Per post, its comments as (id, parent id or 0, rnd draw): threaded, up to ``depth``."""
     rnd = random.Random(seed)
     per_post = [comments // posts + (1 if i < comments % posts else 0) for i in range(posts)]
     comment_id = 0
-    filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit " * 4
+    plan = []
+    for count in per_post:
+        recent: list[int] = []
+        level: dict[int, int] = {}
+        thread = []
+        for _ in range(count):
+            comment_id += 1
+            parent = 0
+            if recent and rnd.random() < 0.7:
+                candidate = rnd.choice(recent[-50:])
+                if level[candidate] < depth - 1:
+                    parent = candidate
+            level[comment_id] = level[parent] + 1 if parent else 0
+            recent.append(comment_id)
+            thread.append((comment_id, parent, rnd.random()))
+        plan.append(thread)
+    return plan
+
+
+def generate_wxr(path: Path, plan) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
@@ -43,7 +68,7 @@ def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 
             f"<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://{SITE}/"
             f"</wp:base_site_url><wp:base_blog_url>https://{SITE}</wp:base_blog_url>\n"
         )
-        for p, count in enumerate(per_post, start=1):
+        for p, thread in enumerate(plan, start=1):
             f.write(
                 f"<item><title>Post {p}</title><link>https://{SITE}/?p={p}</link>"
                 f"<dc:creator><![CDATA[admin]]></dc:creator>"
@@ -54,20 +79,10 @@ def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 
                 f"<wp:post_name>bench-post-{p}</wp:post_name><wp:status>publish</wp:status>"
                 f"<wp:post_type>post</wp:post_type>\n"
             )
-            recent: list[int] = []
-            level: dict[int, int] = {}
-            for _ in range(count):
-                comment_id += 1
-                parent = 0
-                if recent and rnd.random() < 0.7:
-                    candidate = rnd.choice(recent[-50:])
-                    if level[candidate] < depth - 1:
-                        parent = candidate
-                level[comment_id] = level[parent] + 1 if parent else 0
-                recent.append(comment_id)
-                approved = "0" if rnd.random() < 0.08 else "1"
-                kind = "pingback" if rnd.random() < 0.02 else ""
-                body = escape(f"Comment {comment_id} & more: {filler}")
+            for comment_id, parent, draw in thread:
+                approved = "0" if draw < 0.08 else "1"  # ~8% unapproved, ~2% pingbacks
+                kind = "pingback" if draw > 0.98 else ""
+                body = escape(f"Comment {comment_id} & more: {FILLER}")
                 user = comment_id % 977
                 second = comment_id % 86400
                 f.write(
@@ -87,17 +102,61 @@ def generate_wxr(path: Path, comments: int, posts: int, depth: int, seed: int = 
         f.write("</channel>\n</rss>\n")
 
 
+def generate_disqus(path: Path, plan) -> None:
+    """All threads first, then every post, interleaved across threads as in a real export."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+            'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        )
+        for p in range(1, len(plan) + 1):
+            f.write(
+                f'<thread dsq:id="{SITE}/{p}"><id>post-{p}</id><forum>bench</forum>'
+                f"<link>https://{SITE}/bench-post-{p}/</link><title>Post {p}</title>"
+                f"<message/><createdAt>2018-01-01T00:00:00Z</createdAt>"
+                f"<author><name>admin</name></author></thread>\n"
+            )
+        positions = [0] * len(plan)
+        remaining = sum(len(thread) for thread in plan)
+        p = 0
+        while remaining:
+            p = (p + 1) % len(plan)  # one post of each thread in turn
+            if positions[p] == len(plan[p]):
+                continue
+            comment_id, parent, draw = plan[p][positions[p]]
+            positions[p] += 1
+            remaining -= 1
+            user = comment_id % 977
+            second = comment_id % 86400
+            body = escape(f"Comment {comment_id} & more: {FILLER}")
+            parent_tag = f'<parent dsq:id="{SITE}/c{parent}"/>' if parent else ""
+            f.write(
+                f'<post dsq:id="{SITE}/c{comment_id}"><id/><message><![CDATA[<p>{body}</p>]]>'
+                f"</message><createdAt>2018-02-01T{second // 3600:02d}:"
+                f"{second // 60 % 60:02d}:{second % 60:02d}Z</createdAt>"
+                f"<isDeleted>{'true' if draw < 0.03 else 'false'}</isDeleted>"
+                f"<isSpam>{'true' if draw > 0.95 else 'false'}</isSpam>"
+                f"<author><email>u{user}@example.com</email><name>User {user}</name>"
+                f"<isAnonymous>false</isAnonymous></author>"
+                f"<ipAddress>10.0.{user % 250}.{user % 199}</ipAddress>"
+                f'<thread dsq:id="{SITE}/{p + 1}"/>{parent_tag}</post>\n'
+            )
+        f.write("</disqus>\n")
+
+
+GENERATORS = {"wxr": generate_wxr, "disqus": generate_disqus}
+
+
 def delete_bench_rows() -> None:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cur:
+        bench_posts = "SELECT id FROM blogapp_post WHERE source_id LIKE %s"
         cur.execute(
-            "DELETE FROM comments_comment WHERE source = 'wxr' AND source_id LIKE %s",
+            f"DELETE FROM comments_comment WHERE post_id IN ({bench_posts})",  # noqa: S608
             [f"{SITE}/%"],
         )
-        cur.execute(
-            "DELETE FROM blogapp_post WHERE source = 'wxr' AND source_id LIKE %s", [f"{SITE}/%"]
-        )
+        cur.execute(f"DELETE FROM blogapp_post WHERE id IN ({bench_posts})", [f"{SITE}/%"])
     # Import into a table as a real blog has it, not one full of the last run's dead rows:
     # re-inserting just-deleted unique keys makes every index check visit dead tuples.
     with connection.cursor() as cur:
@@ -113,6 +172,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--depth", type=int, default=10)
+    parser.add_argument("--format", choices=sorted(GENERATORS), default="wxr")
     parser.add_argument("--keep", type=Path, help="write the export here and keep it")
     args = parser.parse_args()
 
@@ -142,7 +202,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "bench.xml"
         started = time.perf_counter()
-        generate_wxr(path, args.comments, args.posts, args.depth)
+        GENERATORS[args.format](path, plan_comments(args.comments, args.posts, args.depth))
         size_mib = path.stat().st_size / 2**20
         print(
             f"generated {args.comments} comments on {args.posts} posts "
@@ -151,18 +211,18 @@ def main() -> None:
 
         rss_before = peak_rss_mib()
         started = time.perf_counter()
-        parsed = sum(len(post.comments) for post in parse(path, "wxr"))
+        parsed = sum(len(post.comments) for post in parse(path, args.format))
         parse_s = time.perf_counter() - started
         print(f"parse only: {parsed / parse_s:,.0f} comments/s ({parse_s:.2f} s)")
 
         started = time.perf_counter()
         with transaction.atomic():
-            stats = Loader().load(parse(path, "wxr"))
+            stats = Loader().load(parse(path, args.format))
         elapsed = time.perf_counter() - started
 
-    stored = Comment.objects.filter(source="wxr", source_id__startswith=f"{SITE}/").count()
+    stored = Comment.objects.filter(source=args.format, source_id__startswith=f"{SITE}/").count()
     deepest = (
-        Comment.objects.filter(source="wxr", source_id__startswith=f"{SITE}/")
+        Comment.objects.filter(source=args.format, source_id__startswith=f"{SITE}/")
         .order_by("-level")
         .values_list("level", flat=True)
         .first()

@@ -1,16 +1,23 @@
 """Disqus XML export: ``<thread>`` elements become posts, ``<post>`` elements comments.
 
-Threads and posts are separate lists in the file and a post may come before its thread, so the
-posts are gathered (as small records) before the threads that have comments are yielded, in file
-order. A thread with no comments creates nothing; a comment whose thread is not in the file is
-reported in a warning and skipped (there is no post to attach it to).
+Threads and posts are separate lists in the file, and one thread's posts may be spread all over
+it (even before the thread), so the file is read once while each post is checked and written
+to a temporary spool file; only the threads and the spool offsets of each thread's posts stay in
+memory. Then the threads that have comments are yielded in file order, each with its posts read
+back from the spool. A malformed post stops the import before any thread is yielded. A thread
+with no comments creates nothing; a comment whose thread is not in the file is reported in a
+warning and skipped (there is no post to attach it to).
 """
 
 from __future__ import annotations
 
+import marshal
+import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from .errors import ImportFormatError
@@ -30,84 +37,134 @@ def parse_disqus(
     """Yield one post per Disqus thread that has comments."""
     path = str(path)
     warn = warn or (lambda _message: None)
-    handler = _DisqusHandler(path)
-    with open(path, "rb") as stream:
-        for _ in feed(handler.parser, stream, path, handler.ready, handler.context):
-            pass
-    if not handler.root_seen:
-        raise ImportFormatError("not a Disqus export: no <disqus> root", path=path, line=1)
+    with tempfile.TemporaryFile() as spool_file:
+        spool = _PostSpool(spool_file)
+        handler = _DisqusHandler(path, spool)
+        with open(path, "rb") as stream:
+            for _ in feed(handler.parser, stream, path, handler.ready, handler.context):
+                pass
+        if not handler.root_seen:
+            raise ImportFormatError("not a Disqus export: no <disqus> root", path=path, line=1)
 
-    threads = handler.threads
-    by_thread: dict[str, list[CommentRecord]] = {}
-    for order, (data, line) in enumerate(handler.posts):
-        post_id = data.get("@id", "")
-        element = f"<post dsq:id={post_id!r}>"
-        thread_id = data.get("thread@id", "")
-        if thread_id not in threads:
-            warn(
-                f"{element} (line {line}) by {data.get('author.name', '')!r} belongs to thread "
-                f"{thread_id!r}, which is not in the file: skipped"
-            )
-            continue
-        if not post_id:
-            raise ImportFormatError(
-                "a <post> without dsq:id", path=path, element=element, line=line
-            )
-        status = APPROVED
-        if data.get("isSpam", "").strip().lower() in _TRUE:
-            status = SPAM
-        if data.get("isDeleted", "").strip().lower() in _TRUE:
-            status = REMOVED
-        parent = data.get("parent@id", "")
-        by_thread.setdefault(thread_id, []).append(
-            CommentRecord(
-                source_id=post_id,
-                parent_source_id=parent or None,
-                author_name=(data.get("author.name") or data.get("author.username") or "").strip(),
-                author_email=data.get("author.email", "").strip(),
-                ip_address=clean_ip(data.get("ipAddress")),
-                body=data.get("message", ""),
-                body_format=HTML,
-                created_at=_date(data.get("createdAt"), path, element, line),
-                status=status,
-                order=order,
-                location=f"{element}, line {line}",
-            )
-        )
+        threads = handler.threads
+        for thread_id in spool.thread_ids():
+            if thread_id not in threads:
+                for comment in spool.read(thread_id):
+                    warn(
+                        f"{comment.location} by {comment.author_name!r} belongs to thread "
+                        f"{thread_id!r}, which is not in the file: skipped"
+                    )
+        for thread_id, (data, line) in threads.items():
+            if spool.has(thread_id):
+                yield _post_record(thread_id, data, line, list(spool.read(thread_id)), path)
 
-    for thread_id, (data, line) in threads.items():
-        comments = by_thread.get(thread_id)
-        if not comments:
-            continue
-        element = f"<thread dsq:id={thread_id!r}>"
-        link = data.get("link", "").strip()
-        path_part = urlsplit(link).path.rstrip("/")
-        if path_part.endswith(("/index.html", "/index.htm", "/index.php")):
-            path_part = path_part.rsplit("/", 1)[0]
-        link_slug = slugify(path_part.rsplit("/", 1)[-1]) if path_part else ""
-        title = data.get("title", "").strip()
-        published_at = _date(data.get("createdAt"), path, element, line) or min(
-            (c.created_at for c in comments if c.created_at), default=None
-        )
-        for comment in comments:
-            if comment.created_at is None:
-                comment.created_at = published_at
-        yield PostRecord(
-            source=SOURCE,
-            source_id=thread_id,
-            title=title or link_slug.replace("-", " ").capitalize() or f"Thread {thread_id}",
-            slug=link_slug or slugify(title) or f"thread-{thread_id}",
-            body=data.get("message", ""),
-            body_format=HTML,
-            author_name=data.get("author.name", "").strip(),
-            published_at=published_at,
-            published=data.get("isDeleted", "").strip().lower() not in _TRUE,
-            comments_open=data.get("isClosed", "").strip().lower() not in _TRUE,
-            link=link,
-            match_existing_slug=bool(link_slug),
-            location=f"{element}, line {line}",
-            comments=comments,
-        )
+
+def _post_record(
+    thread_id: str, data: dict[str, str], line: int, comments: list[CommentRecord], path: str
+) -> PostRecord:
+    element = f"<thread dsq:id={thread_id!r}>"
+    link = data.get("link", "").strip()
+    path_part = urlsplit(link).path.rstrip("/")
+    if path_part.endswith(("/index.html", "/index.htm", "/index.php")):
+        path_part = path_part.rsplit("/", 1)[0]
+    link_slug = slugify(path_part.rsplit("/", 1)[-1]) if path_part else ""
+    title = data.get("title", "").strip()
+    published_at = _date(data.get("createdAt"), path, element, line) or min(
+        (c.created_at for c in comments if c.created_at), default=None
+    )
+    for comment in comments:
+        if comment.created_at is None:
+            comment.created_at = published_at
+    return PostRecord(
+        source=SOURCE,
+        source_id=thread_id,
+        title=title or link_slug.replace("-", " ").capitalize() or f"Thread {thread_id}",
+        slug=link_slug or slugify(title) or f"thread-{thread_id}",
+        body=data.get("message", ""),
+        body_format=HTML,
+        author_name=data.get("author.name", "").strip(),
+        published_at=published_at,
+        published=data.get("isDeleted", "").strip().lower() not in _TRUE,
+        comments_open=data.get("isClosed", "").strip().lower() not in _TRUE,
+        link=link,
+        match_existing_slug=bool(link_slug),
+        location=f"{element}, line {line}",
+        comments=comments,
+    )
+
+
+def _comment_fields(data: dict[str, str], order: int, line: int, path: str) -> tuple:
+    """A ``<post>``'s comment, checked, as a tuple of plain values the spool can store."""
+    post_id = data.get("@id", "")
+    element = f"<post dsq:id={post_id!r}>"
+    if not post_id:
+        raise ImportFormatError("a <post> without dsq:id", path=path, element=element, line=line)
+    status = APPROVED
+    if data.get("isSpam", "").strip().lower() in _TRUE:
+        status = SPAM
+    if data.get("isDeleted", "").strip().lower() in _TRUE:
+        status = REMOVED
+    created_at = _date(data.get("createdAt"), path, element, line)
+    return (
+        post_id,
+        data.get("parent@id", "") or None,
+        (data.get("author.name") or data.get("author.username") or "").strip(),
+        data.get("author.email", "").strip(),
+        clean_ip(data.get("ipAddress")),
+        data.get("message", ""),
+        created_at.timetuple()[:6] + (created_at.microsecond,) if created_at else None,
+        status,
+        order,
+        f"{element}, line {line}",
+    )
+
+
+def _comment_record(fields: tuple) -> CommentRecord:
+    post_id, parent, name, email, ip, message, created, status, order, location = fields
+    return CommentRecord(
+        source_id=post_id,
+        parent_source_id=parent,
+        author_name=name,
+        author_email=email,
+        ip_address=ip,
+        body=message,
+        body_format=HTML,
+        created_at=datetime(*created, tzinfo=UTC) if created else None,
+        status=status,
+        order=order,
+        location=location,
+    )
+
+
+class _PostSpool:
+    """Comments kept on disk until their thread is loaded; memory holds 8 bytes per comment."""
+
+    def __init__(self, file: BinaryIO):
+        self._file = file
+        self._end = 0
+        self._offsets: dict[str, array] = {}
+
+    def add(self, thread_id: str, fields: tuple) -> None:
+        data = marshal.dumps(fields)
+        self._offsets.setdefault(thread_id, array("q")).append(self._end)
+        self._file.write(len(data).to_bytes(4, "little"))
+        self._file.write(data)
+        self._end += 4 + len(data)
+
+    def thread_ids(self) -> list[str]:
+        return list(self._offsets)
+
+    def has(self, thread_id: str) -> bool:
+        return thread_id in self._offsets
+
+    def read(self, thread_id: str) -> Iterator[CommentRecord]:
+        """The thread's comments in file order (each thread is read once)."""
+        file = self._file
+        for offset in self._offsets.pop(thread_id, ()):
+            file.seek(offset)
+            size = int.from_bytes(file.read(4), "little")
+            # Our own temporary file, written above: not outside input.
+            yield _comment_record(marshal.loads(file.read(size)))  # noqa: S302
 
 
 def _date(value: str | None, path: str, element: str, line: int) -> datetime | None:
@@ -125,15 +182,16 @@ def _date(value: str | None, path: str, element: str, line: int) -> datetime | N
 
 
 class _DisqusHandler:
-    """Collects ``thread`` and ``post`` children of the root as flat dicts."""
+    """Collects ``thread`` children of the root as flat dicts and spools ``post`` ones."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, spool: _PostSpool):
         self.path = path
+        self.spool = spool
+        self.post_count = 0
         self.parser = parser = create_parser(path)
         self.ready: list = []
         self.root_seen = False
         self.threads: dict[str, tuple[dict[str, str], int]] = {}
-        self.posts: list[tuple[dict[str, str], int]] = []
         self.stack: list[str] = []
         self.record: dict[str, str] | None = None
         self.record_kind = ""
@@ -186,7 +244,9 @@ class _DisqusHandler:
                     )
                 self.threads[thread_id] = (record, self.record_line)
             else:
-                self.posts.append((record, self.record_line))
+                fields = _comment_fields(record, self.post_count, self.record_line, self.path)
+                self.spool.add(record.get("thread@id", ""), fields)
+                self.post_count += 1
             self.record = None
         elif depth == 2:
             record.setdefault(local, "".join(self.buf))

@@ -177,6 +177,70 @@ def test_disqus_sample_edge_cases():
     assert len(warnings) == 1 and "dsq:id='6'" in warnings[0] and "1337" in warnings[0]
 
 
+DISQUS_HEAD = (
+    '<?xml version="1.0"?>\n<disqus xmlns="http://disqus.com" '
+    'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+)
+
+
+def disqus_post(post_id, thread, parent=None, date="2020-01-01T10:00:00Z"):
+    parent_tag = f'<parent dsq:id="{parent}"/>' if parent else ""
+    return (
+        f'<post dsq:id="{post_id}"><message>&lt;p&gt;Text {post_id}&lt;/p&gt;</message>'
+        f"<createdAt>{date}</createdAt><author><name>N{post_id}</name></author>"
+        f'<thread dsq:id="{thread}"/>{parent_tag}</post>\n'
+    )
+
+
+def disqus_thread(thread_id):
+    return (
+        f'<thread dsq:id="{thread_id}"><link>https://old.example/{thread_id}/</link>'
+        f"<title>T{thread_id}</title></thread>\n"
+    )
+
+
+def test_disqus_threads_posts_spread_over_the_file(tmp_path):
+    """Each thread gets exactly its own posts, in file order, wherever they are in the file."""
+    path = tmp_path / "spread.xml"
+    path.write_text(
+        DISQUS_HEAD
+        + disqus_post("1", "b")  # before its thread
+        + disqus_thread("a")
+        + disqus_post("2", "a")
+        + disqus_post("3", "b", parent="1")
+        + disqus_thread("b")
+        + disqus_post("4", "a", parent="2")
+        + disqus_post("5", "b", parent="3")
+        + disqus_post("6", "a")
+        + "</disqus>\n"
+    )
+    posts = list(parse(path))
+    assert [(p.source_id, [c.source_id for c in p.comments]) for p in posts] == [
+        ("a", ["2", "4", "6"]),
+        ("b", ["1", "3", "5"]),
+    ]
+    five = posts[1].comments[2]
+    assert (five.parent_source_id, five.author_name, five.body) == ("3", "N5", "<p>Text 5</p>")
+    assert five.created_at == datetime(2020, 1, 1, 10, tzinfo=UTC)
+    assert five.location == "<post dsq:id='5'>, line 9"
+
+
+def test_disqus_bad_date_stops_before_any_thread_is_yielded(tmp_path):
+    path = tmp_path / "bad-date.xml"
+    path.write_text(
+        DISQUS_HEAD
+        + disqus_thread("a")
+        + disqus_post("1", "a")
+        + disqus_post("2", "a", date="yesterday")
+        + "</disqus>\n"
+    )
+    records = parse(path)
+    with pytest.raises(ImportFormatError) as info:
+        next(records)
+    assert info.value.element == "<post dsq:id='2'>" and info.value.line == 5
+    assert "unknown date 'yesterday'" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [
