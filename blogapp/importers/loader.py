@@ -279,11 +279,16 @@ class Loader:
         table = connection.ops.quote_name(Comment._meta.db_table)
         with connection.cursor() as cursor:
             for start in range(0, len(keys), QUERY_CHUNK):
-                # One array parameter instead of thousands of placeholders.
+                # One array parameter instead of thousands of placeholders, and one index
+                # lookup per key. The table's statistics do not count the rows this import
+                # has already added, so a plain join or ``= ANY`` is planned as a scan of all
+                # of the source's rows (quadratic over a big import); the LIMIT keeps the
+                # subquery a per-key lookup (the key is unique, so it changes no result).
                 cursor.execute(
-                    f"SELECT source_id, id, post_id FROM {table} "  # noqa: S608 - a table name
-                    "WHERE source = %s AND source_id = ANY(%s)",
-                    [source, keys[start : start + QUERY_CHUNK]],
+                    "SELECT key, stored.id, stored.post_id FROM unnest(%s::text[]) AS key "  # noqa: S608 - a table name
+                    f"CROSS JOIN LATERAL (SELECT id, post_id FROM {table} "
+                    "WHERE source = %s AND source_id = key LIMIT 1) AS stored",
+                    [keys[start : start + QUERY_CHUNK], source],
                 )
                 found.update((sid, (pk, post_id)) for sid, pk, post_id in cursor.fetchall())
         return found
