@@ -135,25 +135,39 @@ def comment_permalink(request, comment_id):
     return redirect(f"{page_url}#{comment.anchor}")
 
 
-@require_GET
-def comment_thread(request, comment_id):
-    """A comment's own page: that comment and every reply below it, with a way back."""
-    comment = get_object_or_404(
-        _published_comments().filter(kind=Comment.Kind.COMMENT), pk=comment_id
-    )
+def _thread_roots():
+    """Comments that have a thread page: ordinary comments (not pingbacks) of published posts."""
+    return _published_comments().filter(kind=Comment.Kind.COMMENT)
+
+
+def thread_page_context(request, post, comment, *, form=None):
+    """Everything a comment's thread page shows, or None if nothing of that thread is visible.
+
+    ``comment`` is the thread's root, as just read (its lft/rght current), of ``post``; ``form``
+    is a comment form sent from that page and shown again with its errors.
+    """
     discussion = subtree_discussion(comment, own_pending_ids=own_pending_ids(request))
     if not discussion.comments:
-        raise Http404("No such comment.")
+        return None
     root = discussion.comments[0]
-    context = {
-        "post": comment.post,
+    # A new form answers the root, unless it only shows as a placeholder.
+    answers_root = not (root.is_placeholder or root.awaiting_moderation)
+    return {
+        "post": post,
         "root": root,
         "parent_id": comment.parent_id,
         "discussion_html": render_discussion(discussion),
         **comment_form_context(
-            request,
-            comment.post,
-            default_reply_to=None if root.is_placeholder or root.awaiting_moderation else comment,
+            request, post, form=form, default_reply_to=comment if answers_root else None
         ),
     }
+
+
+@require_GET
+def comment_thread(request, comment_id):
+    """A comment's own page: that comment and every reply below it, with a way back."""
+    comment = get_object_or_404(_thread_roots(), pk=comment_id)
+    context = thread_page_context(request, comment.post, comment)
+    if context is None:
+        raise Http404("No such comment.")
     return render(request, "comments/thread.html", context)
