@@ -31,6 +31,9 @@ SAVE_FAILED = (
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
+# The comment form's hidden field on a thread page (templates/comments/form.html): the id of
+# the comment the page is about.
+THREAD_FIELD = "thread"
 
 
 def _remember_own_pending(request, comment):
@@ -100,6 +103,30 @@ def post_comment(request, slug):
         else:
             _remember_own_pending(request, comment)
             return redirect(comment.get_absolute_url())
+    return _show_form_again(request, post, form, status)
+
+
+def _thread_page_sent_from(request, post):
+    """The comment whose thread page the form was sent from, if the form names one of
+    ``post``'s ordinary comments.
+
+    It only decides where the form is shown again, never what is replied to (``parent`` does).
+    """
+    try:
+        comment_id = int(request.POST.get(THREAD_FIELD, ""))
+    except ValueError:
+        return None
+    return Comment.objects.comments().filter(post=post, pk=comment_id).first()
+
+
+def _show_form_again(request, post, form, status):
+    """The form with its errors, on the page it was sent from: a comment's thread page, or
+    else the post page (also when that thread page no longer shows anything)."""
+    thread_root = _thread_page_sent_from(request, post)
+    if thread_root is not None:
+        context = thread_page_context(request, post, thread_root, form=form)
+        if context is not None:
+            return render(request, "comments/thread.html", context, status=status)
     context = post_page_context(request, post, form=form)
     return render(request, "blogapp/post_detail.html", context, status=status)
 
