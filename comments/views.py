@@ -31,6 +31,9 @@ SAVE_FAILED = (
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
+# The comment form's hidden field on a thread page (templates/comments/form.html): the id of
+# the comment the page is about.
+THREAD_FIELD = "thread"
 
 
 def _remember_own_pending(request, comment):
@@ -100,6 +103,30 @@ def post_comment(request, slug):
         else:
             _remember_own_pending(request, comment)
             return redirect(comment.get_absolute_url())
+    return _show_form_again(request, post, form, status)
+
+
+def _thread_page_sent_from(request, post):
+    """The comment whose thread page the form was sent from, if the form names one of
+    ``post``'s ordinary comments.
+
+    It only decides where the form is shown again, never what is replied to (``parent`` does).
+    """
+    try:
+        comment_id = int(request.POST.get(THREAD_FIELD, ""))
+    except ValueError:
+        return None
+    return Comment.objects.comments().filter(post=post, pk=comment_id).first()
+
+
+def _show_form_again(request, post, form, status):
+    """The form with its errors, on the page it was sent from: a comment's thread page, or
+    else the post page (also when that thread page no longer shows anything)."""
+    thread_root = _thread_page_sent_from(request, post)
+    if thread_root is not None:
+        context = thread_page_context(request, post, thread_root, form=form)
+        if context is not None:
+            return render(request, "comments/thread.html", context, status=status)
     context = post_page_context(request, post, form=form)
     return render(request, "blogapp/post_detail.html", context, status=status)
 
@@ -135,25 +162,39 @@ def comment_permalink(request, comment_id):
     return redirect(f"{page_url}#{comment.anchor}")
 
 
-@require_GET
-def comment_thread(request, comment_id):
-    """A comment's own page: that comment and every reply below it, with a way back."""
-    comment = get_object_or_404(
-        _published_comments().filter(kind=Comment.Kind.COMMENT), pk=comment_id
-    )
+def _thread_roots():
+    """Comments that have a thread page: ordinary comments (not pingbacks) of published posts."""
+    return _published_comments().filter(kind=Comment.Kind.COMMENT)
+
+
+def thread_page_context(request, post, comment, *, form=None):
+    """Everything a comment's thread page shows, or None if nothing of that thread is visible.
+
+    ``comment`` is the thread's root, as just read (its lft/rght current), of ``post``; ``form``
+    is a comment form sent from that page and shown again with its errors.
+    """
     discussion = subtree_discussion(comment, own_pending_ids=own_pending_ids(request))
     if not discussion.comments:
-        raise Http404("No such comment.")
+        return None
     root = discussion.comments[0]
-    context = {
-        "post": comment.post,
+    # A new form answers the root, unless it only shows as a placeholder.
+    answers_root = not (root.is_placeholder or root.awaiting_moderation)
+    return {
+        "post": post,
         "root": root,
         "parent_id": comment.parent_id,
         "discussion_html": render_discussion(discussion),
         **comment_form_context(
-            request,
-            comment.post,
-            default_reply_to=None if root.is_placeholder or root.awaiting_moderation else comment,
+            request, post, form=form, default_reply_to=comment if answers_root else None
         ),
     }
+
+
+@require_GET
+def comment_thread(request, comment_id):
+    """A comment's own page: that comment and every reply below it, with a way back."""
+    comment = get_object_or_404(_thread_roots(), pk=comment_id)
+    context = thread_page_context(request, comment.post, comment)
+    if context is None:
+        raise Http404("No such comment.")
     return render(request, "comments/thread.html", context)

@@ -19,3 +19,11 @@ def form_token(client, post):
 def form_data(client, post, **overrides):
     """What a reader's browser sends: the typed fields plus the rendered form's one-time token."""
     return {**TYPED, "token": form_token(client, post), **overrides}
+
+
+def thread_form_data(client, comment, **overrides):
+    """What a reader's browser sends from ``comment``'s thread page: the typed fields plus
+    every hidden field of the form there (token, reply target, the thread page's comment)."""
+    page = soup(client.get(f"/comment/{comment.pk}/thread/"))
+    hidden = page.select("#respond form input[type=hidden]")
+    return {**TYPED, **{field["name"]: field.get("value", "") for field in hidden}, **overrides}

@@ -8,7 +8,7 @@ from blogapp.models import Post
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import soup
-from tests.posting import TYPED, comment_url, form_data
+from tests.posting import TYPED, comment_url, form_data, thread_form_data
 from tests.tree_check import expected_tree_fields, stored_tree_fields
 
 HUGE_ID = "99999999999999999999999"
@@ -182,3 +182,24 @@ def test_a_database_error_during_a_reply_stores_nothing_and_keeps_the_text(refus
     reply = Comment.objects.get(body="my long reply")
     assert reply.parent_id == first.pk
     assert stored_tree_fields() == expected_tree_fields()
+
+
+@pytest.mark.postgres
+def test_a_database_error_during_a_reply_from_a_thread_page_shows_that_page(refusing_database):
+    post = make_post()
+    root = make_comment(post, author_name="Root")
+    first = make_comment(post, parent=root, author_name="First")
+    make_comment(post, parent=first, body="deep")
+
+    client = Client()
+    data = thread_form_data(client, first, body="FAIL: typed on the thread page")
+    response = client.post(comment_url(post), data)
+
+    assert response.status_code == 503
+    assert "comments/thread.html" in {template.name for template in response.templates}
+    assert "could not be saved" in form_errors(response)
+    page = soup(response)
+    assert page.select_one("#id_body").get_text().strip() == "FAIL: typed on the thread page"
+    assert page.select_one("input[name=parent]")["value"] == str(first.pk)
+    assert page.select_one("input[name=thread]")["value"] == str(first.pk)
+    assert Comment.objects.count() == 3

@@ -1,10 +1,13 @@
-"""Deep threads: "Continue this thread", a comment's own page, permalinks that find the page."""
+"""Deep threads: "Continue this thread", a comment's own page, permalinks that find the page,
+and the comment form on that page."""
 
 import pytest
 
+from comments.models import Comment
 from comments.selectors import page_root_level, subtree_discussion
-from tests.factories import make_comment
+from tests.factories import make_comment, make_post
 from tests.html import comment_tree, soup
+from tests.posting import comment_url, form_data, thread_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +139,152 @@ def test_a_reply_sent_back_with_errors_focuses_the_field_to_fix(client, post):
     assert name["aria-describedby"] == "id_name_error"
     assert page.select_one("#id_name_error").get_text() == "This field is required."
     assert not page.select_one("#id_body").has_attr("autofocus")
+
+
+# --- the comment form on a thread page --------------------------------------------------
+
+
+def templates_of(response):
+    return {template.name for template in response.templates}
+
+
+def assert_thread_page(response, heading):
+    assert "comments/thread.html" in templates_of(response)
+    assert "blogapp/post_detail.html" not in templates_of(response)
+    title = soup(response).select_one("h1.thread-title").get_text()
+    assert " ".join(title.split()) == heading
+
+
+def thread_field(response):
+    """The thread page the shown form says it is on, if any."""
+    field = soup(response).select_one("#respond form input[name=thread]")
+    return field["value"] if field else None
+
+
+def assert_post_page(response):
+    assert "blogapp/post_detail.html" in templates_of(response)
+    assert "comments/thread.html" not in templates_of(response)
+
+
+def test_only_a_thread_pages_form_says_which_page_it_was_sent_from(client, post):
+    comments = chain(post, 2)
+    assert thread_field(client.get(f"/comment/{comments[0].pk}/thread/")) == str(comments[0].pk)
+    assert thread_field(client.get(post.get_absolute_url())) is None
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"body": ""}, "body", "This field is required."),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+    ],
+    ids=["no-name", "no-body", "bad-email"],
+)
+def test_a_reply_with_errors_sent_from_a_thread_page_comes_back_to_that_page(
+    client, post, overrides, field, message
+):
+    comments = chain(post, 4)
+    typed = {"body": "Words typed on the thread page", **overrides}
+    data = thread_form_data(client, comments[1], parent=comments[2].pk, **typed)
+    response = client.post(comment_url(post), data)
+
+    assert response.status_code == 200
+    assert Comment.objects.count() == 4
+    assert_thread_page(response, "L1’s comment and 2 replies")
+    assert thread_field(response) == str(comments[1].pk)
+    page = soup(response)
+    assert message in page.select_one(f"#id_{field}").parent.select_one(".field-error").get_text()
+    assert page.select_one("#id_body").get_text().strip() == typed["body"]
+    # Still a reply to the comment chosen, not to the thread page's own comment.
+    assert page.select_one("input[name=parent]")["value"] == str(comments[2].pk)
+    assert page.select_one("#respond-title").get_text() == "Reply to L2"
+
+
+def test_a_closed_post_refuses_a_thread_page_reply_on_that_page(client, post):
+    comments = chain(post, 3)
+    data = thread_form_data(client, comments[1], body="Typed before it closed")
+    post.comments_open = False
+    post.save()
+    response = client.post(comment_url(post), data)
+
+    assert response.status_code == 200
+    assert_thread_page(response, "L1’s comment and 1 reply")
+    page = soup(response)
+    assert "Comments are closed" in page.select_one(".form-errors").get_text()
+    assert page.select_one("#id_body").get_text() == "Typed before it closed"
+    assert Comment.objects.count() == 3
+
+
+def test_a_reused_form_comes_back_to_its_thread_page_with_a_new_token(client, post):
+    comments = chain(post, 3)
+    data = thread_form_data(client, comments[1], body="First reply")
+    assert client.post(comment_url(post), data).status_code == 302
+    response = client.post(comment_url(post), {**data, "body": "Second reply"})
+
+    assert response.status_code == 200
+    assert_thread_page(response, "L1’s comment and 2 replies")
+    assert thread_field(response) == str(comments[1].pk)
+    page = soup(response)
+    assert "already used" in page.select_one(".form-errors").get_text()
+    assert page.select_one("#id_body").get_text().strip() == "Second reply"
+    assert page.select_one("input[name=parent]")["value"] == str(comments[1].pk)
+    assert page.select_one("input[name=token]")["value"] != data["token"]
+
+
+def test_a_removed_comments_thread_page_gets_its_form_back_too(client, post):
+    root = make_comment(post)
+    make_comment(post, parent=root, author_name="Kept")
+    root.status = "removed"
+    root.save()
+    data = thread_form_data(client, root, name="")
+    response = client.post(comment_url(post), data)
+
+    assert response.status_code == 200
+    assert_thread_page(response, "A removed comment and 1 reply")
+    assert thread_field(response) == str(root.pk)
+    assert soup(response).select_one("input[name=parent]").get("value") in (None, "")
+
+
+FORGED_THREADS = {
+    "not-a-number": lambda post: "abc",
+    "empty": lambda post: "",
+    "negative": lambda post: "-1",
+    "missing": lambda post: "987654",
+    "too-big": lambda post: "9" * 30,
+    "another-posts-comment": lambda post: make_comment(make_post()).pk,
+    "a-pingback": lambda post: make_comment(post, kind="pingback").pk,
+    "hidden-without-replies": lambda post: make_comment(post, status="spam").pk,
+}
+
+
+@pytest.mark.parametrize("forged", FORGED_THREADS.values(), ids=FORGED_THREADS.keys())
+def test_a_form_naming_no_thread_page_of_the_post_comes_back_to_the_post_page(client, post, forged):
+    parent = make_comment(post, author_name="Root")
+    data = form_data(client, post, parent=parent.pk, name="", thread=forged(post))
+    response = client.post(comment_url(post), data)
+
+    assert response.status_code == 200
+    assert_post_page(response)
+    page = soup(response)
+    assert page.select_one("#id_name_error").get_text() == "This field is required."
+    assert page.select_one("#id_body").get_text().strip() == data["body"]
+    assert page.select_one("input[name=parent]")["value"] == str(parent.pk)
+
+
+def test_a_valid_reply_from_a_thread_page_still_goes_to_the_new_comment(client, post):
+    comments = chain(post, 4)
+    response = client.post(
+        comment_url(post), thread_form_data(client, comments[1], parent=comments[3].pk)
+    )
+    assert response.status_code == 302
+    new = Comment.objects.get(author_name="Ann")
+    assert response["Location"] == new.get_absolute_url()
+    assert new.parent_id == comments[3].pk
+
+
+def test_the_thread_field_never_chooses_the_comment_replied_to(client, post):
+    comments = chain(post, 2)
+    data = thread_form_data(client, comments[1], parent="")
+    assert client.post(comment_url(post), data).status_code == 302
+    assert Comment.objects.get(author_name="Ann").parent_id is None

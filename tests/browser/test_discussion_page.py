@@ -339,6 +339,33 @@ def test_replying_without_javascript_uses_the_plain_form(no_js_page, sample):
     assert nesting_of(page, new) == 2
 
 
+@override_settings(COMMENT_THREAD_MAX_DEPTH=6)
+def test_an_invalid_reply_from_a_thread_page_comes_back_to_that_page(no_js_page, site):
+    page = no_js_page
+    post = make_post(title="Deep", slug="deep")
+    chain = _chain(post, 9)
+    thread_url = f"{site}/comment/{chain[5].pk}/thread/"
+    page.goto(thread_url)
+
+    card(page, chain[7]).locator(".comment-reply-link").click()
+    page.wait_for_url(f"{thread_url}?replyto={chain[7].pk}#respond")
+    page.fill("#id_body", "Typed deep in the thread.")
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url(re.compile(r"/comment/$"))  # the form, sent back
+
+    assert "Level 5’s comment and 3 replies" in page.locator("h1").inner_text()
+    assert page.locator(".field--name .field-error").inner_text() == "This field is required."
+    assert page.locator("#id_body").input_value() == "Typed deep in the thread."
+    assert page.locator("#respond-title").inner_text() == "Reply to Level 7"
+
+    page.fill("#id_name", "Deep diver")
+    page.get_by_role("button", name="Post comment").click()
+    new = landed_comment(page, thread_url)
+    assert new.author_name == "Deep diver"
+    assert new.parent_id == chain[7].pk
+    assert is_highlighted(page, new)
+
+
 def _axe_problems(page, axe_source):
     page.add_script_tag(content=axe_source)
     result = page.evaluate(
