@@ -16,6 +16,7 @@ before and after the run. The last line is machine-readable:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import resource
@@ -164,6 +165,12 @@ def delete_bench_rows() -> None:
 
 
 def peak_rss_mib() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts again at exec; getrusage's
+    maximum would still hold the parent's (``make bench`` runs this script as a child)."""
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
