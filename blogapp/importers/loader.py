@@ -42,6 +42,9 @@ from .util import content_key
 BATCH_COMMENTS = 5000
 BATCH_POSTS = 500
 QUERY_CHUNK = 5000
+# Refresh the posts table's statistics once this many posts were created since the last
+# refresh, and again whenever the import has doubled the table since (see _posts_grew).
+ANALYZE_MIN_POSTS = 100
 
 
 @dataclass
@@ -130,6 +133,8 @@ class Loader:
         self.changed_posts: set[int] = set()
         self._pending: Future | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._posts_at_analyze: int | None = None  # posts in the table at the last ANALYZE
+        self._posts_since_analyze = 0
 
     def warn(self, message: str) -> None:
         self.stats.warnings.append(message)
@@ -252,7 +257,30 @@ class Loader:
             post.save()
             found[key] = post.pk
             ids.append(post.pk)
+            self._posts_since_analyze += 1
+        self._posts_grew()
         return ids
+
+    def _posts_grew(self) -> None:
+        """Keep PostgreSQL's plans for the posts table fit for its size during a big import.
+
+        Every comment row COPY writes checks its post's foreign key with a plan the server
+        makes once and keeps. Made while the table held a few posts, that plan is a sequential
+        scan, which becomes quadratic as an export with thousands of posts fills the table.
+        ANALYZE refreshes the statistics (it counts this transaction's own rows) and makes the
+        server plan again; doing it each time the import has doubled the table keeps it to a
+        handful of runs.
+        """
+        if not self.use_copy or self.dry_run:
+            return
+        if self._posts_at_analyze is None:
+            self._posts_at_analyze = Post.objects.count() - self._posts_since_analyze
+        if self._posts_since_analyze < max(ANALYZE_MIN_POSTS, self._posts_at_analyze):
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Post._meta.db_table)}")
+        self._posts_at_analyze += self._posts_since_analyze
+        self._posts_since_analyze = 0
 
     def _free_slug(self, slug: str, taken: set[str]) -> str:
         slug = slug[:200]
