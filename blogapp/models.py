@@ -65,7 +65,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = sanitize_post_html(self.body)
+        self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
@@ -73,6 +73,13 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blogapp:post_detail", kwargs={"slug": self.slug})
+
+    def render_body(self):
+        """Fill ``body_html``, the sanitised HTML the page shows, from ``body``.
+
+        ``save()`` calls it; code that inserts posts in bulk (the importer) must call it too.
+        """
+        self.body_html = sanitize_post_html(self.body)
 
     @property
     def is_published(self):

@@ -214,30 +214,31 @@ class Loader:
             self._insert_into_existing_tree(source, post_id, node)
 
     def _resolve_posts(self, batch: list[PostRecord]) -> list[int | None]:
-        """The database id of each record's post, creating the missing ones."""
+        """The database id of each record's post, creating the missing ones in one insert."""
         source = batch[0].source
         wanted = [_source_id(p.source_id) for p in batch]
-        found = dict(
+        found: dict[str, int | Post | None] = dict(
             Post.objects.filter(source=source, source_id__in=wanted).values_list("source_id", "pk")
         )
-        ids: list[int | None] = []
-        taken_slugs: set[str] = set()
+        slugs = _SlugAllocator({(record.slug or "post")[:200] for record in batch})
+        new_posts: list[Post] = []
         for record, key in zip(batch, wanted, strict=True):
-            pk = found.get(key)
-            if pk is None and record.match_existing_slug and record.slug:
+            if key in found:  # stored, or twice in this batch
+                self.stats.posts_unchanged += 1
+                continue
+            if record.match_existing_slug and record.slug:
                 pk = Post.objects.filter(slug=record.slug).values_list("pk", flat=True).first()
                 if pk is not None:
                     self.warn(
                         f"{record.location}: comments attached to the existing post "
                         f"{record.slug!r} (matched by its link)"
                     )
-            if pk is not None:
-                self.stats.posts_unchanged += 1
-                ids.append(pk)
-                continue
+                    self.stats.posts_unchanged += 1
+                    found[key] = pk
+                    continue
             self.stats.posts_created += 1
             if self.dry_run:
-                ids.append(None)
+                found[key] = None
                 continue
             published_at = record.published_at
             if published_at is None:
@@ -245,7 +246,7 @@ class Loader:
                 self.warn(f"{record.location}: post {record.title!r} has no date; dated now")
             post = Post(
                 title=record.title[:300],
-                slug=self._free_slug(record.slug or "post", taken_slugs),
+                slug=slugs.free(record.slug or "post"),
                 body=post_body(record.body, record.body_format),
                 author_name=record.author_name[:200],
                 published_at=published_at,
@@ -254,12 +255,15 @@ class Loader:
                 source=source,
                 source_id=key,
             )
-            post.save()
-            found[key] = post.pk
-            ids.append(post.pk)
-            self._posts_since_analyze += 1
-        self._posts_grew()
-        return ids
+            post.render_body()  # what Post.save() does, which bulk_create does not call
+            new_posts.append(post)
+            found[key] = post
+        if new_posts:
+            Post.objects.bulk_create(new_posts)
+            self._posts_since_analyze += len(new_posts)
+            self._posts_grew()
+        ids = [found[key] for key in wanted]
+        return [item.pk if isinstance(item, Post) else item for item in ids]
 
     def _posts_grew(self) -> None:
         """Keep PostgreSQL's plans for the posts table fit for its size during a big import.
@@ -281,16 +285,6 @@ class Loader:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Post._meta.db_table)}")
         self._posts_at_analyze += self._posts_since_analyze
         self._posts_since_analyze = 0
-
-    def _free_slug(self, slug: str, taken: set[str]) -> str:
-        slug = slug[:200]
-        candidate, n = slug, 1
-        while candidate in taken or Post.objects.filter(slug=candidate).exists():
-            n += 1
-            suffix = f"-{n}"
-            candidate = slug[: 200 - len(suffix)] + suffix
-        taken.add(candidate)
-        return candidate
 
     def _existing_comments(self, source: str, keys: list[str]) -> dict[str, tuple[int, int]]:
         """``source_id -> (pk, post_id)`` of the given keys already stored."""
@@ -504,6 +498,26 @@ class Loader:
             comment.lft = comment.rght = comment.tree_id = comment.level = None
             comment.save()
             item.pk = comment.pk
+
+
+class _SlugAllocator:
+    """Free, distinct slugs for a batch of new posts, with one query for the usual case."""
+
+    def __init__(self, wanted: set[str]):
+        self._checked = wanted  # looked up below: taken if stored, free otherwise
+        self._taken = set(Post.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+
+    def free(self, slug: str) -> str:
+        slug = slug[:200]
+        candidate, n = slug, 1
+        while candidate in self._taken or (
+            candidate not in self._checked and Post.objects.filter(slug=candidate).exists()
+        ):
+            n += 1
+            suffix = f"-{n}"
+            candidate = slug[: 200 - len(suffix)] + suffix
+        self._taken.add(candidate)
+        return candidate
 
 
 _COPY_COLUMNS = (

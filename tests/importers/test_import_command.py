@@ -298,3 +298,36 @@ def test_import_demo_only_when_there_are_no_posts():
     call_command("import_demo", stdout=out)
     assert "not imported" in out.getvalue()
     assert Comment.objects.count() == 25
+
+
+def wxr_item(post_id, slug, body="<p>Body</p>"):
+    return (
+        f"<item><title>Post {post_id}</title><content:encoded><![CDATA[{body}]]></content:encoded>"
+        f"<wp:post_id>{post_id}</wp:post_id><wp:post_date_gmt>2020-05-01 08:00:00"
+        f"</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item>\n"
+    )
+
+
+def test_new_posts_get_free_distinct_slugs_and_sanitised_bodies(tmp_path):
+    """Posts are inserted in bulk: slugs stay unique against stored posts and each other."""
+    make_post(slug="same", title="Already here")
+    path = tmp_path / "slugs.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n'
+        "<wp:base_blog_url>http://slugs.example</wp:base_blog_url>\n"
+        + wxr_item(1, "same", body="<p>One</p><script>alert(1)</script>")
+        + wxr_item(2, "same")
+        + wxr_item(3, "other")
+        + wxr_item(3, "other")  # the same post twice: created once
+        + "</channel></rss>\n"
+    )
+    out, _err = run(path)
+    assert "posts 3 created, 1 unchanged" in out
+    slugs = dict(Post.objects.filter(source="wxr").values_list("title", "slug"))
+    assert slugs == {"Post 1": "same-2", "Post 2": "same-3", "Post 3": "other"}
+    one = Post.objects.get(title="Post 1")
+    assert one.body_html == "<p>One</p>"  # sanitised as Post.save() does
+    assert one.get_absolute_url() == "/posts/same-2/"
