@@ -221,20 +221,24 @@ class Loader:
             Post.objects.filter(source=source, source_id__in=wanted).values_list("source_id", "pk")
         )
         slugs = _SlugAllocator({(record.slug or "post")[:200] for record in batch})
-        new_posts: list[Post] = []
+        new_by_slug: dict[str, Post] = {}
         for record, key in zip(batch, wanted, strict=True):
             if key in found:  # stored, or twice in this batch
                 self.stats.posts_unchanged += 1
                 continue
             if record.match_existing_slug and record.slug:
-                pk = Post.objects.filter(slug=record.slug).values_list("pk", flat=True).first()
-                if pk is not None:
+                # A post stored earlier, or one this batch is about to create (an export
+                # can hold several threads for one page).
+                match = new_by_slug.get(record.slug) or (
+                    Post.objects.filter(slug=record.slug).values_list("pk", flat=True).first()
+                )
+                if match is not None:
                     self.warn(
                         f"{record.location}: comments attached to the existing post "
                         f"{record.slug!r} (matched by its link)"
                     )
                     self.stats.posts_unchanged += 1
-                    found[key] = pk
+                    found[key] = match
                     continue
             self.stats.posts_created += 1
             if self.dry_run:
@@ -256,11 +260,11 @@ class Loader:
                 source_id=key,
             )
             post.render_body()  # what Post.save() does, which bulk_create does not call
-            new_posts.append(post)
+            new_by_slug[post.slug] = post
             found[key] = post
-        if new_posts:
-            Post.objects.bulk_create(new_posts)
-            self._posts_since_analyze += len(new_posts)
+        if new_by_slug:
+            Post.objects.bulk_create(new_by_slug.values())
+            self._posts_since_analyze += len(new_by_slug)
             self._posts_grew()
         ids = [found[key] for key in wanted]
         return [item.pk if isinstance(item, Post) else item for item in ids]

@@ -331,3 +331,32 @@ def test_new_posts_get_free_distinct_slugs_and_sanitised_bodies(tmp_path):
     one = Post.objects.get(title="Post 1")
     assert one.body_html == "<p>One</p>"  # sanitised as Post.save() does
     assert one.get_absolute_url() == "/posts/same-2/"
+
+
+def test_disqus_threads_of_one_page_share_its_post(tmp_path):
+    """Disqus keeps a thread per URL variant of a page; their comments land on one post."""
+    path = tmp_path / "twins.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<disqus xmlns="http://disqus.com" '
+        'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        + "".join(
+            f'<thread dsq:id="{thread}"><link>{link}</link><title>Twins</title></thread>\n'
+            for thread, link in (
+                ("t1", "http://old.example/2013/twins/"),
+                ("t2", "https://old.example/2013/twins/?utm=feed"),
+            )
+        )
+        + "".join(
+            f'<post dsq:id="{post}"><message>Hi {post}</message>'
+            f"<createdAt>2013-10-10T19:20:29Z</createdAt><author><name>N</name></author>"
+            f'<thread dsq:id="{thread}"/></post>\n'
+            for post, thread in (("p1", "t1"), ("p2", "t2"))
+        )
+        + "</disqus>\n"
+    )
+    out, err = run(path)
+    assert "posts 1 created, 1 unchanged" in out
+    post = Post.objects.get()
+    assert post.slug == "twins"
+    assert sorted(post.comments.values_list("source_id", flat=True)) == ["p1", "p2"]
+    assert "matched by its link" in err
