@@ -11,7 +11,7 @@ import time
 import dj_database_url
 
 from blogapp.settings.base import *  # noqa: F403
-from blogapp.settings.base import STORAGES, env_bool
+from blogapp.settings.base import DATABASES, STORAGES, env_bool
 
 BENCH_DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
@@ -19,7 +19,14 @@ BENCH_DATABASE_URL = os.environ.get(
 SECRET_KEY = "bench-only-secret-key"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL, conn_max_age=600)}
+# Connections kept and health-checked as the project's own settings do (blogapp/settings/base.py).
+DATABASES = {
+    "default": dj_database_url.parse(
+        BENCH_DATABASE_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
