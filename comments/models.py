@@ -125,11 +125,14 @@ class Comment(MPTTModel):
             ),
         ]
         indexes = [
-            # Serves the thread query (post, in tree order) and, through the included
-            # columns, comments.selectors.thread_index (paging a big discussion) as an
-            # index-only scan that reads no comment row.
+            # Serves the thread query (post, then tree order by an incremental sort on lft)
+            # and, through the included columns, comments.selectors.thread_index (paging a big
+            # discussion) as an index-only scan that reads no comment row. No index holds lft
+            # or rght on PostgreSQL (migration 0010 also replaces django-mptt's (tree_id, lft)),
+            # so the rows a new reply shifts are rewritten in place as HOT updates, with no
+            # index entries to add: several times faster on a big thread.
             models.Index(
-                fields=["post", "tree_id", "lft"],
+                fields=["post", "tree_id"],
                 include=["level", "status", "kind"],
                 name="comment_thread_idx",
             ),

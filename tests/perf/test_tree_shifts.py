@@ -1,0 +1,69 @@
+"""A reply shifts lft/rght of the comments after it in its thread; on PostgreSQL no index
+holds those columns, so the shift rewrites rows in place (HOT updates, no index entries)."""
+
+import pytest
+from django.db import connection, transaction
+
+from comments.models import Comment
+from comments.services import comment_create
+from tests.factories import make_comment
+from tests.tree_check import expected_tree_fields, stored_tree_fields
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def indexed_columns():
+    """Every column any index of the comment table uses: keys, INCLUDE columns, expressions
+    and predicates (any of them keeps an update from being HOT)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT a.attname
+            FROM pg_index i
+            JOIN pg_attribute a ON a.attrelid = i.indrelid
+            WHERE i.indrelid = %s::regclass
+              AND (a.attnum = ANY(i.indkey)
+                   OR pg_get_expr(i.indexprs, i.indrelid) ~ ('\\m' || a.attname || '\\M')
+                   OR pg_get_expr(i.indpred, i.indrelid) ~ ('\\m' || a.attname || '\\M'))
+              AND a.attnum > 0
+            """,
+            [Comment._meta.db_table],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def updates_so_far():
+    """(row updates, of which HOT) on the comment table in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
+            "pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+            [Comment._meta.db_table, Comment._meta.db_table],
+        )
+        return cursor.fetchone()
+
+
+def test_no_index_holds_the_tree_position_columns():
+    columns = indexed_columns()
+    assert "tree_id" in columns and "post_id" in columns  # the query sees the indexes at all
+    assert not columns & {"lft", "rght"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_shifts_its_thread_without_touching_an_index(post):
+    root = make_comment(post)
+    first = make_comment(post, parent=root)
+    later = [make_comment(post, parent=root) for _ in range(5)]
+    with connection.cursor() as cursor:
+        # Room on the page for the new row versions (a busy table gets it from pruning).
+        cursor.execute(f"VACUUM {Comment._meta.db_table}")
+
+    with transaction.atomic():  # read this transaction's own statistics before it ends
+        updated_before, hot_before = updates_so_far()
+        comment_create(post=post, parent_id=first.pk, author_name="Ann", body="In the middle.")
+        updated, hot = updates_so_far()
+
+    # The rght of the root and of the parent, and the later replies' lft and rght, moved by 2.
+    assert updated - updated_before == len(later) + 2
+    assert hot - hot_before == updated - updated_before
+    assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
