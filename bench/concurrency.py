@@ -6,7 +6,9 @@ Starts gunicorn (gunicorn.conf.py, production settings) on a free port of 127.0.
 client threads post replies at random comments of ONE thread while others start new threads,
 all through the public form over HTTP. A share of the forms is sent twice (a double click).
 Afterwards it reads the database and prints comments/second, latency, and every lost or
-duplicated comment, and whether the thread's MPTT fields still match its parent links.
+duplicated comment, and whether the thread's MPTT fields still match its parent links; the
+last line is machine-readable (``comments_per_s=… p50_ms=… p95_ms=… lost=… duplicated=…
+tree_valid=…``).
 
 Form tokens are minted here with the server's own secret instead of fetching the page before
 every post, so the figure is the write path's. Bounded: --timeout seconds overall.
@@ -281,9 +283,11 @@ def report(args, post, root, results, Comment, expected_tree_fields, stored_tree
     posts = len(latencies) + len(results["twins"])
     print(f"elapsed {elapsed:.2f} s -> {len(accepted) / elapsed:.1f} comments/s "
           f"({posts / elapsed:.1f} POSTs/s, {len(results['twins'])} forms resent)")  # fmt: skip
+    p50 = p95 = 0.0
     if latencies:
+        p50 = statistics.median(latencies)
         p95 = latencies[int(len(latencies) * 0.95) - 1]
-        print(f"POST latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+        print(f"POST latency: median {p50 * 1000:.0f} ms, "
               f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")  # fmt: skip
     print(f"failed posts: {dict(results['failures']) or 'none'}")
     print(f"lost (acknowledged, not stored): {len(lost)} {lost[:10]}")
@@ -291,6 +295,11 @@ def report(args, post, root, results, Comment, expected_tree_fields, stored_tree
     print(f"duplicated bodies: {len(duplicated)}; "
           f"resent forms that made a second comment: {len(twins_split)}")  # fmt: skip
     print(f"tree fields match parent links: {'yes' if tree_ok else 'NO'}")
+    print(
+        f"comments_per_s={len(accepted) / elapsed:.1f} p50_ms={p50 * 1000:.0f} "
+        f"p95_ms={p95 * 1000:.0f} lost={len(lost)} duplicated={len(duplicated) + len(twins_split)} "
+        f"tree_valid={'yes' if tree_ok else 'no'}"
+    )
     return 0 if tree_ok and not (lost or unacknowledged or duplicated or twins_split) else 1
 
 

@@ -43,20 +43,21 @@ def machine():
     )
 
 
-def import_figures(*options):
-    """The importer benchmark (its own script and settings) on the bench database."""
+def script_figures(name, *options):
+    """Run another benchmark script (its own settings and database) and read its last line,
+    ``key=value`` pairs; None if it printed none."""
     import subprocess
 
     env = {**os.environ, "DATABASE_URL": os.environ["BENCH_DATABASE_URL"]}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    script = Path(__file__).resolve().parent / "import.py"
+    script = Path(__file__).resolve().parent / name
     result = subprocess.run(
-        [sys.executable, str(script), "--comments", "100000", *options],
+        [sys.executable, str(script), *options],
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     print(result.stdout + result.stderr)
     lines = result.stdout.strip().splitlines()
-    if result.returncode or not lines:
+    if not lines or "=" not in lines[-1]:
         return None
     return dict(part.split("=", 1) for part in lines[-1].split())
 
@@ -136,7 +137,7 @@ def main(argv=None):
     )
     for name, options, target in imports:
         print(f"\n== {name} (bench/import.py {' '.join(options)})")
-        imported = import_figures(*options)
+        imported = script_figures("import.py", "--comments", "100000", *options)
         if imported:
             rate = float(imported["comments_per_s"])
             rows += [
@@ -147,6 +148,31 @@ def main(argv=None):
                     target / rate if target else None,
                 ),
             ]
+    print("\n== one busy thread (bench/concurrency.py)")
+    busy = script_figures("concurrency.py")
+    if busy:
+        rows += [
+            row(
+                "one thread, 32 writers replying + 8 starting threads",
+                f"{float(busy['comments_per_s']):.1f} comments/s, POST p50 {busy['p50_ms']} ms, "
+                f"p95 {busy['p95_ms']} ms",
+            ),
+            row(
+                "busy thread: lost / duplicated / tree valid",
+                f"{busy['lost']} / {busy['duplicated']} / {busy['tree_valid']}",
+                "0 / 0 / yes",
+            ),
+        ]
+    print("\n== moderation admin (bench/moderation_admin.py, 20,000 comments)")
+    admin = script_figures("moderation_admin.py")
+    if admin:
+        rows.append(
+            row(
+                "moderation admin, 20,000 comments: queue / search / thread view / bulk remove 100",
+                f"{admin['queue_ms']} / {admin['search_ms']} / {admin['thread_ms']} / "
+                f"{admin['remove_ms']} ms",
+            )
+        )
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load}."
