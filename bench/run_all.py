@@ -140,14 +140,14 @@ def main(argv=None):
         imported = script_figures("import.py", "--comments", "100000", *options)
         if imported:
             rate = float(imported["comments_per_s"])
-            rows += [
+            rows.append(
                 row(
                     name,
                     f"{rate:,.0f} comments/s, peak memory {imported['peak_rss_mib']} MiB",
                     f"≥ {target:,} comments/s" if target else None,
                     target / rate if target else None,
-                ),
-            ]
+                )
+            )
     print("\n== one busy thread (bench/concurrency.py)")
     busy = script_figures("concurrency.py")
     if busy:

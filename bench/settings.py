@@ -10,12 +10,11 @@ import time
 
 import dj_database_url
 
+from bench.common import DEFAULT_BENCH_DATABASE_URL
 from blogapp.settings.base import *  # noqa: F403
 from blogapp.settings.base import DATABASES, STORAGES, env_bool
 
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blog_bench"
-)
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_BENCH_DATABASE_URL)
 SECRET_KEY = "bench-only-secret-key"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
