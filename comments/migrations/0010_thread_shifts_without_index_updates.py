@@ -15,22 +15,20 @@ MPTT_INDEX = "comments_comment_tree_id_l4b1c"  # django-mptt's (tree_id, lft), s
 TREE_INDEX = "comment_tree_idx"
 
 
-def replace_mptt_index(apps, schema_editor):
+def _swap_index(schema_editor, *, drop, create, columns):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(MPTT_INDEX)}")
-    schema_editor.execute(
-        f"CREATE INDEX {schema_editor.quote_name(TREE_INDEX)} ON comments_comment (tree_id)"
-    )
+    quote = schema_editor.quote_name
+    schema_editor.execute(f"DROP INDEX IF EXISTS {quote(drop)}")
+    schema_editor.execute(f"CREATE INDEX {quote(create)} ON comments_comment ({columns})")
+
+
+def replace_mptt_index(apps, schema_editor):
+    _swap_index(schema_editor, drop=MPTT_INDEX, create=TREE_INDEX, columns="tree_id")
 
 
 def restore_mptt_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(TREE_INDEX)}")
-    schema_editor.execute(
-        f"CREATE INDEX {schema_editor.quote_name(MPTT_INDEX)} ON comments_comment (tree_id, lft)"
-    )
+    _swap_index(schema_editor, drop=TREE_INDEX, create=MPTT_INDEX, columns="tree_id, lft")
 
 
 class Migration(migrations.Migration):
