@@ -66,7 +66,7 @@ def server_environment(args, port):
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=args.database_url,
-        COMMENT_RATE_LIMIT_COUNT="0",  # one client address posts everything here
+        COMMENTS_RATE_LIMIT_COUNT="0",  # one client address posts everything here
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=str(args.workers),
         CACHE_KEY_PREFIX=f"bench-{os.getpid()}",

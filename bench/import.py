@@ -154,7 +154,7 @@ def delete_bench_rows() -> None:
     with transaction.atomic(), connection.cursor() as cur:
         bench_posts = "SELECT id FROM blogapp_post WHERE source_id LIKE %s"
         cur.execute(
-            f"DELETE FROM comments_comment WHERE post_id IN ({bench_posts})",  # noqa: S608
+            f"DELETE FROM comments_comment WHERE post_id IN ({bench_posts})",
             [f"{SITE}/%"],
         )
         cur.execute(f"DELETE FROM blogapp_post WHERE id IN ({bench_posts})", [f"{SITE}/%"])

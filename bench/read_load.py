@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Gunicorn, percentile, reset_database, seed_post, setup_django  # noqa: E402
+from bench.common import Gunicorn, percentile, reset_database, seed_post, setup_django
 
 
 def hammer(port, path, clients, seconds):
@@ -64,7 +64,7 @@ def hammer(port, path, clients, seconds):
 
 
 def measure(path, *, cache_on, clients, seconds, workers):
-    os.environ["DISCUSSION_CACHE_TIMEOUT"] = "3600" if cache_on else "0"
+    os.environ["COMMENTS_CACHE_TIMEOUT"] = "3600" if cache_on else "0"
     with Gunicorn(workers=workers) as server:
         hammer(server.port, path, clients, 2)  # warm-up: workers, templates, the cache
         return hammer(server.port, path, clients, seconds)

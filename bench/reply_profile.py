@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import reset_database, seed_post, setup_django, tree_problems  # noqa: E402
+from bench.common import reset_database, seed_post, setup_django, tree_problems
 
 WARMUP = 5
 EMAIL = "ann@example.org"  # a seeded commenter's address: the known-commenter path

@@ -46,5 +46,5 @@ CACHES = {
 
 if not env_bool("BENCH_RATE_LIMIT"):
     # Every load-test client posts from 127.0.0.1; 0 turns the per-IP comment limit off.
-    COMMENT_RATE_LIMIT_COUNT = 0
+    COMMENTS_RATE_LIMIT_COUNT = 0
 STATIC_ROOT = BASE_DIR / "static"  # noqa: F405 - WhiteNoise scans a real folder at start-up

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import elapsed_ms, reset_database, seed_post, setup_django  # noqa: E402
+from bench.common import elapsed_ms, reset_database, seed_post, setup_django
 
 MONTHS = (
     "", "January", "February", "March", "April", "May", "June", "July", "August",
@@ -121,7 +121,7 @@ def measure(n, repeat, *, profile=False):
 
     # The whole thread on one page, every reply in place (no "continue this thread" cut).
     with override_settings(
-        COMMENTS_PER_PAGE=0, COMMENT_THREAD_MAX_DEPTH=1000, DISCUSSION_CACHE_TIMEOUT=0
+        COMMENTS_PER_PAGE=0, COMMENTS_THREAD_MAX_DEPTH=1000, COMMENTS_CACHE_TIMEOUT=0
     ):
 
         def page():

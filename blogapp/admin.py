@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from comments.models import Comment
+from comments.selectors import with_comment_counts, with_pending_counts
 
 from .models import Post
 
@@ -25,14 +24,7 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_comment_counts()
-            .annotate(
-                pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING))
-            )
-        )
+        return with_pending_counts(with_comment_counts(super().get_queryset(request)))
 
     @admin.display(description="Comments", ordering="comment_count")
     def visible_comments(self, post):

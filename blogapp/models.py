@@ -1,29 +1,15 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.text import sanitize_post_html
+from .text import sanitize_post_html
 
 
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts readers may see: published, and not scheduled for later."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def with_comment_counts(self):
-        """Annotate ``comment_count``: the comments a reader sees on the post page."""
-        from comments.models import Comment
-
-        return self.annotate(
-            comment_count=Count(
-                "comments",
-                filter=Q(
-                    comments__status=Comment.Status.APPROVED,
-                    comments__kind=Comment.Kind.COMMENT,
-                ),
-            )
-        )
 
 
 class Post(models.Model):
@@ -84,10 +70,3 @@ class Post(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
-
-    @property
-    def accepts_comments(self):
-        """Open for new comments: the post's switch and the moderation policy agree."""
-        from comments.moderation import post_accepts_comments
-
-        return post_accepts_comments(self)

@@ -209,7 +209,7 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        services.comment_edit(comment=obj, fields=form.changed_data, moderator=request.user)
+        services.comment_edit(comment=obj, fields=form.changed_data)
 
     def delete_model(self, request, obj):
         services.comments_delete(comments=[obj], moderator=request.user)

@@ -57,8 +57,8 @@ def rate_limit_retry_after(ip):
     None means the attempt is allowed. A fixed window per period: cheap, one cache round
     trip or two, and atomic on Redis (SET NX + INCR).
     """
-    limit = settings.COMMENT_RATE_LIMIT_COUNT
-    period = settings.COMMENT_RATE_LIMIT_PERIOD
+    limit = settings.COMMENTS_RATE_LIMIT_COUNT
+    period = settings.COMMENTS_RATE_LIMIT_PERIOD
     if limit <= 0 or period <= 0 or not ip:
         return None
     now = time.time()
@@ -77,7 +77,7 @@ def rate_limit_retry_after(ip):
 
 def is_duplicate(*, post, author_name, author_email, body):
     """The same author (name or email) already posted this text on this post recently."""
-    since = timezone.now() - timedelta(seconds=settings.COMMENT_DUPLICATE_WINDOW)
+    since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
     same_author = Q(author_name=author_name)
     if author_email:
         same_author |= Q(author_email__iexact=author_email)

@@ -77,7 +77,7 @@ def cached_discussion(post_id, page_number, per_page, build):
     The version is read before ``build`` queries the database, so a rendering that races
     with a change is stored under the old version, which no reader asks for again.
     """
-    timeout = settings.DISCUSSION_CACHE_TIMEOUT
+    timeout = settings.COMMENTS_CACHE_TIMEOUT
     if timeout <= 0:
         return build()
     key = ":".join(

@@ -17,17 +17,6 @@ CLOCK = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60
 SECONDS = [f"{second:02d}" for second in range(60)]
 
 
-def readable_date(value):
-    """'April 27, 2017' in the site's time zone."""
-    local = timezone.localtime(value)
-    return f"{MONTHS[local.month]} {local.day}, {local.year}"
-
-
-def exact_time(value):
-    """'2017-04-27 14:03 UTC', for the tooltip."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
-
-
 class DateLabeler:
     """Local time, ISO form, readable date and exact time of many datetimes, cheaply.
 

@@ -41,7 +41,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=settings.COMMENT_MAX_LENGTH,
+        max_length=settings.COMMENTS_MAX_LENGTH,
         validators=[multi_line_text],
     )
     homepage = forms.CharField(

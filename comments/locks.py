@@ -4,40 +4,51 @@ django-mptt rewrites lft/rght of many rows on every insert and is not safe under
 writers. Every write to a thread takes a transaction-scoped advisory lock on the thread's
 tree_id; creating a new thread takes one global key, because mptt allocates tree_ids as
 max(tree_id) + 1. Elsewhere (SQLite) writers are serialised by the database itself.
+
+A lock is only taken inside a transaction (it is released when that transaction ends) and
+waited for at most ``COMMENTS_LOCK_TIMEOUT`` milliseconds: past that PostgreSQL raises
+``lock_not_available``, a ``DatabaseError`` the comment form answers with its "try again" page
+(HTTP 503, the text kept) instead of holding a web worker behind a stuck writer.
 """
 
+from django.conf import settings
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 
 LOCK_NAMESPACE = 0x636D74  # "cmt": keeps our keys apart from other advisory lock users
 NEW_THREAD_KEY = 0  # mptt's tree_ids start at 1, so 0 never names a real thread
 
 
-def _advisory_xact_lock(key):
-    if connection.vendor != "postgresql":
+def _lock_keys(keys):
+    """Take the advisory locks on ``keys``, in the order given, in one round trip."""
+    if connection.vendor != "postgresql" or not keys:
         return
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "A comment thread lock is held until the transaction ends: take it inside "
+            "transaction.atomic()."
+        )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
+        # SET LOCAL: the bound applies to this transaction only. unnest() yields the array in
+        # order, so the locks are taken in that order.
+        cursor.execute(
+            "SET LOCAL lock_timeout = %s; "
+            "SELECT pg_advisory_xact_lock(%s, t) FROM unnest(%s::integer[]) AS t",
+            [f"{settings.COMMENTS_LOCK_TIMEOUT}ms", LOCK_NAMESPACE, list(keys)],
+        )
 
 
 def lock_thread(tree_id):
     """Lock one thread until the end of the current transaction."""
-    _advisory_xact_lock(tree_id)
+    _lock_keys([tree_id])
 
 
 def lock_new_threads():
     """Lock tree_id allocation until the end of the current transaction."""
-    _advisory_xact_lock(NEW_THREAD_KEY)
+    _lock_keys([NEW_THREAD_KEY])
 
 
 def lock_threads(tree_ids):
-    """Lock several threads in one statement, always in ascending order so that two writers
-    locking overlapping sets can never deadlock each other."""
-    ordered = sorted(set(tree_ids))
-    if connection.vendor != "postgresql" or not ordered:
-        return
-    with connection.cursor() as cursor:
-        # unnest() yields the (sorted) array in order, so the locks are taken in that order.
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, t) FROM unnest(%s::integer[]) AS t",
-            [LOCK_NAMESPACE, ordered],
-        )
+    """Lock several threads, always in ascending order so that two writers locking
+    overlapping sets can never deadlock each other."""
+    _lock_keys(sorted(set(tree_ids)))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -6,8 +7,6 @@ from django.db.models.functions import MD5, Upper
 from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
-
-from blogapp.models import Post
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -68,8 +67,12 @@ class Comment(MPTTModel):
     # (post, tree_id, lft) serves lookups by post; mptt's (tree_id, lft) those by tree_id;
     # comment_queue_idx (status, created_at) those by status; the last two serve the
     # comment form's duplicate and known-commenter checks.
+    # The site's post model, by its label only (comments/posts.py says what it must offer).
     post = models.ForeignKey(
-        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
+        settings.COMMENTS_POST_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        db_index=False,
     )
     parent = TreeForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"

@@ -1,6 +1,6 @@
 """Moderation policy: whether a post takes comments, and which status a new comment starts with.
 
-Settings (all optional; the defaults are below and in the README's "Moderation" section):
+Settings (declared with their defaults in ``blogapp/settings/base.py``, listed in the README):
 
 - ``COMMENTS_MODERATION``: ``"none"`` (publish at once), ``"first_time"`` (hold a comment unless
   its email already has an approved comment) or ``"all"`` (hold every comment).
@@ -25,17 +25,13 @@ HOLD_FIRST_TIME = "first_time"
 HOLD_ALL = "all"
 POLICIES = (HOLD_NONE, HOLD_FIRST_TIME, HOLD_ALL)
 
-DEFAULT_MODERATION = HOLD_FIRST_TIME
-DEFAULT_MAX_LINKS = 2
-DEFAULT_CLOSE_AFTER_DAYS = None
-
 # What a reader's browser would turn into a link in plain comment text (see comments/text.py,
 # which linkifies with Django's urlize): explicit schemes and bare "www." addresses.
 LINK_PATTERN = re.compile(r"(?:\bhttps?://|\bwww\.)\S", re.IGNORECASE)
 
 
 def moderation_policy():
-    policy = getattr(settings, "COMMENTS_MODERATION", DEFAULT_MODERATION)
+    policy = settings.COMMENTS_MODERATION
     if policy not in POLICIES:
         raise ImproperlyConfigured(
             f"COMMENTS_MODERATION must be one of {', '.join(POLICIES)}; got {policy!r}."
@@ -44,11 +40,11 @@ def moderation_policy():
 
 
 def max_links():
-    return getattr(settings, "COMMENTS_MAX_LINKS", DEFAULT_MAX_LINKS)
+    return settings.COMMENTS_MAX_LINKS
 
 
 def close_after_days():
-    return getattr(settings, "COMMENTS_CLOSE_AFTER_DAYS", DEFAULT_CLOSE_AFTER_DAYS)
+    return settings.COMMENTS_CLOSE_AFTER_DAYS
 
 
 def post_accepts_comments(post, *, now=None):
@@ -72,7 +68,7 @@ def is_known_commenter(author_email):
     return Comment.objects.visible().filter(author_email__iexact=author_email).exists()
 
 
-def initial_status(*, post, author_email, body):
+def initial_status(*, author_email, body):
     """Status for a comment written through the public form."""
     policy = moderation_policy()
     if policy == HOLD_ALL:

@@ -1,7 +1,5 @@
 """Rendering a post's discussion to HTML, one page at a time, through the cache."""
 
-import gc
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from django.template.loader import render_to_string
@@ -16,25 +14,6 @@ def render_discussion(discussion):
     """The thread's HTML. Every comment body in it is the stored, sanitised ``body_html``."""
     html = render_to_string("comments/discussion.html", {"discussion": discussion}, using="jinja2")
     return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
-
-
-@contextmanager
-def cycle_collection_paused():
-    """Pause Python's cycle collector while a discussion is read and rendered.
-
-    A big thread allocates tens of thousands of short-lived objects with no reference
-    cycles (freed by reference counting alone), which would make the collector sweep the
-    whole heap again and again: 15-20 % of a 10,000-comment page. Anything cyclic left
-    behind is collected as usual once it is back on.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @dataclass
@@ -64,11 +43,10 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     per_page = comments_per_page()
 
     def build(own=()):
-        with cycle_collection_paused():
-            discussion = discussion_for(
-                post, own_pending_ids=own, page=page, per_page=per_page, index=index
-            )
-            html = str(render_discussion(discussion))
+        discussion = discussion_for(
+            post, own_pending_ids=own, page=page, per_page=per_page, index=index
+        )
+        html = str(render_discussion(discussion))
         return asdict(
             RenderedDiscussion(
                 html=html,

@@ -124,7 +124,7 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
         if not node.is_placeholder and not node.awaiting_moderation:
             number += 1
             node.number = number
-    discussion.thread = reading_order(discussion.comments, settings.COMMENT_THREAD_MAX_DEPTH)
+    discussion.thread = reading_order(discussion.comments, settings.COMMENTS_THREAD_MAX_DEPTH)
     return discussion
 
 
@@ -287,3 +287,15 @@ def page_root_level(level, max_depth):
         return 0
     step = max_depth - 1
     return (level - 1) // step * step
+
+
+def with_comment_counts(posts):
+    """``posts`` annotated with ``comment_count``: the comments a reader sees on each page."""
+    return posts.annotate(
+        comment_count=Count("comments", filter=Q(comments__status=APPROVED, comments__kind=COMMENT))
+    )
+
+
+def with_pending_counts(posts):
+    """``posts`` annotated with ``pending_count``: their comments awaiting moderation."""
+    return posts.annotate(pending_count=Count("comments", filter=Q(comments__status=PENDING)))

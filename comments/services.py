@@ -16,7 +16,7 @@ class CommentRejected(ValidationError):
     """A comment that the rules of the post or the thread refuse."""
 
 
-class AlreadySubmitted(Exception):  # noqa: N818 - not an error: the comment exists
+class AlreadySubmitted(Exception):
     """The same form was sent again (double click, refresh): its comment already exists."""
 
     def __init__(self, comment):
@@ -111,7 +111,7 @@ def comment_create(
     )
 
     if status is None:
-        status = moderation.initial_status(post=post, author_email=author_email, body=body)
+        status = moderation.initial_status(author_email=author_email, body=body)
 
     comment = Comment(
         post=post,
@@ -197,7 +197,7 @@ def comments_restore(*, comments, moderator):
 
 
 @transaction.atomic
-def comment_edit(*, comment, fields, moderator):
+def comment_edit(*, comment, fields):
     """Save a moderator's edit of ``fields`` (never the comment's place in the tree)."""
     fields = set(fields) - {"post", "parent", "lft", "rght", "tree_id", "level"}
     if not fields:

@@ -5,10 +5,9 @@ admin edits and deletes. Bulk writes that send no signals call
 ``discussions_changed_on_commit`` themselves.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-
-from blogapp.models import Post
 
 from .cache import discussions_changed_on_commit
 from .models import Comment
@@ -20,7 +19,8 @@ def comment_changed(sender, instance, **kwargs):
     discussions_changed_on_commit([instance.post_id])
 
 
-@receiver(post_save, sender=Post, dispatch_uid="comments.discussion_changed.post")
+# The post model by its label: ModelSignal resolves it once the apps are loaded.
+@receiver(post_save, sender=settings.COMMENTS_POST_MODEL, dispatch_uid="comments.post_changed")
 def post_changed(sender, instance, created, **kwargs):
     # The discussion shows whether the post takes replies; a new post has nothing cached.
     if not created:

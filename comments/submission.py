@@ -23,7 +23,7 @@ def new_form_token():
 def key_from_token(token):
     """The submission key inside ``token``, or None if it is forged, mangled or too old."""
     try:
-        key = signing.loads(token, salt=SALT, max_age=settings.COMMENT_FORM_MAX_AGE)
+        key = signing.loads(token, salt=SALT, max_age=settings.COMMENTS_FORM_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is a BadSignature too
         return None
     if not isinstance(key, str) or not 0 < len(key) <= 64:

@@ -8,21 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from blogapp.models import Post
-from blogapp.views import (
-    OWN_PENDING_SESSION_KEY,
-    PAGE_PARAM,
-    comment_form_context,
-    own_pending_ids,
-    post_page_context,
-)
-
 from . import antispam, moderation, submission
 from .antispam import client_ip
 from .forms import CommentForm
 from .models import Comment
-from .rendering import render_discussion
-from .selectors import discussion_page_of, page_root_level, subtree_discussion
+from .pages import (
+    PAGE_PARAM,
+    discussion_context,
+    own_pending_ids,
+    remember_own_pending,
+    thread_page_context,
+)
+from .posts import post_detail_template, published_posts
+from .selectors import discussion_page_of, page_root_level
 from .services import AlreadySubmitted, CommentRejected, comment_create
 
 logger = logging.getLogger(__name__)
@@ -38,9 +36,7 @@ THREAD_FIELD = "thread"
 
 def _remember_own_pending(request, comment):
     if comment.status == Comment.Status.PENDING:
-        own = request.session.get(OWN_PENDING_SESSION_KEY, [])
-        if comment.pk not in own:
-            request.session[OWN_PENDING_SESSION_KEY] = [*own, comment.pk][-50:]
+        remember_own_pending(request, comment)
         messages.info(request, "Thanks! Your comment is awaiting moderation.")
 
 
@@ -60,7 +56,7 @@ def _rate_limited(request, post, retry_after):
 def post_comment(request, slug):
     """Receive the comment form; redirect to the new comment, or show the form again."""
     # The post's text is only shown again if the form has errors (then loaded on demand).
-    post = get_object_or_404(Post.objects.published().defer("body", "body_html"), slug=slug)
+    post = get_object_or_404(published_posts().defer("body", "body_html"), slug=slug)
     ip = client_ip(request)
     retry_after = antispam.rate_limit_retry_after(ip)
     if retry_after is not None:
@@ -127,17 +123,17 @@ def _show_form_again(request, post, form, status):
         context = thread_page_context(request, post, thread_root, form=form)
         if context is not None:
             return render(request, "comments/thread.html", context, status=status)
-    context = post_page_context(request, post, form=form)
-    return render(request, "blogapp/post_detail.html", context, status=status)
+    context = {"post": post, "object": post, **discussion_context(request, post, form=form)}
+    return render(request, post_detail_template(post), context, status=status)
 
 
 def _published_comments():
-    return Comment.objects.select_related("post").filter(post__in=Post.objects.published())
+    return Comment.objects.select_related("post").filter(post__in=published_posts())
 
 
 def _continued_thread_url(comment):
     """For a reply nested deeper than the post page shows: the page its thread continues on."""
-    root_level = page_root_level(comment.level, settings.COMMENT_THREAD_MAX_DEPTH)
+    root_level = page_root_level(comment.level, settings.COMMENTS_THREAD_MAX_DEPTH)
     if root_level == 0:
         return None
     root_id = comment.get_ancestors().filter(level=root_level).values_list("pk", flat=True)[0]
@@ -165,29 +161,6 @@ def comment_permalink(request, comment_id):
 def _thread_roots():
     """Comments that have a thread page: ordinary comments (not pingbacks) of published posts."""
     return _published_comments().filter(kind=Comment.Kind.COMMENT)
-
-
-def thread_page_context(request, post, comment, *, form=None):
-    """Everything a comment's thread page shows, or None if nothing of that thread is visible.
-
-    ``comment`` is the thread's root, as just read (its lft/rght current), of ``post``; ``form``
-    is a comment form sent from that page and shown again with its errors.
-    """
-    discussion = subtree_discussion(comment, own_pending_ids=own_pending_ids(request))
-    if not discussion.comments:
-        return None
-    root = discussion.comments[0]
-    # A new form answers the root, unless it only shows as a placeholder.
-    answers_root = not (root.is_placeholder or root.awaiting_moderation)
-    return {
-        "post": post,
-        "root": root,
-        "parent_id": comment.parent_id,
-        "discussion_html": render_discussion(discussion),
-        **comment_form_context(
-            request, post, form=form, default_reply_to=comment if answers_root else None
-        ),
-    }
 
 
 @require_GET

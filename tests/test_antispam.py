@@ -78,7 +78,7 @@ def test_other_people_other_posts_and_old_comments_are_not_duplicates(client, po
     for target, name, email in [(post, "Bob", "bob@example.com"), (other, "Ann", "")]:
         data = form_data(client, target, name=name, email=email, body="+1")
         assert client.post(comment_url(target), data).status_code == 302
-    with override_settings(COMMENT_DUPLICATE_WINDOW=0):
+    with override_settings(COMMENTS_DUPLICATE_WINDOW=0):
         assert client.post(comment_url(post), form_data(client, post, body="+1")).status_code == 302
     assert Comment.objects.filter(body="+1").count() == 4
 
@@ -160,7 +160,7 @@ def test_a_missing_or_forged_token_keeps_the_text_and_offers_a_fresh_form(client
 
 def test_an_expired_token_is_refused(client, post):
     data = form_data(client, post)
-    with override_settings(COMMENT_FORM_MAX_AGE=-1):
+    with override_settings(COMMENTS_FORM_MAX_AGE=-1):
         response = client.post(comment_url(post), data)
     assert "This form has expired" in form_errors(response)
     assert Comment.objects.count() == 0
@@ -217,7 +217,7 @@ def redis_cache():
         pytest.skip(f"needs Redis at {REDIS_LOCATION} (CI starts it; REQUIRE_REDIS=1 there)")
     # A year-long window: the test never straddles two windows.
     with override_settings(
-        CACHES=caches, COMMENT_RATE_LIMIT_COUNT=3, COMMENT_RATE_LIMIT_PERIOD=365 * 24 * 3600
+        CACHES=caches, COMMENTS_RATE_LIMIT_COUNT=3, COMMENTS_RATE_LIMIT_PERIOD=365 * 24 * 3600
     ):
         yield raw, prefix
     for key in raw.scan_iter(f"{prefix}:*"):

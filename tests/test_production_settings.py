@@ -72,7 +72,7 @@ print(json.dumps({
     "whitenoise": "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE,
     "static_storage": settings.STORAGES["staticfiles"]["BACKEND"],
     "cache": settings.CACHES["default"]["BACKEND"],
-    "rate_limit": [settings.COMMENT_RATE_LIMIT_COUNT, settings.COMMENT_RATE_LIMIT_PERIOD],
+    "rate_limit": [settings.COMMENTS_RATE_LIMIT_COUNT, settings.COMMENTS_RATE_LIMIT_PERIOD],
 }))
 """
 
@@ -88,7 +88,7 @@ def test_production_takes_hosts_proxy_tls_and_redis_from_the_environment():
         ALLOWED_HOSTS="blog.example.com, www.blog.example.com",
         SECURE_SSL_REDIRECT="0",
         REDIS_URL="redis://127.0.0.1:6379/0",
-        COMMENT_RATE_LIMIT_COUNT="7",
+        COMMENTS_RATE_LIMIT_COUNT="7",
     )
     assert shown["DEBUG"] is False
     assert shown["ALLOWED_HOSTS"] == ["blog.example.com", "www.blog.example.com"]

@@ -32,7 +32,7 @@ def test_page_root_level_with_six_levels_a_page(level, root_level):
 
 
 def test_the_post_page_stops_at_the_configured_depth(client, post, settings):
-    settings.COMMENT_THREAD_MAX_DEPTH = 4
+    settings.COMMENTS_THREAD_MAX_DEPTH = 4
     comments = chain(post, 7)
     response = client.get(post.get_absolute_url())
     assert depth_of(comment_tree(response)) == 4
@@ -111,7 +111,7 @@ def test_a_removed_comment_with_replies_has_a_page_without_a_reply_form_target(c
 
 
 def test_the_permalink_of_a_deep_reply_leads_to_the_page_that_shows_it(client, post, settings):
-    settings.COMMENT_THREAD_MAX_DEPTH = 4
+    settings.COMMENTS_THREAD_MAX_DEPTH = 4
     comments = chain(post, 9)
     expected = {
         0: post.get_absolute_url(),

@@ -34,8 +34,9 @@ from blogapp.models import Post
 from comments.cache import discussions_changed_on_commit
 from comments.locks import lock_new_threads, lock_thread
 from comments.models import Comment
-from comments.text import plain_text_to_post_html, render_plain_text, sanitize_comment_html
+from comments.text import render_plain_text, sanitize_comment_html
 
+from ..text import plain_text_to_post_html
 from .records import AUTOP, TEXT, CommentRecord, PostRecord
 from .util import content_key
 
@@ -456,7 +457,7 @@ class Loader:
             )
         data = "\n".join(lines) + "\n"
         sql = (
-            f"COPY {connection.ops.quote_name(Comment._meta.db_table)} "  # noqa: S608 - names
+            f"COPY {connection.ops.quote_name(Comment._meta.db_table)} "
             f"({', '.join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)}) FROM STDIN"
         )
         # Stream it while the caller parses the next batch; the connection is not used meanwhile.

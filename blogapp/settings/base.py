@@ -15,6 +15,15 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_optional_int(name, default):
+    """An integer from the environment; "none" (or an empty value) means None."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    value = value.strip().lower()
+    return None if value in {"", "none"} else int(value)
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -66,7 +75,7 @@ TEMPLATES = [
         # The comment thread is rendered with Jinja2: one template pass over thousands of
         # comments is several times faster than the Django template language.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {"environment": "comments.jinja_env.environment"},
     },
@@ -116,29 +125,45 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- The blog and its discussion -------------------------------------------------------
-# How many levels of replies a page shows before "Continue this thread →" (at least 2).
-COMMENT_THREAD_MAX_DEPTH = max(2, int(os.environ.get("COMMENT_THREAD_MAX_DEPTH", "6")))
+# --- The blog -------------------------------------------------------------------------
 BLOG_POSTS_PER_PAGE = 10
-# Longest comment text accepted from the form, in characters.
-COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "10000"))
-
-# --- Abuse resistance (comments.antispam, comments.submission) ---------------------------
-# Comment form posts accepted per client IP within a period (seconds); 0 turns the limit off.
-# Counted in the default cache, so set REDIS_URL when several app processes serve the site.
-COMMENT_RATE_LIMIT_COUNT = int(os.environ.get("COMMENT_RATE_LIMIT_COUNT", "5"))
-COMMENT_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENT_RATE_LIMIT_PERIOD", "60"))
-# The same author posting the same text on the same post within this many seconds is refused.
-COMMENT_DUPLICATE_WINDOW = int(os.environ.get("COMMENT_DUPLICATE_WINDOW", str(60 * 60 * 24)))
-# How long a rendered comment form may be submitted (seconds).
-COMMENT_FORM_MAX_AGE = int(os.environ.get("COMMENT_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# --- Comments: every setting the comments app reads, with its default -------------------
+# (Each can be set by the environment variable of the same name; the README lists them.)
+# The model comments attach to (comments/posts.py says what it must offer).
+COMMENTS_POST_MODEL = "blogapp.Post"
+
+# Moderation policy (comments.moderation): "none" publishes at once, "first_time" holds a
+# comment unless its email already has an approved one, "all" holds every comment.
+COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "first_time")
+# Hold a comment with more links than this; None turns the check off.
+COMMENTS_MAX_LINKS = env_optional_int("COMMENTS_MAX_LINKS", 2)
+# Refuse new comments on posts published more than this many days ago; None never closes.
+COMMENTS_CLOSE_AFTER_DAYS = env_optional_int("COMMENTS_CLOSE_AFTER_DAYS", None)
+
+# Longest comment text accepted from the form, in characters.
+COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "10000"))
+# How many levels of replies a page shows before "Continue this thread →" (at least 2).
+COMMENTS_THREAD_MAX_DEPTH = max(2, int(os.environ.get("COMMENTS_THREAD_MAX_DEPTH", "6")))
 # Top-level comments per discussion page (replies always stay with their thread), like
 # WordPress's "break comments into pages". 0 shows every comment on one page.
 COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", "50"))
 # Seconds a rendered discussion page stays in the cache. Any change to a post's comments
 # replaces it at once (comments/cache.py); 0 turns the discussion cache off.
-DISCUSSION_CACHE_TIMEOUT = int(os.environ.get("DISCUSSION_CACHE_TIMEOUT", "3600"))
+COMMENTS_CACHE_TIMEOUT = int(os.environ.get("COMMENTS_CACHE_TIMEOUT", "3600"))
+# Longest wait (milliseconds) for a thread's write lock before the writer gives up with a
+# "try again" page (comments.locks): a stuck writer never hangs a web worker.
+COMMENTS_LOCK_TIMEOUT = int(os.environ.get("COMMENTS_LOCK_TIMEOUT", "5000"))
+
+# Abuse resistance (comments.antispam, comments.submission).
+# Comment form posts accepted per client IP within a period (seconds); 0 turns the limit off.
+# Counted in the default cache, so set REDIS_URL when several app processes serve the site.
+COMMENTS_RATE_LIMIT_COUNT = int(os.environ.get("COMMENTS_RATE_LIMIT_COUNT", "5"))
+COMMENTS_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENTS_RATE_LIMIT_PERIOD", "60"))
+# The same author posting the same text on the same post within this many seconds is refused.
+COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(60 * 60 * 24)))
+# How long a rendered comment form may be submitted (seconds).
+COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))

@@ -18,10 +18,10 @@ if not SECRET_KEY:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-if not REDIS_URL and "DISCUSSION_CACHE_TIMEOUT" not in os.environ:
+if not REDIS_URL and "COMMENTS_CACHE_TIMEOUT" not in os.environ:
     # Without Redis each gunicorn worker has its own local-memory cache, and a new reply
     # would only clear the cache of the worker that took it: render discussions afresh.
-    DISCUSSION_CACHE_TIMEOUT = 0
+    COMMENTS_CACHE_TIMEOUT = 0
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

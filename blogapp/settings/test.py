@@ -20,7 +20,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}  # noqa: F405, E501
+}
 
 LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/blog"
 
@@ -43,11 +43,11 @@ if not os.environ.get("DATABASE_URL"):
     else:
         DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     if env_bool("REQUIRE_POSTGRES"):
         raise RuntimeError(
             "REQUIRE_POSTGRES is set but the test database is not PostgreSQL: "
-            f"{DATABASES['default']['ENGINE']}. Set DATABASE_URL to a PostgreSQL server."  # noqa: F405
+            f"{DATABASES['default']['ENGINE']}. Set DATABASE_URL to a PostgreSQL server."
         )
     sys.stderr.write(
         "\n" + "!" * 78 + "\n"
@@ -59,7 +59,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F
 
 # Rendered discussions are cached only in the tests that test the cache (tests/perf/): most
 # tests run inside a transaction that is rolled back, where invalidation on commit never runs.
-DISCUSSION_CACHE_TIMEOUT = 0
+COMMENTS_CACHE_TIMEOUT = 0
 
 # A private key prefix so concurrent test runs never read each other's cache entries.
 for cache in CACHES.values():  # noqa: F405
@@ -69,7 +69,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 # Every test client posts from 127.0.0.1: only the rate-limit tests lower this.
-COMMENT_RATE_LIMIT_COUNT = 100_000
+COMMENTS_RATE_LIMIT_COUNT = 100_000
 
 # Most tests post through the public form and expect the comment to appear at once; the
 # moderation tests (tests/moderation/) set each policy, and the real default, explicitly.

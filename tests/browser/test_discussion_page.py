@@ -161,7 +161,7 @@ def _chain(post, depth):
     return chain
 
 
-@override_settings(COMMENT_THREAD_MAX_DEPTH=6)
+@override_settings(COMMENTS_THREAD_MAX_DEPTH=6)
 def test_a_deep_thread_continues_on_the_comments_own_page(page, site):
     post = make_post(title="Deep", slug="deep")
     chain = _chain(post, 9)
@@ -189,7 +189,7 @@ def test_a_deep_thread_continues_on_the_comments_own_page(page, site):
     assert in_viewport(page, card(page, chain[5]))
 
 
-@override_settings(COMMENT_THREAD_MAX_DEPTH=6)
+@override_settings(COMMENTS_THREAD_MAX_DEPTH=6)
 def test_the_permalink_of_a_deep_reply_opens_its_thread_page(desktop_page, site):
     page = desktop_page
     post = make_post(title="Deep", slug="deep")
@@ -339,7 +339,7 @@ def test_replying_without_javascript_uses_the_plain_form(no_js_page, sample):
     assert nesting_of(page, new) == 2
 
 
-@override_settings(COMMENT_THREAD_MAX_DEPTH=6)
+@override_settings(COMMENTS_THREAD_MAX_DEPTH=6)
 def test_an_invalid_reply_from_a_thread_page_comes_back_to_that_page(no_js_page, site):
     page = no_js_page
     post = make_post(title="Deep", slug="deep")

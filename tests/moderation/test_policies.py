@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from blogapp.settings import base as base_settings
 from comments import moderation
 from comments.models import Comment
 from tests.factories import make_comment, make_post
@@ -28,7 +29,8 @@ def status_of_new_comment(client, post, **overrides):
 
 
 def test_default_policy_holds_first_time_commenters(client, post, settings):
-    del settings.COMMENTS_MODERATION  # the test settings choose "none"; use the real default
+    # The test settings choose "none"; use the real default.
+    settings.COMMENTS_MODERATION = base_settings.COMMENTS_MODERATION
     assert moderation.moderation_policy() == "first_time"
     assert status_of_new_comment(client, post) == "pending"
 
@@ -102,7 +104,7 @@ def test_link_limit_can_be_turned_off(client, post, settings):
 
 
 def test_by_default_old_posts_stay_open(client, settings):
-    del settings.COMMENTS_CLOSE_AFTER_DAYS
+    settings.COMMENTS_CLOSE_AFTER_DAYS = base_settings.COMMENTS_CLOSE_AFTER_DAYS
     old = make_post(published_at=timezone.now() - timedelta(days=3650))
     assert status_of_new_comment(client, old) == "approved"
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from blogapp.views import OWN_PENDING_SESSION_KEY
 from comments.cache import discussion_changed
 from comments.models import Comment
+from comments.pages import OWN_PENDING_SESSION_KEY
 from tests.factories import make_comment, make_post
 from tests.html import comment_tree, soup
 from tests.posting import comment_url, form_data
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def discussion_cache_on(settings):
-    settings.DISCUSSION_CACHE_TIMEOUT = 300
+    settings.COMMENTS_CACHE_TIMEOUT = 300
     cache.clear()
 
 

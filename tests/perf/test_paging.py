@@ -40,7 +40,7 @@ def test_a_500_comment_page_costs_at_most_4_queries(
     client, post, settings, per_page, django_assert_max_num_queries
 ):
     settings.COMMENTS_PER_PAGE = per_page
-    settings.COMMENT_THREAD_MAX_DEPTH = 1000  # every reply on the post page (paging only here)
+    settings.COMMENTS_THREAD_MAX_DEPTH = 1000  # every reply on the post page (paging only here)
     made = make_thread(post, 500)
     top_level = [c for c in made if c.parent_id is None]
     with django_assert_max_num_queries(4):

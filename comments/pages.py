@@ -1,0 +1,113 @@
+"""What a page needs to show a post's discussion and the comment form: the context helpers.
+
+The site's post page calls ``discussion_context``; this app's own views (the form sent back
+with errors, a comment's thread page) build their context here too, so every page that shows
+a discussion shows it the same way.
+"""
+
+from django.core.paginator import InvalidPage
+from django.http import Http404
+
+from .forms import CommentForm
+from .models import Comment
+from .moderation import post_accepts_comments
+from .rendering import discussion_html, render_discussion
+from .selectors import discussion_page_of, subtree_discussion
+
+OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
+OWN_PENDING_KEPT = 50  # the newest held comments a visitor's session remembers
+PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
+
+
+def own_pending_ids(request):
+    """Ids of the comments this visitor wrote that may still await moderation."""
+    return request.session.get(OWN_PENDING_SESSION_KEY, [])
+
+
+def remember_own_pending(request, comment):
+    """Let the visitor who wrote a held comment see it in place until it is moderated."""
+    own = own_pending_ids(request)
+    if comment.pk not in own:
+        request.session[OWN_PENDING_SESSION_KEY] = [*own, comment.pk][-OWN_PENDING_KEPT:]
+
+
+def _reply_target(post, raw_id):
+    """The comment a reply form answers, if ``raw_id`` names one a reader may reply to."""
+    try:
+        comment_id = int(raw_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Comment.objects.replyable()
+        .filter(post=post, pk=comment_id)
+        .only("id", "author_name", "post_id", "tree_id")
+        .first()
+    )
+
+
+def _discussion_page(request, post, reply_to, own_pending):
+    """(page asked for by ``?cpage=N``, else the page of the comment replied to; its index)."""
+    requested = request.GET.get(PAGE_PARAM)
+    if requested is not None:
+        return requested, None
+    if reply_to is not None:
+        return discussion_page_of(post, reply_to.tree_id, own_pending_ids=own_pending)
+    return 1, None
+
+
+def comment_form_context(request, post, *, form=None, default_reply_to=None):
+    """The comment form, the comment it answers (from ``?replyto=``, the posted form, or
+    ``default_reply_to``) and whether the post takes comments at all."""
+    if form is None:
+        requested = request.GET.get("replyto")
+        reply_to = _reply_target(post, requested) if requested else default_reply_to
+        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
+        reply_refused = bool(requested) and reply_to is None
+    else:
+        requested = form.data.get("parent")
+        reply_to = _reply_target(post, requested) if requested else None
+        reply_refused = False
+    return {
+        "comment_form": form,
+        "reply_to": reply_to,
+        "reply_refused": reply_refused,
+        "comments_open": post_accepts_comments(post),
+    }
+
+
+def discussion_context(request, post, *, form=None):
+    """A page of the post's discussion and the comment form; ``Http404`` for a missing page.
+
+    ``form``: a comment form sent back with its errors.
+    """
+    own_pending = own_pending_ids(request)
+    form_context = comment_form_context(request, post, form=form)
+    page, index = _discussion_page(request, post, form_context["reply_to"], own_pending)
+    try:
+        discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
+    except InvalidPage as missing:
+        raise Http404("No such page of comments.") from missing
+    return {"discussion": discussion, "discussion_html": discussion.html, **form_context}
+
+
+def thread_page_context(request, post, comment, *, form=None):
+    """Everything a comment's thread page shows, or None if nothing of that thread is visible.
+
+    ``comment`` is the thread's root, as just read (its lft/rght current), of ``post``; ``form``
+    is a comment form sent from that page and shown again with its errors.
+    """
+    discussion = subtree_discussion(comment, own_pending_ids=own_pending_ids(request))
+    if not discussion.comments:
+        return None
+    root = discussion.comments[0]
+    # A new form answers the root, unless it only shows as a placeholder.
+    answers_root = not (root.is_placeholder or root.awaiting_moderation)
+    return {
+        "post": post,
+        "root": root,
+        "parent_id": comment.parent_id,
+        "discussion_html": render_discussion(discussion),
+        **comment_form_context(
+            request, post, form=form, default_reply_to=comment if answers_root else None
+        ),
+    }
