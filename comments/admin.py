@@ -276,3 +276,7 @@ class CommentAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/comments/comment/thread.html", context)
+
+
+# The notification feature's admin pages register themselves on import.
+from .notifications import admin as notifications_admin  # noqa: E402, F401

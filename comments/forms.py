@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
 
 from . import submission
 from .validators import has_visible_text, multi_line_text, single_line_text
@@ -44,6 +45,11 @@ class CommentForm(forms.Form):
         max_length=settings.COMMENTS_MAX_LENGTH,
         validators=[multi_line_text],
     )
+    notify = forms.BooleanField(
+        label=_("Email me new comments on this post"),
+        required=False,
+        help_text=_("You will get a mail to confirm first; every mail has an unsubscribe link."),
+    )
     homepage = forms.CharField(
         label="Leave this field empty", required=False, max_length=500, widget=HoneypotInput()
     )
@@ -69,6 +75,8 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("notify") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter your email to get new comments by mail."))
         if self.errors.pop("parent", None):
             self.add_error(None, forms.ValidationError(PARENT_REFUSED, code="invalid_parent"))
         if cleaned.get(self.honeypot_field):

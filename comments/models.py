@@ -173,3 +173,7 @@ class Comment(MPTTModel):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+
+# The notification models live with their feature; importing them here registers them.
+from .notifications.models import OutgoingMail, Subscription, Suppression  # noqa: E402, F401

@@ -9,6 +9,8 @@ from . import antispam, moderation, submission
 from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
+from .notifications.fanout import comments_published
+from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
 
 
@@ -84,6 +86,7 @@ def comment_create(
     created_at=None,
     submission_key="",
     reject_duplicates=False,
+    subscribe=False,
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
@@ -92,6 +95,8 @@ def comment_create(
     ``submission_key`` (unique when given) marks the public form submission that made it: a
     second submission of the same form raises ``AlreadySubmitted`` with the first comment.
     ``reject_duplicates`` refuses the same text by the same author on the post recently.
+    ``subscribe`` asks ``author_email`` to confirm a subscription to the post's new comments.
+    A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
     if not moderation.post_accepts_comments(post):
         raise CommentRejected("Comments are closed on this post.", code="closed")
@@ -139,6 +144,10 @@ def comment_create(
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
+    if comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT:
+        comments_published([comment.pk])
+    if subscribe and author_email:
+        subscription_request(post=post, email=author_email)
     return comment
 
 
@@ -183,6 +192,8 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=f"Moderated: status set to {status.label}.",
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
+    if status == Comment.Status.APPROVED:
+        comments_published(comment.pk for comment in changed)
     return len(changed)
 
 
@@ -212,6 +223,8 @@ def comment_edit(*, comment, fields):
         validate_constraints=False,
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
+    if "status" in fields and comment.status == Comment.Status.APPROVED:
+        comments_published([comment.pk])
     return comment
 
 

@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import antispam, moderation, submission
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 SAVE_FAILED = (
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
+)
+SUBSCRIBE_REQUESTED = _(
+    "To get new comments by mail, confirm with the link we just sent to your address."
 )
 # The comment form's hidden field on a thread page (templates/comments/form.html): the id of
 # the comment the page is about.
@@ -81,6 +85,7 @@ def post_comment(request, slug):
                 ip_address=ip,
                 submission_key=key,
                 reject_duplicates=True,
+                subscribe=data["notify"],
             )
         except AlreadySubmitted as repeat:
             return _already_posted(request, repeat.comment)
@@ -98,6 +103,8 @@ def post_comment(request, slug):
             status = 503
         else:
             _remember_own_pending(request, comment)
+            if data["notify"]:
+                messages.info(request, SUBSCRIBE_REQUESTED)
             return redirect(comment.get_absolute_url())
     return _show_form_again(request, post, form, status)
 

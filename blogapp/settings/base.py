@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "mptt",
+    "django_tasks",
+    "django_tasks_db",
     "blogapp",
     "comments",
 ]
@@ -105,6 +107,34 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): stored in the
+# default database by django-tasks-db, so a task enqueued inside a transaction exists only if
+# that transaction commits. Run them with `python manage.py comments_worker` (see README).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Outgoing mail. With EMAIL_HOST set, every settings module sends through that SMTP server;
+# without it mail is written to the console (the worker's output under `make run`).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "The Blog <blog@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The site's own address, for the absolute links in mail (no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,3 +197,33 @@ COMMENTS_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENTS_RATE_LIMIT_PERIOD", "6
 COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(60 * 60 * 24)))
 # How long a rendered comment form may be submitted (seconds).
 COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
+
+# --- Notifications (comments.notifications) -------------------------------------------
+# A subscription's confirmation link is valid this many seconds.
+COMMENTS_NOTIFY_CONFIRM_MAX_AGE = int(
+    os.environ.get("COMMENTS_NOTIFY_CONFIRM_MAX_AGE", str(60 * 60 * 24 * 3))
+)
+# An unsubscribe link (in every notification and its List-Unsubscribe header) is valid this
+# many seconds.
+COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE = int(
+    os.environ.get("COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE", str(60 * 60 * 24 * 365))
+)
+# At most one confirmation mail per address and post within this many seconds: repeated
+# subscription requests send nothing more.
+COMMENTS_NOTIFY_CONFIRM_INTERVAL = int(
+    os.environ.get("COMMENTS_NOTIFY_CONFIRM_INTERVAL", str(60 * 10))
+)
+# At most this many notifications to one address within COMMENTS_NOTIFY_WINDOW seconds; the
+# rest of that window's comments reach it as one digest when the window ends.
+COMMENTS_NOTIFY_MAX_PER_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_MAX_PER_WINDOW", "5"))
+COMMENTS_NOTIFY_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_WINDOW", str(60 * 60)))
+
+# Delivery of every outgoing mail and webhook (comments.outbox): attempts in all, the first
+# retry's delay in seconds (doubling each time, at most COMMENTS_DELIVERY_MAX_DELAY), and how
+# long one attempt may hold a delivery before a worker takes it over (a killed worker).
+COMMENTS_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("COMMENTS_DELIVERY_MAX_ATTEMPTS", "8"))
+COMMENTS_DELIVERY_RETRY_DELAY = float(os.environ.get("COMMENTS_DELIVERY_RETRY_DELAY", "30"))
+COMMENTS_DELIVERY_MAX_DELAY = float(os.environ.get("COMMENTS_DELIVERY_MAX_DELAY", "3600"))
+COMMENTS_DELIVERY_LEASE = float(os.environ.get("COMMENTS_DELIVERY_LEASE", "300"))
+# How often (seconds) each worker looks for deliveries a killed worker left behind.
+COMMENTS_DELIVERY_SWEEP_INTERVAL = float(os.environ.get("COMMENTS_DELIVERY_SWEEP_INTERVAL", "30"))

@@ -1,0 +1,120 @@
+"""Who hears about a newly visible comment, and how.
+
+``comments_published`` runs in the transaction that makes comments visible (a new approved
+comment, an approval) and only enqueues one task; the task (``notify_subscribers``) reads the
+confirmed subscriptions of each comment's post and queues one mail per address, except:
+
+- the comment's own author (by address) and addresses that asked for no mail;
+- an address that already has a mail for this comment (the mail's key is
+  ``comment:<id>:<address>``: an approval, a removal and a restore send it once);
+- an address past ``COMMENTS_NOTIFY_MAX_PER_WINDOW`` mails in the current
+  ``COMMENTS_NOTIFY_WINDOW``: its comments are held and sent as one digest when the window ends.
+"""
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from .. import tasks
+from ..delivery import Delivery
+from ..models import Comment
+from . import mail, sending
+from .models import OutgoingMail, Subscription, Suppression, normalize_email
+
+
+def comments_published(comment_ids):
+    """Call inside the transaction that made these comments visible."""
+    ids = sorted({int(pk) for pk in comment_ids})
+    if ids:
+        tasks.notify_subscribers.enqueue(ids)
+
+
+def notify_subscribers(comment_ids):
+    comments = (
+        Comment.objects.visible()
+        .comments()
+        .filter(pk__in=comment_ids)
+        .select_related("post")
+        .order_by("pk")
+    )
+    for comment in comments:
+        notify_comment(comment)
+
+
+def _window_end(now):
+    window = settings.COMMENTS_NOTIFY_WINDOW
+    return datetime.fromtimestamp(math.floor(now.timestamp() / window + 1) * window, tz=UTC)
+
+
+def _recent_counts(emails, now):
+    """Mails (single or digest) each address was sent or will be sent in the last window."""
+    since = now - timedelta(seconds=settings.COMMENTS_NOTIFY_WINDOW)
+    return dict(
+        OutgoingMail.objects.filter(
+            to__in=emails,
+            created_at__gte=since,
+            kind__in=[OutgoingMail.Kind.COMMENT, OutgoingMail.Kind.DIGEST],
+        )
+        .exclude(status__in=[Delivery.Status.HELD, Delivery.Status.CANCELLED])
+        .values_list("to")
+        .annotate(n=Count("pk"))
+        .values_list("to", "n")
+    )
+
+
+def _digest_for(email, now):
+    """The digest that ends the current window for ``email`` (queued on first need)."""
+    end = _window_end(now)
+    key = f"digest:{email}:{end:%Y%m%dT%H%M%S}"
+    sending.queue(key=key, kind=OutgoingMail.Kind.DIGEST, to=email, run_after=end)
+    return OutgoingMail.objects.get(key=key)
+
+
+@transaction.atomic
+def notify_comment(comment):
+    now = timezone.now()
+    subscriptions = list(
+        Subscription.objects.filter(post_id=comment.post_id, status=Subscription.Status.CONFIRMED)
+        .exclude(email=normalize_email(comment.author_email))
+        .exclude(email__in=Suppression.objects.values("email"))
+        .order_by("pk")
+    )
+    if not subscriptions:
+        return 0
+    keys = {sub.email: f"comment:{comment.pk}:{sub.email}" for sub in subscriptions}
+    done = set(OutgoingMail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    todo = [sub for sub in subscriptions if keys[sub.email] not in done]
+    counts = _recent_counts([sub.email for sub in todo], now)
+    queued = 0
+    for sub in todo:
+        sub.post = comment.post
+        if counts.get(sub.email, 0) >= settings.COMMENTS_NOTIFY_MAX_PER_WINDOW:
+            OutgoingMail.objects.get_or_create(
+                key=keys[sub.email],
+                defaults={
+                    "kind": OutgoingMail.Kind.COMMENT,
+                    "to": sub.email,
+                    "status": Delivery.Status.HELD,
+                    "comment": comment,
+                    "subscription": sub,
+                    "digest": _digest_for(sub.email, now),
+                },
+            )
+            continue
+        subject, body, headers = mail.new_comment(comment, sub)
+        row = sending.queue(
+            key=keys[sub.email],
+            kind=OutgoingMail.Kind.COMMENT,
+            to=sub.email,
+            subject=subject,
+            body=body,
+            headers=headers,
+            comment=comment,
+            subscription=sub,
+        )
+        queued += row is not None
+    return queued

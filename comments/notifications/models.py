@@ -1,0 +1,114 @@
+"""Subscriptions to a post's new comments, addresses that want no mail, and the mail queue."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..delivery import Delivery
+
+
+def normalize_email(email):
+    """Addresses are compared and stored lower-cased and stripped."""
+    return (email or "").strip().lower()
+
+
+class Subscription(models.Model):
+    """An address that asked for mail about new comments on one post (double opt-in)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    post = models.ForeignKey(
+        settings.COMMENTS_POST_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comment_subscriptions",
+        verbose_name=_("post"),
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "email"], name="subscription_unique_address"),
+        ]
+        indexes = [models.Index(fields=["email"], name="subscription_email_idx")]
+
+    def __str__(self):
+        return f"{self.email} → {self.post_id}"
+
+
+class Suppression(models.Model):
+    """An address that asked for no mail at all from the site ("stop all mail")."""
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address that gets no mail")
+        verbose_name_plural = _("addresses that get no mail")
+
+    def __str__(self):
+        return self.email
+
+
+class OutgoingMail(Delivery):
+    """One mail to one address, sent by the worker (``comments.delivery``)."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirm", _("Subscription confirmation")
+        COMMENT = "comment", _("New comment")
+        DIGEST = "digest", _("Digest of new comments")
+        MODERATOR = "moderator", _("Moderator alert")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment"),
+    )
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("subscription"),
+    )
+    # A comment held back by the per-address cap: the digest that will carry it.
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="held",
+        verbose_name=_("digest"),
+    )
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
+            models.Index(fields=["to", "-created_at"], name="mail_address_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.to}"

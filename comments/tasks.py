@@ -1,0 +1,28 @@
+"""Every background task of the comments app (django-tasks; ``django.tasks`` from Django 6).
+
+Tasks are thin: each calls one function of the module that owns the work. They are enqueued
+inside the transaction of the decision that causes them (the database backend stores them in
+that transaction), so nothing runs for a comment or a decision that was rolled back.
+"""
+
+from django_tasks import task
+
+
+@task()
+def notify_subscribers(comment_ids):
+    """Queue the mail about newly visible comments for the posts' subscribers."""
+    from .notifications import fanout
+
+    fanout.notify_subscribers(comment_ids)
+
+
+@task()
+def deliver_mail(mail_id):
+    """One attempt at sending one queued mail (retried with backoff on failure)."""
+    from .notifications import sending
+
+    return sending.deliver(mail_id)
+
+
+def enqueue_mail(mail_id, run_after=None):
+    deliver_mail.using(run_after=run_after).enqueue(mail_id)
