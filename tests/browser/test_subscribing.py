@@ -1,0 +1,52 @@
+"""A reader subscribes from the comment form and confirms from the link in the mail: the real
+form in Chromium, the real worker loop, a real SMTP server."""
+
+import re
+
+import pytest
+
+from comments.notifications.models import Subscription
+from tests.browser.conftest import screenshot
+from tests.factories import make_post
+from tests.notifications.conftest import run_worker
+from tests.notifications.smtp import SMTPServer, links_in
+
+
+@pytest.fixture
+def smtp_server(settings):
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    yield server
+    server.stop()
+
+
+def test_subscribe_from_the_form_and_confirm_from_the_mail(
+    desktop_page, site, settings, smtp_server
+):
+    settings.SITE_URL = site
+    page = desktop_page
+    post = make_post(title="Proofing baskets")
+    page.goto(site + post.get_absolute_url())
+    page.fill("#id_name", "Ann")
+    page.fill("#id_email", "ann@example.com")
+    page.fill("#id_body", "Tell me when someone answers.")
+    page.check("#id_notify")
+    page.click("text=Post comment")
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    assert "confirm with the link we just sent" in page.locator(".messages").inner_text()
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+    run_worker()
+    [message] = smtp_server.wait_for(1)
+    link = next(link for link in links_in(message) if "/notifications/confirm/" in link)
+    assert link.startswith(site)
+
+    page.goto(link)
+    assert Subscription.objects.get().status == Subscription.Status.PENDING  # opening is not enough
+    page.click("text=Confirm subscription")
+    page.wait_for_selector("h1:has-text('Subscription confirmed')")
+    screenshot(page, "subscription-confirmed")
+    assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
