@@ -176,4 +176,9 @@ class Comment(MPTTModel):
 
 
 # The notification models live with their feature; importing them here registers them.
-from .notifications.models import OutgoingMail, Subscription, Suppression  # noqa: E402, F401
+from .notifications.models import (  # noqa: E402, F401
+    ModeratorAlerts,
+    OutgoingMail,
+    Subscription,
+    Suppression,
+)

@@ -9,7 +9,7 @@ from . import antispam, moderation, submission
 from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
-from .notifications.fanout import comments_published
+from .notifications.fanout import comment_held, comments_published
 from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
 
@@ -146,6 +146,8 @@ def comment_create(
     comment.save()  # the post_save signal refreshes the cached discussion on commit
     if comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT:
         comments_published([comment.pk])
+    elif comment.status == Comment.Status.PENDING:
+        comment_held(comment.pk)
     if subscribe and author_email:
         subscription_request(post=post, email=author_email)
     return comment

@@ -1,5 +1,6 @@
 """What every worker does now and then besides running tasks: take over deliveries a killed
-worker left behind (``comments.delivery.stale``) by enqueueing them again."""
+worker left behind (``comments.delivery.stale``) by enqueueing them again, and queue the
+moderators' daily alerts when their hour has come."""
 
 import logging
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from . import tasks
 from .delivery import stale
 from .notifications.models import OutgoingMail
+from .notifications.moderators import daily_alerts
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +18,8 @@ DELIVERIES = [(OutgoingMail, tasks.enqueue_mail)]
 
 
 def sweep():
-    """Enqueue every stale delivery again; return how many."""
+    """Enqueue every stale delivery again (return how many); queue the daily alerts."""
+    daily_alerts()
     requeued = 0
     for model, enqueue in DELIVERIES:
         with transaction.atomic():

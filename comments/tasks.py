@@ -17,6 +17,14 @@ def notify_subscribers(comment_ids):
 
 
 @task()
+def alert_moderators(comment_id):
+    """Queue the moderators' alert about a comment held for moderation."""
+    from .notifications import moderators
+
+    moderators.comment_held(comment_id)
+
+
+@task()
 def deliver_mail(mail_id):
     """One attempt at sending one queued mail (retried with backoff on failure)."""
     from .notifications import sending

@@ -218,6 +218,12 @@ COMMENTS_NOTIFY_CONFIRM_INTERVAL = int(
 COMMENTS_NOTIFY_MAX_PER_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_MAX_PER_WINDOW", "5"))
 COMMENTS_NOTIFY_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_WINDOW", str(60 * 60)))
 
+# Moderator alerts (staff users opt in, in the admin): comments held within this many seconds
+# are announced in one mail at the end of the period; the daily mail goes out after this hour
+# (0-23, TIME_ZONE).
+COMMENTS_MODERATOR_ALERT_BATCH = int(os.environ.get("COMMENTS_MODERATOR_ALERT_BATCH", "600"))
+COMMENTS_MODERATOR_DIGEST_HOUR = int(os.environ.get("COMMENTS_MODERATOR_DIGEST_HOUR", "8"))
+
 # Delivery of every outgoing mail and webhook (comments.outbox): attempts in all, the first
 # retry's delay in seconds (doubling each time, at most COMMENTS_DELIVERY_MAX_DELAY), and how
 # long one attempt may hold a delivery before a worker takes it over (a killed worker).

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from .. import tasks
 from ..delivery import retry_now
-from .models import OutgoingMail, Subscription, Suppression
+from .models import ModeratorAlerts, OutgoingMail, Subscription, Suppression
 from .subscriptions import subscription_cancel
 
 
@@ -92,3 +92,37 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(ModeratorAlerts)
+class ModeratorAlertsAdmin(admin.ModelAdmin):
+    """Each moderator sets their own alerts; a superuser may set anyone's."""
+
+    list_display = ("user", "frequency")
+    list_filter = ("frequency",)
+    search_fields = ("user__username", "user__email")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "frequency") if request.user.is_superuser else ("frequency",)
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        own = ModeratorAlerts.objects.filter(user=request.user).exists()
+        return request.user.is_superuser or not own
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = type(request.user).objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

@@ -33,6 +33,11 @@ def comments_published(comment_ids):
         tasks.notify_subscribers.enqueue(ids)
 
 
+def comment_held(comment_id):
+    """Call inside the transaction that held a new comment for moderation."""
+    tasks.alert_moderators.enqueue(comment_id)
+
+
 def notify_subscribers(comment_ids):
     comments = (
         Comment.objects.visible()

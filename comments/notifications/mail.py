@@ -84,6 +84,27 @@ def digest(held, to):
     return (*_render("digest", context), _unsubscribe_headers(stop_all))
 
 
+def moderator_alert(comments, *, total, daily):
+    """Subject, body and headers of an alert about comments waiting for moderation."""
+    queue = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    context = {
+        "comments": [
+            {
+                "comment": comment,
+                "excerpt": Truncator(comment.body).chars(200),
+                "url": absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
+            }
+            for comment in comments
+        ],
+        "total": total,
+        "more": total - len(comments),
+        "daily": daily,
+        "queue_url": absolute(queue),
+        "settings_url": absolute(reverse("admin:comments_moderatoralerts_changelist")),
+    }
+    return (*_render("moderator", context), {})
+
+
 def message_id(key):
     """The same Message-ID on every attempt: a receiver can drop a repeated delivery."""
     digest_hex = hashlib.sha256(key.encode()).hexdigest()[:32]

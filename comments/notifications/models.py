@@ -112,3 +112,29 @@ class OutgoingMail(Delivery):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.to}"
+
+
+class ModeratorAlerts(models.Model):
+    """How a staff user wants to hear about comments waiting for moderation (opt-in)."""
+
+    class Frequency(models.TextChoices):
+        OFF = "off", _("No alerts")
+        BATCHED = "batched", _("Soon after comments arrive, several in one mail")
+        DAILY = "daily", _("One mail a day")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderator_alerts",
+        verbose_name=_("user"),
+    )
+    frequency = models.CharField(
+        _("alerts"), max_length=10, choices=Frequency.choices, default=Frequency.BATCHED
+    )
+
+    class Meta:
+        verbose_name = _("moderator alert setting")
+        verbose_name_plural = _("moderator alert settings")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_frequency_display()})"

@@ -44,10 +44,21 @@ def _compose_digest(row):
     )
 
 
+def _compose_alert(row):
+    from .moderators import compose
+
+    row.subject, row.body, row.headers = compose(row)
+    OutgoingMail.objects.filter(pk=row.pk).update(
+        subject=row.subject, body=row.body, headers=row.headers
+    )
+
+
 def _send(row):
     _still_wanted(row)
     if row.kind == OutgoingMail.Kind.DIGEST and not row.body:
         _compose_digest(row)
+    if row.kind == OutgoingMail.Kind.MODERATOR and not row.body:
+        _compose_alert(row)
     mail.send(row)
     if row.kind == OutgoingMail.Kind.DIGEST:
         OutgoingMail.objects.filter(digest=row, status=Delivery.Status.HELD).update(
