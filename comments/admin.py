@@ -280,3 +280,4 @@ class CommentAdmin(admin.ModelAdmin):
 
 # The notification feature's admin pages register themselves on import.
 from .notifications import admin as notifications_admin  # noqa: E402, F401
+from .webhooks import admin as webhooks_admin  # noqa: E402, F401

@@ -182,3 +182,4 @@ from .notifications.models import (  # noqa: E402, F401
     Subscription,
     Suppression,
 )
+from .webhooks.models import WebhookDelivery  # noqa: E402, F401

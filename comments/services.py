@@ -12,6 +12,7 @@ from .models import Comment
 from .notifications.fanout import comment_held, comments_published
 from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
+from .webhooks.dispatch import comments_changed, event_for_status
 
 
 class CommentRejected(ValidationError):
@@ -148,6 +149,7 @@ def comment_create(
         comments_published([comment.pk])
     elif comment.status == Comment.Status.PENDING:
         comment_held(comment.pk)
+    comments_changed(event_for_status(comment.status), [comment.pk])
     if subscribe and author_email:
         subscription_request(post=post, email=author_email)
     return comment
@@ -196,6 +198,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
     discussions_changed_on_commit(comment.post_id for comment in changed)
     if status == Comment.Status.APPROVED:
         comments_published(comment.pk for comment in changed)
+    comments_changed(event_for_status(status), [comment.pk for comment in changed])
     return len(changed)
 
 
@@ -225,8 +228,10 @@ def comment_edit(*, comment, fields):
         validate_constraints=False,
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
-    if "status" in fields and comment.status == Comment.Status.APPROVED:
-        comments_published([comment.pk])
+    if "status" in fields:
+        if comment.status == Comment.Status.APPROVED:
+            comments_published([comment.pk])
+        comments_changed(event_for_status(comment.status), [comment.pk])
     return comment
 
 

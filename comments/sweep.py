@@ -10,11 +10,12 @@ from . import tasks
 from .delivery import stale
 from .notifications.models import OutgoingMail
 from .notifications.moderators import daily_alerts
+from .webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 # Each delivery model with the function that enqueues one attempt.
-DELIVERIES = [(OutgoingMail, tasks.enqueue_mail)]
+DELIVERIES = [(OutgoingMail, tasks.enqueue_mail), (WebhookDelivery, tasks.enqueue_webhook)]
 
 
 def sweep():

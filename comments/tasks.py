@@ -34,3 +34,23 @@ def deliver_mail(mail_id):
 
 def enqueue_mail(mail_id, run_after=None):
     deliver_mail.using(run_after=run_after).enqueue(mail_id)
+
+
+@task()
+def dispatch_webhooks(event, comment_ids, decision):
+    """Write one webhook delivery per endpoint for a decision about comments."""
+    from .webhooks import dispatch
+
+    dispatch.dispatch(event, comment_ids, decision)
+
+
+@task()
+def deliver_webhook(delivery_pk):
+    """One attempt at one webhook delivery (retried with backoff on failure)."""
+    from .webhooks import sending
+
+    return sending.deliver(delivery_pk)
+
+
+def enqueue_webhook(delivery_pk, run_after=None):
+    deliver_webhook.using(run_after=run_after).enqueue(delivery_pk)

@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production refine them."""
 
+import json
 import os
 from pathlib import Path
 
@@ -223,6 +224,13 @@ COMMENTS_NOTIFY_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_WINDOW", str(60 * 6
 # (0-23, TIME_ZONE).
 COMMENTS_MODERATOR_ALERT_BATCH = int(os.environ.get("COMMENTS_MODERATOR_ALERT_BATCH", "600"))
 COMMENTS_MODERATOR_DIGEST_HOUR = int(os.environ.get("COMMENTS_MODERATOR_DIGEST_HOUR", "8"))
+
+# Webhooks: a JSON list of endpoints, each {"url": …, "secret": …, "events": [...]} (events
+# optional: comment.published, comment.held, comment.hidden; default all). Each POST is signed
+# with its secret: X-Hub-Signature-256: sha256=<HMAC-SHA256 of the body>.
+COMMENTS_WEBHOOKS = json.loads(os.environ.get("COMMENTS_WEBHOOKS", "[]"))
+# Seconds one webhook POST may take before it counts as failed (and is retried).
+COMMENTS_WEBHOOK_TIMEOUT = float(os.environ.get("COMMENTS_WEBHOOK_TIMEOUT", "10"))
 
 # Delivery of every outgoing mail and webhook (comments.outbox): attempts in all, the first
 # retry's delay in seconds (doubling each time, at most COMMENTS_DELIVERY_MAX_DELAY), and how

@@ -1,0 +1,170 @@
+"""Webhooks against a real local HTTP receiver that checks every signature."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from comments.delivery import Delivery
+from comments.models import Comment
+from comments.services import comments_moderate
+from comments.webhooks.models import WebhookDelivery
+from tests.factories import make_comment
+from tests.notifications.helpers import fast_forward
+
+SECRET = "webhook-test-secret"
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records each POST, with its signature checked, and
+    answers with the statuses it is told to (then 204)."""
+
+    def __init__(self):
+        self.requests = []
+        self.answers = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+                receiver.requests.append(
+                    {
+                        "headers": dict(self.headers),
+                        "body": json.loads(body),
+                        "signed": hmac.compare_digest(
+                            expected, self.headers.get("X-Hub-Signature-256", "")
+                        ),
+                    }
+                )
+                status = receiver.answers.pop(0) if receiver.answers else 204
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(settings):
+    receiver = Receiver()
+    settings.COMMENTS_WEBHOOKS = [{"url": receiver.url, "secret": SECRET}]
+    yield receiver
+    receiver.close()
+
+
+@pytest.mark.django_db
+def test_a_published_comment_is_posted_signed(post, receiver, worker):
+    comment = make_comment(post, author_name="Ann", author_email="ann@example.com", body="Hi.")
+    worker()
+    [request] = receiver.requests
+    assert request["signed"]
+    assert request["headers"]["X-Comments-Event"] == "comment.published"
+    body = request["body"]
+    assert body["event"] == "comment.published"
+    assert body["comment"]["id"] == comment.pk
+    assert body["comment"]["body"] == "Hi."
+    assert "ann@example.com" not in json.dumps(body)  # addresses are never sent out
+    delivery = WebhookDelivery.objects.get()
+    assert request["headers"]["X-Comments-Delivery"] == str(delivery.delivery_id)
+    assert body["delivery"] == str(delivery.delivery_id)
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.response_status == 204
+
+
+@pytest.mark.django_db
+def test_held_then_approved_then_removed(post, receiver, worker):
+    comment = make_comment(post, status=Comment.Status.PENDING)
+    comments_moderate(comments=[comment], status=Comment.Status.APPROVED, moderator=None)
+    comments_moderate(comments=[comment], status=Comment.Status.REMOVED, moderator=None)
+    worker()
+    events = [r["headers"]["X-Comments-Event"] for r in receiver.requests]
+    assert sorted(events) == ["comment.held", "comment.hidden", "comment.published"]
+    assert all(r["signed"] for r in receiver.requests)
+
+
+@pytest.mark.django_db
+def test_an_endpoint_takes_only_the_events_it_names(post, receiver, worker, settings):
+    settings.COMMENTS_WEBHOOKS = [
+        {"url": receiver.url, "secret": SECRET, "events": ["comment.held"]}
+    ]
+    make_comment(post)
+    make_comment(post, status=Comment.Status.PENDING)
+    worker()
+    assert [r["body"]["event"] for r in receiver.requests] == ["comment.held"]
+
+
+@pytest.mark.django_db
+def test_failures_are_retried_with_backoff_with_the_same_id_and_signature(
+    post, receiver, worker, settings
+):
+    settings.COMMENTS_DELIVERY_RETRY_DELAY = 10
+    receiver.answers = [500, 503]
+    make_comment(post)
+    worker()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == Delivery.Status.PENDING
+    assert delivery.response_status == 500
+    assert "500" in delivery.last_error
+    fast_forward()
+    worker()
+    fast_forward()
+    worker()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.attempts == 3
+    assert len(receiver.requests) == 3
+    ids = {r["headers"]["X-Comments-Delivery"] for r in receiver.requests}
+    assert ids == {str(delivery.delivery_id)}
+    assert all(r["signed"] for r in receiver.requests)
+
+
+@pytest.mark.django_db
+def test_a_dead_endpoint_ends_failed_and_shows_in_the_admin(
+    post, receiver, worker, settings, admin_client
+):
+    settings.COMMENTS_DELIVERY_MAX_ATTEMPTS = 2
+    receiver.answers = [500, 500]
+    make_comment(post)
+    for _ in range(3):
+        worker()
+        fast_forward()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED
+    changelist = reverse("admin:comments_webhookdelivery_changelist")
+    page = admin_client.get(changelist, {"status__exact": "failed"}).content.decode()
+    assert "comment.published" in page
+    assert "Failed" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_decision_posts_nothing(post, receiver, worker):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_comment(post)
+        raise RuntimeError
+    worker()
+    assert receiver.requests == []
+    assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_endpoints_no_tasks(post, settings, worker):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.COMMENTS_WEBHOOKS = []
+    make_comment(post)
+    assert not DBTaskResult.objects.filter(task_path__endswith="dispatch_webhooks").exists()
