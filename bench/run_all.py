@@ -173,6 +173,26 @@ def main(argv=None):
                 f"{admin['remove_ms']} ms",
             )
         )
+    print("\n== notification mail (bench/notifications.py, 1,000 subscribers)")
+    notify = script_figures("notifications.py")
+    if notify:
+        rows += [
+            row(
+                "comment write path, post with 0 / 1,000 subscribers: SQL statements",
+                f"{notify['write_queries_none']} / {notify['write_queries_busy']}",
+                "equal",
+            ),
+            row(
+                "one comment to 1,000 subscribers: delivered by 1 / 2 workers",
+                f"{notify['delivered_s_1']} s ({notify['mails_per_s_1']} mails/s) / "
+                f"{notify['delivered_s_2']} s ({notify['mails_per_s_2']} mails/s)",
+            ),
+            row(
+                "notification mails duplicated, missing or to the author",
+                notify["problems"],
+                "0",
+            ),
+        ]
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load}."
