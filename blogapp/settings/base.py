@@ -214,6 +214,11 @@ COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE = int(
 COMMENTS_NOTIFY_CONFIRM_INTERVAL = int(
     os.environ.get("COMMENTS_NOTIFY_CONFIRM_INTERVAL", str(60 * 10))
 )
+# At most this many confirmation mails to one address (all posts together) within that
+# interval: asking for subscriptions to many posts in someone else's name floods nobody.
+COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS = int(
+    os.environ.get("COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS", "3")
+)
 # At most this many notifications to one address within COMMENTS_NOTIFY_WINDOW seconds; the
 # rest of that window's comments reach it as one digest when the window ends.
 COMMENTS_NOTIFY_MAX_PER_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_MAX_PER_WINDOW", "5"))

@@ -16,7 +16,8 @@ def subscription_request(*, post, email, now=None):
     """Ask ``email`` to confirm a subscription to ``post``'s new comments.
 
     Sends nothing to an address that is already subscribed, that asked for no mail, or that
-    was sent a confirmation for this post within ``COMMENTS_NOTIFY_CONFIRM_INTERVAL`` seconds.
+    was sent a confirmation for this post, or ``COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS`` for
+    any posts, within ``COMMENTS_NOTIFY_CONFIRM_INTERVAL`` seconds.
     Returns the subscription (None for no address or a suppressed one).
     """
     email = normalize_email(email)
@@ -30,6 +31,9 @@ def subscription_request(*, post, email, now=None):
     interval = timedelta(seconds=settings.COMMENTS_NOTIFY_CONFIRM_INTERVAL)
     sent = subscription.confirmation_sent_at
     if sent is not None and now - sent < interval:
+        return subscription
+    recent = Subscription.objects.filter(email=email, confirmation_sent_at__gt=now - interval)
+    if recent.count() >= settings.COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS:
         return subscription
     subscription.status = Subscription.Status.PENDING
     subscription.confirmation_sent_at = now

@@ -6,6 +6,7 @@ from django.test import Client
 
 from comments.notifications import tokens
 from comments.notifications.models import OutgoingMail, Subscription
+from tests.factories import make_post
 from tests.notifications.smtp import links_in
 from tests.posting import comment_url, form_data
 
@@ -119,3 +120,11 @@ def test_a_forged_or_foreign_token_is_refused(client, post, token):
     response = client.post(f"/notifications/confirm/{token}/")
     assert response.status_code == 400
     assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_one_address_gets_few_confirmations_across_posts(client, smtp, worker, settings):
+    settings.COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS = 2
+    for n in range(4):
+        subscribe(client, make_post(), body=f"On post {n}.")
+    worker()
+    assert len(smtp.messages) == 2
