@@ -13,10 +13,12 @@ database, so a rolled-back decision leaves neither). One attempt:
    attempts have failed: then the row is marked failed, with its last error, for the admin.
 
 A worker killed during step 2 leaves the row leased but pending: once the lease has expired,
-``sweep`` (run by every worker, ``comments_worker``) enqueues it again. The row's unique
-``key`` is its idempotency key: the same notification is never created twice, and a sent row is
-never sent again. Only a worker killed after the receiver accepted and before step 3 committed
-can repeat a delivery; the receiver can tell by its stable id (Message-ID, delivery id).
+``comments.sweep`` (run by every worker, ``comments_worker``) enqueues it again; a worker
+killed at any other point leaves its task RUNNING, which the sweep enqueues again too. The
+row's unique ``key`` is its idempotency key: the same notification is never created twice, and
+a sent row is never sent again. Only a worker killed after the receiver accepted and before
+step 3 committed can repeat a delivery; the receiver can tell by its stable id (Message-ID,
+delivery id).
 """
 
 import logging
@@ -116,13 +118,9 @@ def attempt(model, pk, send, enqueue):
 
 
 def stale(model, now=None):
-    """Pending deliveries nobody is working on: a lease ran out (a killed worker) or the task
-    was lost. Only those due for longer than a lease, so queued tasks get their turn first."""
+    """Pending deliveries whose lease ran out: the worker sending them was killed."""
     now = now or timezone.now()
-    lease = timedelta(seconds=settings.COMMENTS_DELIVERY_LEASE)
-    abandoned = models.Q(locked_until__lt=now)
-    lost = models.Q(locked_until__isnull=True, next_attempt_at__lt=now - lease)
-    return model.objects.filter(status=Delivery.Status.PENDING).filter(abandoned | lost)
+    return model.objects.filter(status=Delivery.Status.PENDING, locked_until__lt=now)
 
 
 @transaction.atomic

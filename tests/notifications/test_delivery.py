@@ -115,12 +115,23 @@ def test_after_the_last_attempt_it_is_failed_and_shown_in_the_admin(
     assert len(smtp.messages) == 1
 
 
+def claim_like_a_worker(task_path, minutes_ago):
+    """What django-tasks-db's worker does when it takes a task: mark it RUNNING."""
+    result = DBTaskResult.objects.get(status="READY", task_path=task_path)
+    result.claim("a-worker-that-will-be-killed")
+    DBTaskResult.objects.filter(pk=result.pk).update(
+        started_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return result
+
+
 @pytest.mark.django_db
-def test_a_delivery_left_by_a_killed_worker_is_taken_over(post, smtp, worker, settings):
+def test_a_delivery_left_by_a_worker_killed_while_sending_is_taken_over(post, smtp, worker):
     subscriber(post, "bob@example.com")
     comment = make_comment(post)
     tasks.notify_subscribers.call([comment.pk])
-    DBTaskResult.objects.all().delete()  # the worker that had claimed the mail died with it
+    DBTaskResult.objects.filter(task_path__endswith="notify_subscribers").delete()
+    claim_like_a_worker("comments.tasks.deliver_mail", minutes_ago=1)
     mail = OutgoingMail.objects.get()
     # It had leased the mail and counted an attempt when it was killed.
     OutgoingMail.objects.filter(pk=mail.pk).update(
@@ -132,7 +143,27 @@ def test_a_delivery_left_by_a_killed_worker_is_taken_over(post, smtp, worker, se
     worker()
     mail.refresh_from_db()
     assert mail.status == Delivery.Status.SENT
+    assert mail.attempts == 2
     assert len(smtp.messages) == 1
+    assert sweep() == 0
+
+
+@pytest.mark.django_db
+def test_a_task_left_running_by_a_killed_worker_runs_again(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    make_comment(post)
+    # Killed right after claiming the fan-out task, before it did anything.
+    claimed = claim_like_a_worker("comments.tasks.notify_subscribers", minutes_ago=1)
+    assert sweep() == 0  # it may still be running
+    DBTaskResult.objects.filter(pk=claimed.pk).update(
+        started_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert sweep() == 1
+    claimed.refresh_from_db()
+    assert claimed.status == "FAILED"
+    worker()
+    assert len(smtp.messages) == 1
+    assert sweep() == 0
 
 
 @pytest.mark.django_db
