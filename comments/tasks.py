@@ -32,6 +32,14 @@ def deliver_mail(mail_id):
     return sending.deliver(mail_id)
 
 
+@task()
+def deliver_mails(mail_ids):
+    """One attempt at each of several queued mails, over one SMTP connection."""
+    from .notifications import sending
+
+    return sending.deliver_many(mail_ids)
+
+
 def enqueue_mail(mail_id, run_after=None):
     deliver_mail.using(run_after=run_after).enqueue(mail_id)
 

@@ -94,7 +94,7 @@ def notify_comment(comment):
     done = set(OutgoingMail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     todo = [sub for sub in subscriptions if keys[sub.email] not in done]
     counts = _recent_counts([sub.email for sub in todo], now)
-    queued = 0
+    queued = []
     for sub in todo:
         sub.post = comment.post
         if counts.get(sub.email, 0) >= settings.COMMENTS_NOTIFY_MAX_PER_WINDOW:
@@ -111,15 +111,26 @@ def notify_comment(comment):
             )
             continue
         subject, body, headers = mail.new_comment(comment, sub)
-        row = sending.queue(
-            key=keys[sub.email],
-            kind=OutgoingMail.Kind.COMMENT,
-            to=sub.email,
-            subject=subject,
-            body=body,
-            headers=headers,
-            comment=comment,
-            subscription=sub,
+        queued.append(
+            OutgoingMail(
+                key=keys[sub.email],
+                kind=OutgoingMail.Kind.COMMENT,
+                to=sub.email,
+                subject=subject,
+                body=body,
+                headers=headers,
+                comment=comment,
+                subscription=sub,
+                next_attempt_at=now,
+                created_at=now,
+            )
         )
-        queued += row is not None
-    return queued
+    # One insert; a row another run of this task made meanwhile is skipped (same key), and
+    # only the rows this run made are enqueued.
+    OutgoingMail.objects.bulk_create(queued, ignore_conflicts=True, batch_size=500)
+    made = OutgoingMail.objects.filter(
+        key__in=[row.key for row in queued], created_at=now, attempts=0
+    ).values_list("pk", flat=True)
+    made = sorted(made)
+    sending.enqueue_batches(made)
+    return len(made)

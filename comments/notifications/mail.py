@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 
 from . import tokens
-from .models import OutgoingMail, Suppression
+from .models import OutgoingMail
 
 ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058
 
@@ -123,7 +123,3 @@ def send(mail: OutgoingMail, connection=None):
         connection=connection or get_connection(fail_silently=False),
     )
     message.send(fail_silently=False)
-
-
-def is_suppressed(email):
-    return Suppression.objects.filter(email=email).exists()

@@ -1,22 +1,39 @@
-"""Sending one queued mail: last checks, the digest's text, then ``comments.delivery``."""
+"""Sending queued mail: last checks, the digest's text, then ``comments.delivery``.
 
+Mail to many subscribers is sent in batches (``BATCH`` mails per task, one SMTP connection),
+each mail still its own attempt with its own retries.
+"""
+
+from functools import partial
+
+from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from .. import tasks
 from ..delivery import Cancelled, Delivery, attempt
 from ..models import Comment
 from . import mail
-from .models import OutgoingMail, Subscription
+from .models import OutgoingMail, Subscription, Suppression
+
+BATCH = 25
 
 
 def _still_wanted(row):
-    if mail.is_suppressed(row.to):
+    """One query: is the address suppressed, the subscription on, the comment visible?"""
+    state = (
+        OutgoingMail.objects.filter(pk=row.pk)
+        .annotate(suppressed=Exists(Suppression.objects.filter(email=OuterRef("to"))))
+        .values("suppressed", "subscription__status", "comment__status")
+        .get()
+    )
+    if state["suppressed"]:
         raise Cancelled("The address asked for no more mail.")
     if row.kind == OutgoingMail.Kind.COMMENT:
-        if row.subscription is None or row.subscription.status != Subscription.Status.CONFIRMED:
+        if state["subscription__status"] != Subscription.Status.CONFIRMED:
             raise Cancelled("The subscription has ended.")
-        if row.comment is None or row.comment.status != Comment.Status.APPROVED:
+        if state["comment__status"] != Comment.Status.APPROVED:
             raise Cancelled("The comment is no longer visible.")
 
 
@@ -53,13 +70,18 @@ def _compose_alert(row):
     )
 
 
-def _send(row):
+def _send(row, connection=None):
     _still_wanted(row)
     if row.kind == OutgoingMail.Kind.DIGEST and not row.body:
         _compose_digest(row)
     if row.kind == OutgoingMail.Kind.MODERATOR and not row.body:
         _compose_alert(row)
-    mail.send(row)
+    try:
+        mail.send(row, connection)
+    except Exception:
+        if connection is not None:
+            connection.close()  # the next mail of the batch opens a fresh one
+        raise
     if row.kind == OutgoingMail.Kind.DIGEST:
         OutgoingMail.objects.filter(digest=row, status=Delivery.Status.HELD).update(
             status=Delivery.Status.SENT, finished_at=timezone.now()
@@ -71,9 +93,31 @@ def deliver(mail_id):
     return attempt(OutgoingMail, mail_id, _send, tasks.enqueue_mail)
 
 
+def deliver_many(mail_ids):
+    """One attempt at each mail, over one SMTP connection; a failed one is retried alone."""
+    connection = get_connection(fail_silently=False)
+    try:
+        return [
+            attempt(OutgoingMail, pk, partial(_send, connection=connection), tasks.enqueue_mail)
+            for pk in mail_ids
+        ]
+    finally:
+        connection.close()
+
+
+def enqueue_batches(mail_ids):
+    """Enqueue the sending of new mails in batches of ``BATCH`` (inside the transaction)."""
+    mail_ids = list(mail_ids)
+    for start in range(0, len(mail_ids), BATCH):
+        tasks.deliver_mails.enqueue(mail_ids[start : start + BATCH])
+
+
 @transaction.atomic
-def queue(*, key, kind, to, subject="", body="", headers=None, run_after=None, **links):
-    """Queue one mail and its task in the current transaction; None if ``key`` exists."""
+def queue(
+    *, key, kind, to, subject="", body="", headers=None, run_after=None, enqueue=True, **links
+):
+    """Queue one mail (and, unless ``enqueue`` is false, its task) in the current transaction;
+    None if ``key`` exists."""
     row, created = OutgoingMail.objects.get_or_create(
         key=key,
         defaults={
@@ -88,5 +132,6 @@ def queue(*, key, kind, to, subject="", body="", headers=None, run_after=None, *
     )
     if not created:
         return None
-    tasks.enqueue_mail(row.pk, run_after)
+    if enqueue:
+        tasks.enqueue_mail(row.pk, run_after)
     return row

@@ -131,7 +131,7 @@ def test_a_delivery_left_by_a_worker_killed_while_sending_is_taken_over(post, sm
     comment = make_comment(post)
     tasks.notify_subscribers.call([comment.pk])
     DBTaskResult.objects.filter(task_path__endswith="notify_subscribers").delete()
-    claim_like_a_worker("comments.tasks.deliver_mail", minutes_ago=1)
+    claim_like_a_worker("comments.tasks.deliver_mails", minutes_ago=1)
     mail = OutgoingMail.objects.get()
     # It had leased the mail and counted an attempt when it was killed.
     OutgoingMail.objects.filter(pk=mail.pk).update(
