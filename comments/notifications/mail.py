@@ -1,7 +1,8 @@
 """What notification mail says, and sending one queued mail.
 
-Texts are templates under ``templates/comments/notifications/mail/``, rendered in the site's
-language (``LANGUAGE_CODE``: the worker has no request). Links are absolute (``SITE_URL``).
+Texts are templates under ``templates/comments/notifications/mail/``, rendered in the language
+the subscriber used when subscribing (else the site's ``LANGUAGE_CODE``: the worker has no
+request). Links are absolute (``SITE_URL``).
 """
 
 import hashlib
@@ -34,8 +35,8 @@ def unsubscribe_url(subscription, *, everything=False):
     return f"{url}?all=1" if everything else url
 
 
-def _render(name, context):
-    with translation.override(settings.LANGUAGE_CODE):
+def _render(name, context, language=""):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"comments/notifications/mail/{name}_subject.txt", context)
         body = render_to_string(f"comments/notifications/mail/{name}_body.txt", context)
     return " ".join(subject.split()), body.strip() + "\n"
@@ -53,7 +54,7 @@ def confirmation(subscription):
         "confirm_url": confirm_url(subscription),
         "max_age_days": days,
     }
-    return (*_render("confirm", context), {})
+    return (*_render("confirm", context, subscription.language), {})
 
 
 def new_comment(comment, subscription):
@@ -65,7 +66,7 @@ def new_comment(comment, subscription):
         "comment_url": absolute(comment.get_absolute_url()),
         "unsubscribe_url": unsubscribe,
     }
-    return (*_render("comment", context), _unsubscribe_headers(unsubscribe))
+    return (*_render("comment", context, subscription.language), _unsubscribe_headers(unsubscribe))
 
 
 def digest(held, to):
@@ -81,7 +82,8 @@ def digest(held, to):
     ]
     stop_all = unsubscribe_url(held[-1].subscription, everything=True)
     context = {"comments": items, "stop_all_url": stop_all}
-    return (*_render("digest", context), _unsubscribe_headers(stop_all))
+    language = held[-1].subscription.language
+    return (*_render("digest", context, language), _unsubscribe_headers(stop_all))
 
 
 def moderator_alert(comments, *, total, daily):

@@ -35,6 +35,8 @@ class Subscription(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    # The language the page was shown in when subscribing: the mail is written in it.
+    language = models.CharField(_("language"), max_length=15, blank=True)
 
     class Meta:
         verbose_name = _("subscription")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..delivery import Delivery
 from . import mail, sending
@@ -37,7 +37,8 @@ def subscription_request(*, post, email, now=None):
         return subscription
     subscription.status = Subscription.Status.PENDING
     subscription.confirmation_sent_at = now
-    subscription.save(update_fields=["status", "confirmation_sent_at"])
+    subscription.language = translation.get_language() or ""
+    subscription.save(update_fields=["status", "confirmation_sent_at", "language"])
     subscription.post = post
     subject, body, headers = mail.confirmation(subscription)
     sending.queue(

@@ -3,9 +3,11 @@
 import pytest
 from django.core import signing
 from django.test import Client
+from django.utils import translation
 
 from comments.notifications import tokens
 from comments.notifications.models import OutgoingMail, Subscription
+from comments.notifications.subscriptions import subscription_request
 from tests.factories import make_post
 from tests.notifications.smtp import links_in
 from tests.posting import comment_url, form_data
@@ -128,3 +130,11 @@ def test_one_address_gets_few_confirmations_across_posts(client, smtp, worker, s
         subscribe(client, make_post(), body=f"On post {n}.")
     worker()
     assert len(smtp.messages) == 2
+
+
+def test_the_mail_is_written_in_the_language_of_the_subscription(post, smtp, worker):
+    with translation.override("de"):
+        subscription = subscription_request(post=post, email="ann@example.com")
+    assert subscription.language == "de"
+    # Rendering happens in that language (German texts arrive with the translation files).
+    assert OutgoingMail.objects.get().subject
