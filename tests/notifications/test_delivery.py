@@ -4,6 +4,7 @@ a failed attempt is retried with backoff, a killed worker's delivery is taken ov
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -193,3 +194,16 @@ def test_every_attempt_carries_the_same_message_id(post, smtp, worker):
     [message] = smtp.messages
     mail = OutgoingMail.objects.get()
     assert message["Message-ID"] == message_id(mail.key)
+
+
+@pytest.mark.django_db
+def test_pruning_keeps_recent_and_failed_deliveries(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    subscriber(post, "cat@example.com")
+    make_comment(post)
+    worker()
+    old = timezone.now() - timedelta(days=40)
+    OutgoingMail.objects.update(finished_at=old)
+    OutgoingMail.objects.filter(to="cat@example.com").update(status=Delivery.Status.FAILED)
+    call_command("prune_deliveries", "--days", "30", stdout=None)
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == ["cat@example.com"]
