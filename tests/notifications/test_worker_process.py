@@ -2,6 +2,7 @@
 server: the comment form, a moderator's approval, the worker, the mail; SMTP going away and
 coming back; a worker killed in the middle of a delivery."""
 
+import json
 import os
 import signal
 import socket
@@ -21,6 +22,7 @@ from comments.models import Comment
 from comments.notifications.fanout import comments_published
 from comments.notifications.models import OutgoingMail, Subscription
 from tests.notifications.helpers import subscriber
+from tests.notifications.receiver import SECRET, Receiver
 from tests.notifications.smtp import SMTPServer, body_of, links_in
 from tests.posting import comment_url, form_data
 
@@ -100,9 +102,17 @@ def approve(admin_client, comment):
     )
 
 
-def test_form_approval_worker_smtp(settings, post, admin_client, smtp_server, workers):
+@pytest.fixture
+def receiver(settings):
+    receiver = Receiver()
+    settings.COMMENTS_WEBHOOKS = [{"url": receiver.url, "secret": SECRET}]
+    yield receiver
+    receiver.close()
+
+
+def test_form_approval_worker_smtp(settings, post, admin_client, smtp_server, workers, receiver):
     settings.COMMENTS_MODERATION = "all"
-    workers(smtp_server.port)
+    workers(smtp_server.port, COMMENTS_WEBHOOKS=json.dumps(settings.COMMENTS_WEBHOOKS))
     ann = Client()
     data = form_data(ann, post, name="Ann", email="ann@example.com", notify="on",
                      body="Keep me posted.")  # fmt: skip
@@ -141,6 +151,18 @@ def test_form_approval_worker_smtp(settings, post, admin_client, smtp_server, wo
     assert "Cat was here." in body_of(messages[2])
     wait_until(lambda: OutgoingMail.objects.filter(status=Delivery.Status.SENT).count() == 3)
     assert len(smtp_server.messages) == 3
+
+    # The same worker posted every decision to the webhook endpoint, signed.
+    wait_until(lambda: len(receiver.requests) == 6)
+    events = sorted(
+        (r["body"]["comment"]["author_name"], r["body"]["event"]) for r in receiver.requests
+    )
+    assert events == [
+        (name, event)
+        for name in ("Ann", "Bob", "Cat")
+        for event in ("comment.held", "comment.published")
+    ]
+    assert all(r["signed"] for r in receiver.requests)
 
 
 class Blackhole:
