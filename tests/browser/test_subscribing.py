@@ -7,9 +7,9 @@ import pytest
 
 from comments.notifications.models import Subscription
 from tests.browser.conftest import screenshot
-from tests.factories import make_post
+from tests.factories import make_comment, make_post
 from tests.notifications.conftest import run_worker
-from tests.notifications.smtp import SMTPServer, links_in
+from tests.notifications.smtp import SMTPServer, body_of, links_in
 
 
 @pytest.fixture
@@ -50,3 +50,22 @@ def test_subscribe_from_the_form_and_confirm_from_the_mail(
     page.wait_for_selector("h1:has-text('Subscription confirmed')")
     screenshot(page, "subscription-confirmed")
     assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
+
+
+def test_unsubscribe_from_the_link_in_a_notification(desktop_page, site, settings, smtp_server):
+    settings.SITE_URL = site
+    page = desktop_page
+    post = make_post(title="Rye loaves")
+    Subscription.objects.create(post=post, email="bob@example.com", status="confirmed")
+    make_comment(post, author_name="Ann", body="Rye needs a longer proof.")
+    run_worker()
+    [message] = smtp_server.wait_for(1)
+    link = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert link in body_of(message)
+
+    page.goto(link)
+    assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
+    page.click("text=Unsubscribe from this post")
+    page.wait_for_selector("h1:has-text('Unsubscribed')")
+    assert "Rye loaves" in page.locator("main").inner_text()
+    assert Subscription.objects.get().status == Subscription.Status.UNSUBSCRIBED
