@@ -99,22 +99,56 @@ def attempt(model, pk, send, enqueue):
                 finished_at=timezone.now())  # fmt: skip
         return Delivery.Status.CANCELLED
     except Exception as error:
-        message = f"{type(error).__name__}: {error}"[:2000]
-        with transaction.atomic():
-            if row.attempts >= settings.COMMENTS_DELIVERY_MAX_ATTEMPTS:
-                logger.error("%s %s failed after %d attempts: %s", model.__name__, pk,
-                             row.attempts, message)  # fmt: skip
-                _finish(model, pk, status=Delivery.Status.FAILED, last_error=message,
-                        finished_at=timezone.now())  # fmt: skip
-                return Delivery.Status.FAILED
-            run_after = timezone.now() + timedelta(seconds=retry_delay(row.attempts))
-            logger.warning("%s %s attempt %d failed (%s); next at %s", model.__name__, pk,
-                           row.attempts, message, run_after)  # fmt: skip
-            _finish(model, pk, next_attempt_at=run_after, last_error=message)
-            enqueue(pk, run_after)
-        return Delivery.Status.PENDING
+        return failed(model, row, error, enqueue)
     _finish(model, pk, status=Delivery.Status.SENT, finished_at=timezone.now(), last_error="")
     return Delivery.Status.SENT
+
+
+def failed(model, row, error, enqueue):
+    """Record a failed attempt at ``row`` (claimed): a retry after the backoff, with its task,
+    or, after the last attempt, the failure. Returns the status afterwards."""
+    pk = row.pk
+    message = f"{type(error).__name__}: {error}"[:2000]
+    with transaction.atomic():
+        if row.attempts >= settings.COMMENTS_DELIVERY_MAX_ATTEMPTS:
+            logger.error("%s %s failed after %d attempts: %s", model.__name__, pk,
+                         row.attempts, message)  # fmt: skip
+            _finish(model, pk, status=Delivery.Status.FAILED, last_error=message,
+                    finished_at=timezone.now())  # fmt: skip
+            return Delivery.Status.FAILED
+        run_after = timezone.now() + timedelta(seconds=retry_delay(row.attempts))
+        logger.warning("%s %s attempt %d failed (%s); next at %s", model.__name__, pk,
+                       row.attempts, message, run_after)  # fmt: skip
+        _finish(model, pk, next_attempt_at=run_after, last_error=message)
+        enqueue(pk, run_after)
+    return Delivery.Status.PENDING
+
+
+def claim_many(queryset, now):
+    """Claim every due, unleased, pending delivery of ``queryset`` at once (one attempt each,
+    leased); returns them. The batch form of one attempt's first step."""
+    lease = now + timedelta(seconds=settings.COMMENTS_DELIVERY_LEASE)
+    with transaction.atomic():
+        rows = list(
+            queryset.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            .filter(models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=now))
+            .order_by("pk")
+        )
+        if rows:
+            queryset.model.objects.filter(pk__in=[row.pk for row in rows]).update(
+                attempts=models.F("attempts") + 1, locked_until=lease
+            )
+        for row in rows:
+            row.attempts += 1
+            row.locked_until = lease
+    return rows
+
+
+def finish_many(model, pks, **fields):
+    """Record one outcome for many claimed deliveries in one statement."""
+    if pks:
+        model.objects.filter(pk__in=list(pks)).update(locked_until=None, **fields)
 
 
 def stale(model, now=None):

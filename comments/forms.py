@@ -45,10 +45,17 @@ class CommentForm(forms.Form):
         max_length=settings.COMMENTS_MAX_LENGTH,
         validators=[multi_line_text],
     )
-    notify = forms.BooleanField(
-        label=_("Email me new comments on this post"),
+    notify_replies = forms.BooleanField(
+        label=_("Notify me of replies to my comment"),
         required=False,
-        help_text=_("You will get a mail to confirm first; every mail has an unsubscribe link."),
+    )
+    notify_post = forms.BooleanField(
+        label=_("Notify me of new comments on this post"),
+        required=False,
+        help_text=_(
+            "Either needs your email. The first time, you get a mail to confirm your address; "
+            "every mail has an unsubscribe link."
+        ),
     )
     homepage = forms.CharField(
         label="Leave this field empty", required=False, max_length=500, widget=HoneypotInput()
@@ -75,7 +82,8 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("notify") and not cleaned.get("email") and "email" not in self.errors:
+        notify = cleaned.get("notify_replies") or cleaned.get("notify_post")
+        if notify and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", _("Enter your email to get new comments by mail."))
         if self.errors.pop("parent", None):
             self.add_error(None, forms.ValidationError(PARENT_REFUSED, code="invalid_parent"))

@@ -12,7 +12,7 @@ from .models import Comment
 from .notifications.fanout import comment_held, comments_published
 from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
-from .webhooks.dispatch import comments_changed, event_for_status
+from .webhooks.dispatch import CREATED, comments_changed, event_for_status
 
 
 class CommentRejected(ValidationError):
@@ -87,7 +87,8 @@ def comment_create(
     created_at=None,
     submission_key="",
     reject_duplicates=False,
-    subscribe=False,
+    notify_replies=False,
+    notify_post=False,
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
@@ -96,7 +97,9 @@ def comment_create(
     ``submission_key`` (unique when given) marks the public form submission that made it: a
     second submission of the same form raises ``AlreadySubmitted`` with the first comment.
     ``reject_duplicates`` refuses the same text by the same author on the post recently.
-    ``subscribe`` asks ``author_email`` to confirm a subscription to the post's new comments.
+    ``notify_replies`` subscribes ``author_email`` to the replies under this comment,
+    ``notify_post`` to the post's new comments (double opt-in per address, see
+    ``comments.notifications.subscriptions``).
     A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
     if not moderation.post_accepts_comments(post):
@@ -149,8 +152,10 @@ def comment_create(
         comments_published([comment.pk])
     elif comment.status == Comment.Status.PENDING:
         comment_held(comment.pk)
-    comments_changed(event_for_status(comment.status), [comment.pk])
-    if subscribe and author_email:
+    comments_changed(CREATED, [comment.pk], comment.status)
+    if author_email and notify_replies:
+        subscription_request(post=post, email=author_email, thread=comment)
+    if author_email and notify_post:
         subscription_request(post=post, email=author_email)
     return comment
 

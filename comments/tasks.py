@@ -45,11 +45,11 @@ def enqueue_mail(mail_id, run_after=None):
 
 
 @task()
-def dispatch_webhooks(event, comment_ids, decision):
+def dispatch_webhooks(event, comment_ids, decision, status=None):
     """Write one webhook delivery per endpoint for a decision about comments."""
     from .webhooks import dispatch
 
-    dispatch.dispatch(event, comment_ids, decision)
+    dispatch.dispatch(event, comment_ids, decision, status)
 
 
 @task()

@@ -209,15 +209,10 @@ COMMENTS_NOTIFY_CONFIRM_MAX_AGE = int(
 COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE = int(
     os.environ.get("COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE", str(60 * 60 * 24 * 365))
 )
-# At most one confirmation mail per address and post within this many seconds: repeated
-# subscription requests send nothing more.
+# Double opt-in is per address: an address that has not confirmed yet gets at most one
+# confirmation mail within this many seconds, however many subscriptions are asked for.
 COMMENTS_NOTIFY_CONFIRM_INTERVAL = int(
-    os.environ.get("COMMENTS_NOTIFY_CONFIRM_INTERVAL", str(60 * 10))
-)
-# At most this many confirmation mails to one address (all posts together) within that
-# interval: asking for subscriptions to many posts in someone else's name floods nobody.
-COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS = int(
-    os.environ.get("COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS", "3")
+    os.environ.get("COMMENTS_NOTIFY_CONFIRM_INTERVAL", str(60 * 60))
 )
 # At most this many notifications to one address within COMMENTS_NOTIFY_WINDOW seconds; the
 # rest of that window's comments reach it as one digest when the window ends.
@@ -231,8 +226,8 @@ COMMENTS_MODERATOR_ALERT_BATCH = int(os.environ.get("COMMENTS_MODERATOR_ALERT_BA
 COMMENTS_MODERATOR_DIGEST_HOUR = int(os.environ.get("COMMENTS_MODERATOR_DIGEST_HOUR", "8"))
 
 # Webhooks: a JSON list of endpoints, each {"url": …, "secret": …, "events": [...]} (events
-# optional: comment.published, comment.held, comment.hidden; default all). Each POST is signed
-# with its secret: X-Hub-Signature-256: sha256=<HMAC-SHA256 of the body>.
+# optional: comment.created, comment.approved, comment.spam, comment.removed; default all).
+# Each POST is signed with its secret: X-Hub-Signature-256: sha256=<HMAC-SHA256 of the body>.
 COMMENTS_WEBHOOKS = json.loads(os.environ.get("COMMENTS_WEBHOOKS", "[]"))
 # Seconds one webhook POST may take before it counts as failed (and is retried).
 COMMENTS_WEBHOOK_TIMEOUT = float(os.environ.get("COMMENTS_WEBHOOK_TIMEOUT", "10"))

@@ -2,7 +2,8 @@
 
 ``comments_published`` runs in the transaction that makes comments visible (a new approved
 comment, an approval) and only enqueues one task; the task (``notify_subscribers``) reads the
-confirmed subscriptions of each comment's post and queues one mail per address, except:
+confirmed subscriptions to each comment's post and to the threads above it (an ancestor's
+replies) and queues one mail per address (a reply subscription wins over a post one), except:
 
 - the comment's own author (by address) and addresses that asked for no mail;
 - an address that already has a mail for this comment (the mail's key is
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .. import tasks
@@ -79,21 +80,40 @@ def _digest_for(email, now):
     return OutgoingMail.objects.get(key=key)
 
 
-@transaction.atomic
-def notify_comment(comment):
-    now = timezone.now()
-    subscriptions = list(
-        Subscription.objects.filter(post_id=comment.post_id, status=Subscription.Status.CONFIRMED)
+def subscriptions_for(comment):
+    """The confirmed subscriptions that want ``comment``, one per address: the post's, and
+    those to the replies under any of its ancestors (preferred: the mail says "a reply")."""
+    wanted = Q(post_id=comment.post_id, thread__isnull=True)
+    if comment.parent_id is not None:
+        wanted |= Q(
+            thread__tree_id=comment.tree_id,
+            thread__lft__lt=comment.lft,
+            thread__rght__gt=comment.rght,
+        )
+    rows = (
+        Subscription.objects.filter(wanted, status=Subscription.Status.CONFIRMED)
         .exclude(email=normalize_email(comment.author_email))
         .exclude(email__in=Suppression.objects.values("email"))
         .order_by("pk")
     )
+    chosen = {}
+    for sub in rows:
+        if sub.email not in chosen or (sub.thread_id and not chosen[sub.email].thread_id):
+            chosen[sub.email] = sub
+    return sorted(chosen.values(), key=lambda sub: sub.pk)
+
+
+@transaction.atomic
+def notify_comment(comment):
+    now = timezone.now()
+    subscriptions = subscriptions_for(comment)
     if not subscriptions:
         return 0
     keys = {sub.email: f"comment:{comment.pk}:{sub.email}" for sub in subscriptions}
     done = set(OutgoingMail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     todo = [sub for sub in subscriptions if keys[sub.email] not in done]
     counts = _recent_counts([sub.email for sub in todo], now)
+    texts = mail.CommentMail(comment)
     queued = []
     for sub in todo:
         sub.post = comment.post
@@ -110,7 +130,7 @@ def notify_comment(comment):
                 },
             )
             continue
-        subject, body, headers = mail.new_comment(comment, sub)
+        subject, body, html, headers = texts.for_subscription(sub)
         queued.append(
             OutgoingMail(
                 key=keys[sub.email],
@@ -118,6 +138,7 @@ def notify_comment(comment):
                 to=sub.email,
                 subject=subject,
                 body=body,
+                html=html,
                 headers=headers,
                 comment=comment,
                 subscription=sub,

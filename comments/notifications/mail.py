@@ -6,9 +6,10 @@ request). Links are absolute (``SITE_URL``).
 """
 
 import hashlib
+import secrets
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -36,10 +37,14 @@ def unsubscribe_url(subscription, *, everything=False):
 
 
 def _render(name, context, language=""):
+    """Subject, plain-text body and HTML body of the mail ``name``."""
+    context = {**context, "site_url": settings.SITE_URL}
     with translation.override(language or settings.LANGUAGE_CODE):
+        context["LANGUAGE_CODE"] = translation.get_language()
         subject = render_to_string(f"comments/notifications/mail/{name}_subject.txt", context)
         body = render_to_string(f"comments/notifications/mail/{name}_body.txt", context)
-    return " ".join(subject.split()), body.strip() + "\n"
+        html = render_to_string(f"comments/notifications/mail/{name}_body.html", context)
+    return " ".join(subject.split()), body.strip() + "\n", html.strip() + "\n"
 
 
 def _unsubscribe_headers(url):
@@ -47,7 +52,7 @@ def _unsubscribe_headers(url):
 
 
 def confirmation(subscription):
-    """Subject, body and headers of the mail that confirms a subscription."""
+    """Subject, body, HTML body and headers of the mail that confirms an address."""
     days = max(1, settings.COMMENTS_NOTIFY_CONFIRM_MAX_AGE // 86400)
     context = {
         "post": subscription.post,
@@ -57,20 +62,50 @@ def confirmation(subscription):
     return (*_render("confirm", context, subscription.language), {})
 
 
+class CommentMail:
+    """The mail about one comment, rendered once per kind of subscription and language; each
+    recipient's copy only gets its own unsubscribe links filled in (``for_subscription``)."""
+
+    def __init__(self, comment):
+        self.comment = comment
+        self.comment_url = absolute(comment.get_absolute_url())
+        self._rendered = {}
+        # Unguessable stand-ins for the per-recipient links, replaced after rendering.
+        self._one = f"unsubscribe-{secrets.token_hex(16)}"
+        self._all = f"stop-all-{secrets.token_hex(16)}"
+
+    def _texts(self, reply, language):
+        key = (reply, language)
+        if key not in self._rendered:
+            context = {
+                "post": self.comment.post,
+                "comment": self.comment,
+                "comment_url": self.comment_url,
+                "reply": reply,
+                "unsubscribe_url": self._one,
+                "stop_all_url": self._all,
+            }
+            self._rendered[key] = _render("comment", context, language)
+        return self._rendered[key]
+
+    def for_subscription(self, subscription):
+        """Subject, body, HTML body and headers of ``subscription``'s copy."""
+        subject, body, html = self._texts(subscription.thread_id is not None,
+                                          subscription.language)  # fmt: skip
+        one = unsubscribe_url(subscription)
+        everything = unsubscribe_url(subscription, everything=True)
+        body = body.replace(self._one, one).replace(self._all, everything)
+        html = html.replace(self._one, one).replace(self._all, everything)
+        return subject, body, html, _unsubscribe_headers(one)
+
+
 def new_comment(comment, subscription):
-    """Subject, body and headers of the mail about one new comment."""
-    unsubscribe = unsubscribe_url(subscription)
-    context = {
-        "post": comment.post,
-        "comment": comment,
-        "comment_url": absolute(comment.get_absolute_url()),
-        "unsubscribe_url": unsubscribe,
-    }
-    return (*_render("comment", context, subscription.language), _unsubscribe_headers(unsubscribe))
+    """Subject, body, HTML body and headers of the mail about one new comment."""
+    return CommentMail(comment).for_subscription(subscription)
 
 
 def digest(held, to):
-    """Subject, body and headers of one mail for the comments held back for ``to``."""
+    """Subject, body, HTML body and headers of one mail for the comments held back for ``to``."""
     items = [
         {
             "comment": mail.comment,
@@ -87,14 +122,21 @@ def digest(held, to):
 
 
 def moderator_alert(comments, *, total, daily):
-    """Subject, body and headers of an alert about comments waiting for moderation."""
+    """Subject, body, HTML body and headers of an alert about comments waiting for moderation:
+    each comment with links to approve it or mark it as spam (an admin page asks to confirm)."""
     queue = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+
+    def decide(comment, decision):
+        return absolute(reverse("admin:comments_comment_decide", args=[comment.pk, decision]))
+
     context = {
         "comments": [
             {
                 "comment": comment,
                 "excerpt": Truncator(comment.body).chars(200),
                 "url": absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
+                "approve_url": decide(comment, "approve"),
+                "spam_url": decide(comment, "spam"),
             }
             for comment in comments
         ],
@@ -114,14 +156,22 @@ def message_id(key):
     return f"<{digest_hex}@{domain or 'localhost'}>"
 
 
-def send(mail: OutgoingMail, connection=None):
-    """Send one queued mail through the configured backend (raises on failure)."""
-    message = EmailMessage(
+def message(mail: OutgoingMail, connection=None):
+    """The message for one queued mail: a plain-text part and, when written, an HTML one."""
+    message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
         headers={**mail.headers, "Message-ID": message_id(mail.key)},
-        connection=connection or get_connection(fail_silently=False),
+        connection=connection,
     )
-    message.send(fail_silently=False)
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    return message
+
+
+def send(mail: OutgoingMail, connection=None):
+    """Send one queued mail through the configured backend (raises on failure)."""
+    connection = connection or get_connection(fail_silently=False)
+    message(mail, connection).send(fail_silently=False)

@@ -14,7 +14,12 @@ def normalize_email(email):
 
 
 class Subscription(models.Model):
-    """An address that asked for mail about new comments on one post (double opt-in)."""
+    """An address that asked for mail about new comments on one post, or (with ``thread``)
+    about replies anywhere under one comment of theirs.
+
+    Double opt-in is per address: the first subscription of an address waits for the link in
+    its confirmation mail; once an address has confirmed, its later subscriptions start at once.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -26,6 +31,15 @@ class Subscription(models.Model):
         on_delete=models.CASCADE,
         related_name="comment_subscriptions",
         verbose_name=_("post"),
+    )
+    # Set for a subscription to the replies under this comment (the subscriber's own).
+    thread = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replies to"),
     )
     email = models.EmailField(_("email"), max_length=254)
     status = models.CharField(
@@ -42,11 +56,22 @@ class Subscription(models.Model):
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
         constraints = [
-            models.UniqueConstraint(fields=["post", "email"], name="subscription_unique_address"),
+            models.UniqueConstraint(
+                fields=["post", "email"],
+                condition=models.Q(thread__isnull=True),
+                name="subscription_unique_address",
+            ),
+            models.UniqueConstraint(
+                fields=["thread", "email"],
+                condition=models.Q(thread__isnull=False),
+                name="subscription_unique_thread",
+            ),
         ]
         indexes = [models.Index(fields=["email"], name="subscription_email_idx")]
 
     def __str__(self):
+        if self.thread_id:
+            return f"{self.email} → {self.post_id} #{self.thread_id}"
         return f"{self.email} → {self.post_id}"
 
 
@@ -77,6 +102,7 @@ class OutgoingMail(Delivery):
     to = models.EmailField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("body"), blank=True)
+    html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     comment = models.ForeignKey(
         "comments.Comment",

@@ -1,23 +1,25 @@
 """Sending queued mail: last checks, the digest's text, then ``comments.delivery``.
 
-Mail to many subscribers is sent in batches (``BATCH`` mails per task, one SMTP connection),
-each mail still its own attempt with its own retries.
+Mail to many subscribers is sent in batches (``BATCH`` mails per task): the batch is claimed
+in one statement, checked in the same query, sent over one SMTP connection, and its outcome
+recorded in one statement; each mail is still its own attempt, and a mail that fails is
+retried alone with its own backoff. Several workers share the batches of one comment.
 """
-
-from functools import partial
 
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from .. import tasks
-from ..delivery import Cancelled, Delivery, attempt
+from ..delivery import Cancelled, Delivery, attempt, claim_many, failed, finish_many
 from ..models import Comment
 from . import mail
 from .models import OutgoingMail, Subscription, Suppression
 
-BATCH = 25
+BATCH = 100
+# Mails sent by the batch path; digests and alerts are written when sent, one by one.
+SIMPLE = (OutgoingMail.Kind.COMMENT, OutgoingMail.Kind.CONFIRMATION)
 
 
 def _still_wanted(row):
@@ -55,18 +57,18 @@ def _compose_digest(row):
     held = _held_for(row)
     if not held:
         raise Cancelled("Nothing left to send.")
-    row.subject, row.body, row.headers = mail.digest(held, row.to)
+    row.subject, row.body, row.html, row.headers = mail.digest(held, row.to)
     OutgoingMail.objects.filter(pk=row.pk).update(
-        subject=row.subject, body=row.body, headers=row.headers
+        subject=row.subject, body=row.body, html=row.html, headers=row.headers
     )
 
 
 def _compose_alert(row):
     from .moderators import compose
 
-    row.subject, row.body, row.headers = compose(row)
+    row.subject, row.body, row.html, row.headers = compose(row)
     OutgoingMail.objects.filter(pk=row.pk).update(
-        subject=row.subject, body=row.body, headers=row.headers
+        subject=row.subject, body=row.body, html=row.html, headers=row.headers
     )
 
 
@@ -93,16 +95,65 @@ def deliver(mail_id):
     return attempt(OutgoingMail, mail_id, _send, tasks.enqueue_mail)
 
 
+def _unwanted(row):
+    """Why a claimed batch row must not be sent (its checks were read with it), or None."""
+    if row.suppressed:
+        return "The address asked for no more mail."
+    if row.kind == OutgoingMail.Kind.COMMENT:
+        if row.subscription_status != Subscription.Status.CONFIRMED:
+            return "The subscription has ended."
+        if row.comment_status != Comment.Status.APPROVED:
+            return "The comment is no longer visible."
+    return None
+
+
 def deliver_many(mail_ids):
-    """One attempt at each mail, over one SMTP connection; a failed one is retried alone."""
+    """One attempt at each mail, over one SMTP connection; a failed one is retried alone.
+
+    Returns how many were sent."""
+    now = timezone.now()
+    batch = OutgoingMail.objects.filter(pk__in=mail_ids, kind__in=SIMPLE).annotate(
+        suppressed=Exists(Suppression.objects.filter(email=OuterRef("to"))),
+        subscription_status=F("subscription__status"),
+        comment_status=F("comment__status"),
+    )
+    rows = claim_many(batch, now)
+    claimed = {row.pk for row in rows}
+    # Digests and alerts (or rows another worker holds): one attempt each, the usual way.
+    for pk in set(mail_ids) - claimed:
+        deliver(pk)
+    cancelled = {}
+    for row in rows:
+        reason = _unwanted(row)
+        if reason:
+            cancelled.setdefault(reason, []).append(row.pk)
+    for reason, pks in cancelled.items():
+        finish_many(OutgoingMail, pks, status=Delivery.Status.CANCELLED, last_error=reason,
+                    finished_at=timezone.now())  # fmt: skip
+    skipped = {pk for pks in cancelled.values() for pk in pks}
+    todo = [row for row in rows if row.pk not in skipped]
+    sent = []
     connection = get_connection(fail_silently=False)
     try:
-        return [
-            attempt(OutgoingMail, pk, partial(_send, connection=connection), tasks.enqueue_mail)
-            for pk in mail_ids
-        ]
+        connection.open()
+    except Exception as error:  # the server is down: every mail of the batch waits
+        for row in todo:
+            failed(OutgoingMail, row, error, tasks.enqueue_mail)
+        return 0
+    try:
+        for row in todo:
+            try:
+                connection.send_messages([mail.message(row, connection)])
+            except Exception as error:
+                connection.close()  # the next mail opens a fresh connection
+                failed(OutgoingMail, row, error, tasks.enqueue_mail)
+            else:
+                sent.append(row.pk)
     finally:
         connection.close()
+        finish_many(OutgoingMail, sent, status=Delivery.Status.SENT,
+                    finished_at=timezone.now(), last_error="")  # fmt: skip
+    return len(sent)
 
 
 def enqueue_batches(mail_ids):

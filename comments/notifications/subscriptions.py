@@ -11,42 +11,61 @@ from . import mail, sending
 from .models import OutgoingMail, Subscription, Suppression, normalize_email
 
 
-@transaction.atomic
-def subscription_request(*, post, email, now=None):
-    """Ask ``email`` to confirm a subscription to ``post``'s new comments.
+def address_confirmed(email):
+    """Whether ``email`` has followed a confirmation link once (double opt-in is per address)."""
+    return Subscription.objects.filter(
+        email=normalize_email(email), confirmed_at__isnull=False
+    ).exists()
 
-    Sends nothing to an address that is already subscribed, that asked for no mail, or that
-    was sent a confirmation for this post, or ``COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS`` for
-    any posts, within ``COMMENTS_NOTIFY_CONFIRM_INTERVAL`` seconds.
-    Returns the subscription (None for no address or a suppressed one).
+
+@transaction.atomic
+def subscription_request(*, post, email, thread=None, now=None):
+    """Subscribe ``email`` to ``post``'s new comments, or with ``thread`` (a comment) to the
+    replies anywhere under that comment.
+
+    An address that has confirmed once is subscribed at once. Otherwise the subscription waits
+    for confirmation, and the address is sent one confirmation mail, whose link confirms every
+    subscription it asked for meanwhile; a request for an address that was sent one within
+    ``COMMENTS_NOTIFY_CONFIRM_INTERVAL`` seconds sends nothing. Nothing is sent to an address
+    that asked for no mail. Returns the subscription (None for no address or a suppressed one).
     """
     email = normalize_email(email)
     if not email or Suppression.objects.filter(email=email).exists():
         return None
     now = now or timezone.now()
-    subscription, _ = Subscription.objects.get_or_create(post=post, email=email)
+    if thread is not None:
+        subscription, _ = Subscription.objects.get_or_create(
+            thread=thread, email=email, defaults={"post": post}
+        )
+    else:
+        subscription, _ = Subscription.objects.get_or_create(post=post, email=email, thread=None)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.status == Subscription.Status.CONFIRMED:
         return subscription
-    interval = timedelta(seconds=settings.COMMENTS_NOTIFY_CONFIRM_INTERVAL)
-    sent = subscription.confirmation_sent_at
-    if sent is not None and now - sent < interval:
-        return subscription
-    recent = Subscription.objects.filter(email=email, confirmation_sent_at__gt=now - interval)
-    if recent.count() >= settings.COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS:
+    if address_confirmed(email):
+        subscription.status = Subscription.Status.CONFIRMED
+        subscription.confirmed_at = now
+        subscription.language = translation.get_language() or ""
+        subscription.save(update_fields=["status", "confirmed_at", "language"])
         return subscription
     subscription.status = Subscription.Status.PENDING
-    subscription.confirmation_sent_at = now
     subscription.language = translation.get_language() or ""
-    subscription.save(update_fields=["status", "confirmation_sent_at", "language"])
+    subscription.save(update_fields=["status", "language"])
+    interval = timedelta(seconds=settings.COMMENTS_NOTIFY_CONFIRM_INTERVAL)
+    recent = Subscription.objects.filter(email=email, confirmation_sent_at__gt=now - interval)
+    if recent.exists():
+        return subscription  # one confirmation mail per address and interval
+    subscription.confirmation_sent_at = now
+    subscription.save(update_fields=["confirmation_sent_at"])
     subscription.post = post
-    subject, body, headers = mail.confirmation(subscription)
+    subject, body, html, headers = mail.confirmation(subscription)
     sending.queue(
-        key=f"confirm:{subscription.pk}:{now.timestamp():.6f}",
+        key=f"confirm:{email}:{now.timestamp():.6f}",
         kind=OutgoingMail.Kind.CONFIRMATION,
         to=email,
         subject=subject,
         body=body,
+        html=html,
         headers=headers,
         subscription=subscription,
     )
@@ -64,14 +83,16 @@ def _subscription(subscription_id, email):
 
 @transaction.atomic
 def subscription_confirm(*, subscription_id, email):
-    """Confirm a pending subscription; None if it no longer waits for confirmation."""
+    """Confirm the address of a subscription: it and every other subscription of that address
+    still waiting start. None if the subscription no longer waits for confirmation."""
     subscription = _subscription(subscription_id, email)
     if subscription is None or subscription.status == Subscription.Status.UNSUBSCRIBED:
         return None
-    if subscription.status == Subscription.Status.PENDING:
-        subscription.status = Subscription.Status.CONFIRMED
-        subscription.confirmed_at = timezone.now()
-        subscription.save(update_fields=["status", "confirmed_at"])
+    now = timezone.now()
+    Subscription.objects.filter(
+        email=subscription.email, status=Subscription.Status.PENDING
+    ).update(status=Subscription.Status.CONFIRMED, confirmed_at=now)
+    subscription.refresh_from_db()
     return subscription
 
 

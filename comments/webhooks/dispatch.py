@@ -1,11 +1,12 @@
 """Which webhook events a decision about comments causes, and what they say.
 
-Events: ``comment.published`` (a comment became visible: published at once or approved),
-``comment.held`` (a new comment waits for moderation), ``comment.hidden`` (removed or marked
-as spam). ``comments_changed`` runs in the decision's transaction and enqueues one task, only
-when ``COMMENTS_WEBHOOKS`` names endpoints; the task writes one delivery per endpoint and
-event. Its key includes a random id made at enqueue time, so a task that runs twice (a killed
-worker) writes nothing twice, while a later decision (a restore) is an event of its own.
+Events: ``comment.created`` (a new comment, whatever its status: published, held or spam;
+the payload says which), ``comment.approved``, ``comment.spam`` (marked as spam) and
+``comment.removed`` (moderation decisions). ``comments_changed`` runs in the decision's
+transaction and enqueues one task, only when ``COMMENTS_WEBHOOKS`` names endpoints; the task
+writes one delivery per endpoint and event. Its key includes a random id made at enqueue time,
+so a task that runs twice (a killed worker) writes nothing twice, while a later decision (a
+restore) is an event of its own.
 """
 
 import json
@@ -20,33 +21,42 @@ from .. import tasks
 from ..models import Comment
 from .models import WebhookDelivery
 
-PUBLISHED = "comment.published"
-HELD = "comment.held"
-HIDDEN = "comment.hidden"
-EVENTS = (PUBLISHED, HELD, HIDDEN)
+CREATED = "comment.created"
+APPROVED = "comment.approved"
+SPAM = "comment.spam"
+REMOVED = "comment.removed"
+EVENTS = (CREATED, APPROVED, SPAM, REMOVED)
+# The status a decision's event reports (the comment's own may have changed since).
+STATUS_AFTER = {
+    APPROVED: Comment.Status.APPROVED,
+    SPAM: Comment.Status.SPAM,
+    REMOVED: Comment.Status.REMOVED,
+}
 
 
 def event_for_status(status):
+    """The event of a moderation decision setting ``status`` (None: sending back to pending)."""
     return {
-        Comment.Status.APPROVED: PUBLISHED,
-        Comment.Status.PENDING: HELD,
-        Comment.Status.REMOVED: HIDDEN,
-        Comment.Status.SPAM: HIDDEN,
-    }[Comment.Status(status)]
+        Comment.Status.APPROVED: APPROVED,
+        Comment.Status.SPAM: SPAM,
+        Comment.Status.REMOVED: REMOVED,
+    }.get(Comment.Status(status))
 
 
 def endpoints(event):
     return [hook for hook in settings.COMMENTS_WEBHOOKS if event in hook.get("events", EVENTS)]
 
 
-def comments_changed(event, comment_ids):
-    """Call inside the transaction of the decision; enqueues nothing without endpoints."""
+def comments_changed(event, comment_ids, status=None):
+    """Call inside the transaction of the decision; enqueues nothing without endpoints.
+    ``status``: the comments' status at the event (a new comment's), sent in the payload
+    even if a later decision has changed it by the time the worker writes the delivery."""
     ids = sorted({int(pk) for pk in comment_ids})
-    if ids and endpoints(event):
-        tasks.dispatch_webhooks.enqueue(event, ids, uuid.uuid4().hex)
+    if event and ids and endpoints(event):
+        tasks.dispatch_webhooks.enqueue(event, ids, uuid.uuid4().hex, status)
 
 
-def payload(event, comment, delivery_id):
+def payload(event, comment, delivery_id, status=None):
     from ..notifications.mail import absolute
 
     return {
@@ -61,7 +71,7 @@ def payload(event, comment, delivery_id):
             "author_name": comment.author_name,
             "author_url": comment.author_url,
             "body": comment.body,
-            "status": comment.status,
+            "status": status or STATUS_AFTER.get(event, comment.status),
             "kind": comment.kind,
             "created_at": comment.created_at,
             "url": absolute(comment.get_absolute_url()),
@@ -70,7 +80,7 @@ def payload(event, comment, delivery_id):
 
 
 @transaction.atomic
-def dispatch(event, comment_ids, decision):
+def dispatch(event, comment_ids, decision, status=None):
     """Write (and enqueue) one delivery per endpoint for each comment."""
     comments = Comment.objects.filter(pk__in=comment_ids).select_related("post").order_by("pk")
     for comment in comments:
@@ -79,7 +89,7 @@ def dispatch(event, comment_ids, decision):
             if WebhookDelivery.objects.filter(key=key).exists():
                 continue
             delivery_id = uuid.uuid4()
-            body = json.dumps(payload(event, comment, delivery_id), cls=DjangoJSONEncoder)
+            body = json.dumps(payload(event, comment, delivery_id, status), cls=DjangoJSONEncoder)
             row = WebhookDelivery.objects.create(
                 key=key, delivery_id=delivery_id, url=hook["url"], event=event, body=body
             )

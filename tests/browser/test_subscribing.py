@@ -33,23 +33,30 @@ def test_subscribe_from_the_form_and_confirm_from_the_mail(
     page.fill("#id_name", "Ann")
     page.fill("#id_email", "ann@example.com")
     page.fill("#id_body", "Tell me when someone answers.")
-    page.check("#id_notify")
+    assert not page.is_checked("#id_notify_replies")  # both off by default
+    assert not page.is_checked("#id_notify_post")
+    page.check("#id_notify_replies")
+    page.check("#id_notify_post")
     page.click("text=Post comment")
     page.wait_for_url(re.compile(r"#comment-\d+$"))
-    assert "confirm with the link we just sent" in page.locator(".messages").inner_text()
-    assert Subscription.objects.get().status == Subscription.Status.PENDING
+    assert "confirm with the link we sent" in page.locator(".messages").inner_text()
+    statuses = set(Subscription.objects.values_list("status", flat=True))
+    assert Subscription.objects.count() == 2  # the replies to the comment, and the post
+    assert statuses == {Subscription.Status.PENDING}
 
     run_worker()
-    [message] = smtp_server.wait_for(1)
+    [message] = smtp_server.wait_for(1)  # one confirmation for the address
     link = next(link for link in links_in(message) if "/notifications/confirm/" in link)
     assert link.startswith(site)
 
     page.goto(link)
-    assert Subscription.objects.get().status == Subscription.Status.PENDING  # opening is not enough
+    pending = Subscription.Status.PENDING
+    assert not Subscription.objects.exclude(status=pending).exists()  # opening is not enough
     page.click("text=Confirm subscription")
     page.wait_for_selector("h1:has-text('Subscription confirmed')")
     screenshot(page, "subscription-confirmed")
-    assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
+    statuses = set(Subscription.objects.values_list("status", flat=True))
+    assert statuses == {Subscription.Status.CONFIRMED}
 
 
 def test_unsubscribe_from_the_link_in_a_notification(desktop_page, site, settings, smtp_server):

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -107,3 +108,45 @@ def test_a_moderator_sets_their_own_alerts_in_the_admin(client, moderator, djang
     assert "other" not in listing  # only their own
     change = reverse("admin:comments_moderatoralerts_change", args=[other.moderator_alerts.pk])
     assert client.get(change).status_code in (302, 404)
+
+
+def test_the_alert_links_approve_and_spam_through_a_confirmation_page(
+    client, post, moderator, smtp, worker
+):
+    ModeratorAlerts.objects.create(user=moderator, frequency="batched")
+    good, bad = held(post, 2)
+    worker()
+    fast_forward()
+    worker()
+    [message] = smtp.messages
+    html = message.get_body(preferencelist=("html",)).get_content()
+    approve = f"http://testserver/admin/comments/comment/{good.pk}/decide/approve/"
+    spam = f"http://testserver/admin/comments/comment/{bad.pk}/decide/spam/"
+    for link in (approve, spam):
+        assert link in body_of(message)
+        assert f'href="{link}"' in html
+
+    path = approve.removeprefix("http://testserver")
+    assert client.get(path).status_code == 302  # the admin's login first
+    client.force_login(moderator)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Held 0." in page.content.decode()
+    good.refresh_from_db()
+    assert good.status == Comment.Status.PENDING  # opening the link changes nothing
+    assert client.post(path).status_code == 302
+    client.post(spam.removeprefix("http://testserver"))
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.status, bad.status) == (Comment.Status.APPROVED, Comment.Status.SPAM)
+    assert LogEntry.objects.filter(user=moderator, object_id=str(good.pk)).exists()
+
+
+def test_the_decision_links_need_the_right_to_moderate(client, post, django_user_model):
+    [comment] = held(post, 1)
+    user = django_user_model.objects.create_user("staff", "s@example.com", "pw", is_staff=True)
+    client.force_login(user)
+    path = reverse("admin:comments_comment_decide", args=[comment.pk, "approve"])
+    assert client.post(path).status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING

@@ -157,3 +157,66 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client, post, smtp, worker)
     response = client.post(path[:-3] + "xx/")
     assert response.status_code == 400
     assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
+
+
+def thread_subscriber(comment, email, status=Subscription.Status.CONFIRMED):
+    return Subscription.objects.create(
+        post_id=comment.post_id, thread=comment, email=email, status=status
+    )
+
+
+def test_replies_anywhere_under_a_comment_reach_its_subscriber(post, smtp, worker):
+    ann = make_comment(post, author_name="Ann", author_email="ann@example.com")
+    thread_subscriber(ann, "ann@example.com")
+    bob = make_comment(post, parent=ann, author_name="Bob", body="Answer to Ann.")
+    make_comment(post, parent=bob, author_name="Cat", body="Deeper down.")
+    make_comment(post, author_name="Dan", body="Elsewhere on the post.")
+    worker()
+    assert recipients(smtp) == ["ann@example.com", "ann@example.com"]
+    texts = [body_of(message) for message in smtp.messages]
+    assert any("Answer to Ann." in text for text in texts)
+    assert any("Deeper down." in text for text in texts)
+    assert all("replied to your comment" in text for text in texts)
+    assert not any("Elsewhere on the post." in text for text in texts)
+
+
+def test_a_subscriber_of_the_thread_and_the_post_gets_one_mail(post, smtp, worker):
+    ann = make_comment(post, author_name="Ann", author_email="ann@example.com")
+    thread_subscriber(ann, "ann@example.com")
+    subscriber(post, "ann@example.com")
+    make_comment(post, parent=ann, author_name="Bob", body="Once only.")
+    make_comment(post, parent=ann, author_name="Ann", author_email="ann@example.com",
+                 body="My own reply.")  # fmt: skip
+    worker()
+    [message] = smtp.messages
+    assert "Once only." in body_of(message)
+    assert "New reply to your comment" in message["Subject"]
+
+
+def test_every_mail_has_a_plain_and_an_html_part_with_absolute_links(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    comment = make_comment(post, author_name="Ann <b>", body="Bread & <butter>.")
+    worker()
+    [message] = smtp.messages
+    assert message.get_content_type() == "multipart/alternative"
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Bread &amp; &lt;butter&gt;." in html  # escaped in HTML
+    assert "Bread & <butter>." in body_of(message)  # as written in plain text
+    assert f'href="http://testserver/comment/{comment.pk}/"' in html
+    unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert unsubscribe.startswith("http://testserver/notifications/unsubscribe/")
+    assert f'href="{unsubscribe}"' in html
+    assert f'href="{unsubscribe}?all=1"' in html
+    assert unsubscribe in body_of(message)
+
+
+def test_each_recipient_gets_their_own_unsubscribe_link(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    subscriber(post, "cat@example.com")
+    make_comment(post, author_name="Ann")
+    worker()
+    links = {str(message["List-Unsubscribe"]) for message in smtp.messages}
+    assert len(links) == 2
+    for message in smtp.messages:
+        link = str(message["List-Unsubscribe"]).strip().strip("<>")
+        assert link in body_of(message)

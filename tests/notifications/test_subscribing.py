@@ -1,22 +1,26 @@
 """Subscribing from the comment form: double opt-in through a signed, expiring link."""
 
+import re
+
 import pytest
 from django.core import signing
 from django.test import Client
 from django.utils import translation
 
+from comments.models import Comment
 from comments.notifications import tokens
 from comments.notifications.models import OutgoingMail, Subscription
 from comments.notifications.subscriptions import subscription_request
-from tests.factories import make_post
-from tests.notifications.smtp import links_in
+from tests.factories import make_comment, make_post
+from tests.notifications.smtp import body_of, links_in
 from tests.posting import comment_url, form_data
 
 pytestmark = pytest.mark.django_db
 
 
 def subscribe(client, post, email="ann@example.com", **fields):
-    data = form_data(client, post, email=email, notify="on", **fields)
+    fields.setdefault("notify_post", "on")
+    data = form_data(client, post, email=email, **fields)
     return client.post(comment_url(post), data)
 
 
@@ -24,10 +28,54 @@ def confirm_link(message):
     return next(link for link in links_in(message) if "/notifications/confirm/" in link)
 
 
-def test_the_form_offers_mail_about_new_comments(client, post):
+def test_the_form_offers_two_subscriptions_both_off(client, post):
     page = client.get(post.get_absolute_url()).content.decode()
-    assert 'name="notify"' in page
-    assert "Email me new comments on this post" in page
+    for name in ("notify_replies", "notify_post"):
+        [tag] = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert 'type="checkbox"' in tag
+        assert "checked" not in tag
+    assert "Notify me of replies to my comment" in page
+    assert "Notify me of new comments on this post" in page
+
+
+def test_both_subscriptions_take_one_confirmation_that_confirms_both(client, post, smtp, worker):
+    subscribe(client, post, notify_replies="on")
+    comment = Comment.objects.get()
+    replies, whole_post = (
+        Subscription.objects.get(thread=comment),
+        Subscription.objects.get(thread=None),
+    )
+    assert replies.post == whole_post.post == post
+    worker()
+    [message] = smtp.messages
+    path = confirm_link(message).removeprefix("http://testserver")
+    assert client.post(path).status_code == 200
+    statuses = set(Subscription.objects.values_list("status", flat=True))
+    assert statuses == {Subscription.Status.CONFIRMED}
+
+
+def test_nothing_but_the_confirmation_until_the_link_is_followed(client, post, smtp, worker):
+    subscribe(client, post)
+    subscribe(client, make_post(), body="On another post.", notify_replies="on")
+    make_comment(post, author_name="Bob", body="Ann will not hear of this yet.")
+    worker()
+    [message] = smtp.messages  # one confirmation for the address, nothing else
+    assert "/notifications/confirm/" in body_of(message)
+
+
+def test_a_confirmed_address_subscribes_at_once(client, post, smtp, worker):
+    subscribe(client, post)
+    worker()
+    client.post(confirm_link(smtp.messages[0]).removeprefix("http://testserver"))
+    other = make_post()
+    data = form_data(client, other, email="ann@example.com", body="Somewhere else.",
+                     notify_post="on", notify_replies="on")  # fmt: skip
+    page = client.post(comment_url(other), data, follow=True).content.decode()
+    assert "You will get new comments by mail" in page
+    worker()
+    assert len(smtp.messages) == 1  # no second confirmation
+    assert not Subscription.objects.exclude(status=Subscription.Status.CONFIRMED).exists()
+    assert Subscription.objects.filter(post=other).count() == 2
 
 
 def test_subscribing_sends_a_confirmation_and_confirming_takes_a_button(client, post, smtp, worker):
@@ -84,14 +132,6 @@ def test_an_address_is_compared_without_case(client, post, smtp, worker):
     assert Subscription.objects.get().email == "ann@example.com"
 
 
-def test_a_confirmed_address_is_not_asked_again(client, post, smtp, worker):
-    subscribe(client, post)
-    Subscription.objects.update(status=Subscription.Status.CONFIRMED)
-    subscribe(client, post, body="Another one.")
-    worker()
-    assert len(smtp.messages) == 1
-
-
 def test_an_expired_link_is_refused(client, post, settings):
     subscribe(client, post)
     subscription = Subscription.objects.get()
@@ -124,10 +164,13 @@ def test_a_forged_or_foreign_token_is_refused(client, post, token):
     assert Subscription.objects.get().status == Subscription.Status.PENDING
 
 
-def test_one_address_gets_few_confirmations_across_posts(client, smtp, worker, settings):
-    settings.COMMENTS_NOTIFY_CONFIRM_MAX_PER_ADDRESS = 2
+def test_an_unconfirmed_address_gets_one_confirmation_per_interval(client, smtp, worker, settings):
     for n in range(4):
         subscribe(client, make_post(), body=f"On post {n}.")
+    worker()
+    assert len(smtp.messages) == 1
+    settings.COMMENTS_NOTIFY_CONFIRM_INTERVAL = 0  # the interval has passed
+    subscribe(client, make_post(), body="Later.")
     worker()
     assert len(smtp.messages) == 2
 

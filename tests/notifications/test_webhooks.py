@@ -24,14 +24,15 @@ def receiver(settings):
 
 
 @pytest.mark.django_db
-def test_a_published_comment_is_posted_signed(post, receiver, worker):
+def test_a_new_comment_is_posted_signed(post, receiver, worker):
     comment = make_comment(post, author_name="Ann", author_email="ann@example.com", body="Hi.")
     worker()
     [request] = receiver.requests
     assert request["signed"]
-    assert request["headers"]["X-Comments-Event"] == "comment.published"
+    assert request["headers"]["X-Comments-Event"] == "comment.created"
     body = request["body"]
-    assert body["event"] == "comment.published"
+    assert body["event"] == "comment.created"
+    assert body["comment"]["status"] == "approved"
     assert body["comment"]["id"] == comment.pk
     assert body["comment"]["body"] == "Hi."
     assert "ann@example.com" not in json.dumps(body)  # addresses are never sent out
@@ -43,25 +44,36 @@ def test_a_published_comment_is_posted_signed(post, receiver, worker):
 
 
 @pytest.mark.django_db
-def test_held_then_approved_then_removed(post, receiver, worker):
+def test_created_approved_removed_and_spam(post, receiver, worker):
     comment = make_comment(post, status=Comment.Status.PENDING)
     comments_moderate(comments=[comment], status=Comment.Status.APPROVED, moderator=None)
     comments_moderate(comments=[comment], status=Comment.Status.REMOVED, moderator=None)
+    other = make_comment(post, status=Comment.Status.PENDING, body="Buy now.")
+    comments_moderate(comments=[other], status=Comment.Status.SPAM, moderator=None)
     worker()
-    events = [r["headers"]["X-Comments-Event"] for r in receiver.requests]
-    assert sorted(events) == ["comment.held", "comment.hidden", "comment.published"]
+    events = [(r["body"]["comment"]["id"], r["body"]["event"]) for r in receiver.requests]
+    assert sorted(events) == [
+        (comment.pk, "comment.approved"),
+        (comment.pk, "comment.created"),
+        (comment.pk, "comment.removed"),
+        (other.pk, "comment.created"),
+        (other.pk, "comment.spam"),
+    ]
+    created = next(r for r in receiver.requests if r["body"]["event"] == "comment.created")
+    assert created["body"]["comment"]["status"] == "pending"
     assert all(r["signed"] for r in receiver.requests)
 
 
 @pytest.mark.django_db
 def test_an_endpoint_takes_only_the_events_it_names(post, receiver, worker, settings):
     settings.COMMENTS_WEBHOOKS = [
-        {"url": receiver.url, "secret": SECRET, "events": ["comment.held"]}
+        {"url": receiver.url, "secret": SECRET, "events": ["comment.approved"]}
     ]
     make_comment(post)
-    make_comment(post, status=Comment.Status.PENDING)
+    held = make_comment(post, status=Comment.Status.PENDING)
+    comments_moderate(comments=[held], status=Comment.Status.APPROVED, moderator=None)
     worker()
-    assert [r["body"]["event"] for r in receiver.requests] == ["comment.held"]
+    assert [r["body"]["event"] for r in receiver.requests] == ["comment.approved"]
 
 
 @pytest.mark.django_db
@@ -103,7 +115,7 @@ def test_a_dead_endpoint_ends_failed_and_shows_in_the_admin(
     assert delivery.status == Delivery.Status.FAILED
     changelist = reverse("admin:comments_webhookdelivery_changelist")
     page = admin_client.get(changelist, {"status__exact": "failed"}).content.decode()
-    assert "comment.published" in page
+    assert "comment.created" in page
     assert "Failed" in page
 
 

@@ -114,7 +114,7 @@ def test_form_approval_worker_smtp(settings, post, admin_client, smtp_server, wo
     settings.COMMENTS_MODERATION = "all"
     workers(smtp_server.port, COMMENTS_WEBHOOKS=json.dumps(settings.COMMENTS_WEBHOOKS))
     ann = Client()
-    data = form_data(ann, post, name="Ann", email="ann@example.com", notify="on",
+    data = form_data(ann, post, name="Ann", email="ann@example.com", notify_post="on",
                      body="Keep me posted.")  # fmt: skip
     assert ann.post(comment_url(post), data).status_code == 302
 
@@ -160,7 +160,7 @@ def test_form_approval_worker_smtp(settings, post, admin_client, smtp_server, wo
     assert events == [
         (name, event)
         for name in ("Ann", "Bob", "Cat")
-        for event in ("comment.held", "comment.published")
+        for event in ("comment.approved", "comment.created")
     ]
     assert all(r["signed"] for r in receiver.requests)
 
