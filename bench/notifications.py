@@ -129,15 +129,16 @@ def wait(condition, timeout=600):
 
 def delivery_run(workers, subscribers):
     """One comment to ``subscribers`` addresses through ``workers`` worker processes."""
+    from bench.smtp_sink import Sink
     from comments.models import OutgoingMail
     from comments.services import comment_create
-    from tests.notifications.smtp import SMTPServer
 
     reset()
     post = make_post("fanout", subscribers)
-    server = SMTPServer()
-    server.start()
-    processes = start_workers(workers, server.port)
+    sink = Sink()
+    sink.start()
+    processes = start_workers(workers, sink.port)
+    recipients = []
     try:
         time.sleep(2)  # let the workers start (imports, first poll) before the clock runs
         start = time.perf_counter()
@@ -146,16 +147,15 @@ def delivery_run(workers, subscribers):
         expected = subscribers - 1  # the author (reader0) is not told about their own comment
         wait(lambda: OutgoingMail.objects.count() >= expected)
         queued = time.perf_counter() - start
-        wait(lambda: len(server.inbox.messages) >= expected)
+        wait(lambda: sink.count >= expected)
         delivered = time.perf_counter() - start
         time.sleep(1)  # anything sent twice would arrive now
-        recipients = [str(message["To"]) for message in server.messages]
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(timeout=60)
-        server.stop()
+        recipients = sink.stop()
     wanted = {f"reader{i}@example.com" for i in range(1, subscribers)}
     return {
         "queued_s": queued,

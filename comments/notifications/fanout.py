@@ -23,7 +23,7 @@ from django.utils import timezone
 from .. import tasks
 from ..delivery import Delivery
 from ..models import Comment
-from . import mail, sending
+from . import sending
 from .models import OutgoingMail, Subscription, Suppression, normalize_email
 
 
@@ -113,7 +113,6 @@ def notify_comment(comment):
     done = set(OutgoingMail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     todo = [sub for sub in subscriptions if keys[sub.email] not in done]
     counts = _recent_counts([sub.email for sub in todo], now)
-    texts = mail.CommentMail(comment)
     queued = []
     for sub in todo:
         sub.post = comment.post
@@ -130,16 +129,12 @@ def notify_comment(comment):
                 },
             )
             continue
-        subject, body, html, headers = texts.for_subscription(sub)
+        # The text is written when the mail is sent (``sending``), once per comment and batch.
         queued.append(
             OutgoingMail(
                 key=keys[sub.email],
                 kind=OutgoingMail.Kind.COMMENT,
                 to=sub.email,
-                subject=subject,
-                body=body,
-                html=html,
-                headers=headers,
                 comment=comment,
                 subscription=sub,
                 next_attempt_at=now,

@@ -64,15 +64,26 @@ def confirmation(subscription):
 
 class CommentMail:
     """The mail about one comment, rendered once per kind of subscription and language; each
-    recipient's copy only gets its own unsubscribe links filled in (``for_subscription``)."""
+    recipient's copy only gets its own unsubscribe links filled in (``for_subscription``).
+
+    ``wire`` goes one step further for SMTP: the whole message (headers, both parts) is built
+    once by Django's mail classes and flattened, and each copy is those bytes with the
+    recipient's address, Message-ID and links put in place of stand-ins. When a stand-in
+    does not survive flattening intact (a part that had to be quoted-printable: lines over 998
+    bytes), or the address is not ASCII, ``wire`` returns None and the copy is built whole.
+    """
+
+    STAND_IN_TO = "recipient@stand-in.invalid"
 
     def __init__(self, comment):
         self.comment = comment
         self.comment_url = absolute(comment.get_absolute_url())
         self._rendered = {}
-        # Unguessable stand-ins for the per-recipient links, replaced after rendering.
+        self._wire = {}
+        # Unguessable stand-ins for the per-recipient parts, replaced after rendering.
         self._one = f"unsubscribe-{secrets.token_hex(16)}"
         self._all = f"stop-all-{secrets.token_hex(16)}"
+        self._id = f"<{secrets.token_hex(16)}@stand-in.invalid>"
 
     def _texts(self, reply, language):
         key = (reply, language)
@@ -93,10 +104,46 @@ class CommentMail:
         subject, body, html = self._texts(subscription.thread_id is not None,
                                           subscription.language)  # fmt: skip
         one = unsubscribe_url(subscription)
-        everything = unsubscribe_url(subscription, everything=True)
+        everything = f"{one}?all=1"
         body = body.replace(self._one, one).replace(self._all, everything)
         html = html.replace(self._one, one).replace(self._all, everything)
         return subject, body, html, _unsubscribe_headers(one)
+
+    def _wire_template(self, reply, language):
+        subject, body, html = self._texts(reply, language)
+        headers = {**_unsubscribe_headers(self._one), "Message-ID": self._id}
+        message = EmailMultiAlternatives(subject=subject, body=body,
+                                         from_email=settings.DEFAULT_FROM_EMAIL,
+                                         to=[self.STAND_IN_TO], headers=headers)  # fmt: skip
+        message.attach_alternative(html, "text/html")
+        data = message.message().as_bytes(linesep="\r\n")
+        expected = {
+            self._one: body.count(self._one) + html.count(self._one) + 1,
+            self._all: body.count(self._all) + html.count(self._all),
+            self.STAND_IN_TO: 1,
+            self._id: 1,
+        }
+        if any(data.count(part.encode()) != count for part, count in expected.items()):
+            return None
+        return data
+
+    def wire(self, key, to, subscription):
+        """The bytes of one copy, ready for SMTP ``DATA``; None: build it whole instead."""
+        if not to.isascii():
+            return None
+        variant = (subscription.thread_id is not None, subscription.language)
+        if variant not in self._wire:
+            self._wire[variant] = self._wire_template(*variant)
+        data = self._wire[variant]
+        if data is None:
+            return None
+        one = unsubscribe_url(subscription)
+        return (
+            data.replace(self._one.encode(), one.encode())
+            .replace(self._all.encode(), f"{one}?all=1".encode())
+            .replace(self.STAND_IN_TO.encode(), to.encode())
+            .replace(self._id.encode(), message_id(key).encode())
+        )
 
 
 def new_comment(comment, subscription):

@@ -6,7 +6,10 @@ recorded in one statement; each mail is still its own attempt, and a mail that f
 retried alone with its own backoff. Several workers share the batches of one comment.
 """
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -72,8 +75,17 @@ def _compose_alert(row):
     )
 
 
+def _compose_comment(row, texts=None):
+    """A comment's mail is written when sent, from the comment as it is then: rendered once
+    per comment (``texts``, shared by a batch), with the recipient's own links filled in."""
+    texts = texts or mail.CommentMail(row.comment)
+    row.subject, row.body, row.html, row.headers = texts.for_subscription(row.subscription)
+
+
 def _send(row, connection=None):
     _still_wanted(row)
+    if row.kind == OutgoingMail.Kind.COMMENT and not row.body:
+        _compose_comment(row)
     if row.kind == OutgoingMail.Kind.DIGEST and not row.body:
         _compose_digest(row)
     if row.kind == OutgoingMail.Kind.MODERATOR and not row.body:
@@ -112,10 +124,14 @@ def deliver_many(mail_ids):
 
     Returns how many were sent."""
     now = timezone.now()
-    batch = OutgoingMail.objects.filter(pk__in=mail_ids, kind__in=SIMPLE).annotate(
-        suppressed=Exists(Suppression.objects.filter(email=OuterRef("to"))),
-        subscription_status=F("subscription__status"),
-        comment_status=F("comment__status"),
+    batch = (
+        OutgoingMail.objects.filter(pk__in=mail_ids, kind__in=SIMPLE)
+        .select_related("comment__post", "subscription")
+        .annotate(
+            suppressed=Exists(Suppression.objects.filter(email=OuterRef("to"))),
+            subscription_status=F("subscription__status"),
+            comment_status=F("comment__status"),
+        )
     )
     rows = claim_many(batch, now)
     claimed = {row.pk for row in rows}
@@ -132,6 +148,10 @@ def deliver_many(mail_ids):
                     finished_at=timezone.now())  # fmt: skip
     skipped = {pk for pks in cancelled.values() for pk in pks}
     todo = [row for row in rows if row.pk not in skipped]
+    texts = {}  # comment id -> its mail, rendered once for the batch
+    for row in todo:
+        if row.kind == OutgoingMail.Kind.COMMENT and row.comment_id not in texts:
+            texts[row.comment_id] = mail.CommentMail(row.comment)
     sent = []
     connection = get_connection(fail_silently=False)
     try:
@@ -140,10 +160,22 @@ def deliver_many(mail_ids):
         for row in todo:
             failed(OutgoingMail, row, error, tasks.enqueue_mail)
         return 0
+    smtp = isinstance(connection, SMTPBackend)
+    sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
     try:
         for row in todo:
             try:
-                connection.send_messages([mail.message(row, connection)])
+                data = None
+                if row.kind == OutgoingMail.Kind.COMMENT and not row.body:
+                    if smtp:
+                        data = texts[row.comment_id].wire(row.key, row.to, row.subscription)
+                    if data is None:
+                        _compose_comment(row, texts[row.comment_id])
+                if data is not None:
+                    connection.open()  # a no-op unless a failure closed it
+                    connection.connection.sendmail(sender, [row.to], data)
+                else:
+                    connection.send_messages([mail.message(row, connection)])
             except Exception as error:
                 connection.close()  # the next mail opens a fresh connection
                 failed(OutgoingMail, row, error, tasks.enqueue_mail)

@@ -7,6 +7,7 @@ from django.test import Client
 from comments import tasks
 from comments.delivery import Delivery
 from comments.models import Comment
+from comments.notifications import mail
 from comments.notifications.models import OutgoingMail, Subscription, Suppression
 from comments.services import comments_moderate, comments_restore
 from tests.factories import make_comment
@@ -220,3 +221,30 @@ def test_each_recipient_gets_their_own_unsubscribe_link(post, smtp, worker):
     for message in smtp.messages:
         link = str(message["List-Unsubscribe"]).strip().strip("<>")
         assert link in body_of(message)
+
+
+def test_a_long_line_is_sent_whole_and_intact(post, smtp, worker):
+    # A line over 998 bytes makes the parts quoted-printable: each copy is then built whole.
+    subscriber(post, "bob@example.com")
+    subscriber(post, "cat@example.com")
+    long_line = "Crumb " * 300
+    comment = make_comment(post, author_name="Ann", body=long_line.strip())
+    bob = Subscription.objects.get(email="bob@example.com")
+    assert mail.CommentMail(comment).wire("key", "bob@example.com", bob) is None
+    worker()
+    assert recipients(smtp) == ["bob@example.com", "cat@example.com"]
+    for message in smtp.messages:
+        assert long_line.strip() in body_of(message)
+        link = str(message["List-Unsubscribe"]).strip().strip("<>")
+        assert link in body_of(message)
+
+
+def test_a_copy_carries_its_own_address_and_a_stable_message_id(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    subscriber(post, "cat@example.com")
+    comment = make_comment(post, author_name="Ann")
+    worker()
+    for message in smtp.messages:
+        key = f"comment:{comment.pk}:{message['To']}"
+        assert message["Message-ID"] == mail.message_id(key)
+        assert "stand-in" not in message.as_string()
