@@ -200,6 +200,9 @@ COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(
 COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
 
 # --- Notifications (comments.notifications) -------------------------------------------
+# Off: no comment or decision enqueues mail, moderator alerts or webhooks (subscribing still
+# works). The A/B switch of bench/reply_ab.py; a site that wants no notifications at all.
+COMMENTS_NOTIFICATIONS_ENABLED = env_bool("COMMENTS_NOTIFICATIONS_ENABLED", True)
 # A subscription's confirmation link is valid this many seconds.
 COMMENTS_NOTIFY_CONFIRM_MAX_AGE = int(
     os.environ.get("COMMENTS_NOTIFY_CONFIRM_MAX_AGE", str(60 * 60 * 24 * 3))

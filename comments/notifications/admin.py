@@ -13,13 +13,22 @@ from .subscriptions import subscription_cancel
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ("email", "post", "status", "created_at", "confirmed_at", "unsubscribed_at")
-    list_filter = ("status",)
+    list_display = (
+        "email",
+        "post",
+        "follows",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
+    list_filter = ("status", ("thread", admin.EmptyFieldListFilter))
     search_fields = ("email", "post__title")
     list_select_related = ("post",)
-    raw_id_fields = ("post",)
+    raw_id_fields = ("post", "thread")
     readonly_fields = (
         "post",
+        "thread",
         "email",
         "status",
         "created_at",
@@ -32,6 +41,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Subscriptions start from the comment form, with the address's own confirmation.
         return False
+
+    @admin.display(description=_("follows"))
+    def follows(self, subscription):
+        if subscription.thread_id:
+            return _("replies to comment #%(id)s") % {"id": subscription.thread_id}
+        return _("new comments on the post")
 
     @admin.action(description=_("Unsubscribe selected subscriptions"), permissions=["change"])
     def unsubscribe(self, request, queryset):
@@ -60,6 +75,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "kind",
         "to",
         "subject",
+        "comment_id",
         "status",
         "attempts",
         "next_attempt_at",

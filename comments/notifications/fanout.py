@@ -30,13 +30,14 @@ from .models import OutgoingMail, Subscription, Suppression, normalize_email
 def comments_published(comment_ids):
     """Call inside the transaction that made these comments visible."""
     ids = sorted({int(pk) for pk in comment_ids})
-    if ids:
+    if ids and settings.COMMENTS_NOTIFICATIONS_ENABLED:
         tasks.notify_subscribers.enqueue(ids)
 
 
 def comment_held(comment_id):
     """Call inside the transaction that held a new comment for moderation."""
-    tasks.alert_moderators.enqueue(comment_id)
+    if settings.COMMENTS_NOTIFICATIONS_ENABLED:
+        tasks.alert_moderators.enqueue(comment_id)
 
 
 def notify_subscribers(comment_ids):

@@ -52,7 +52,7 @@ def comments_changed(event, comment_ids, status=None):
     ``status``: the comments' status at the event (a new comment's), sent in the payload
     even if a later decision has changed it by the time the worker writes the delivery."""
     ids = sorted({int(pk) for pk in comment_ids})
-    if event and ids and endpoints(event):
+    if event and ids and settings.COMMENTS_NOTIFICATIONS_ENABLED and endpoints(event):
         tasks.dispatch_webhooks.enqueue(event, ids, uuid.uuid4().hex, status)
 
 
