@@ -5,6 +5,7 @@ comment, an approval) and only enqueues one task; the task (``notify_subscribers
 confirmed subscriptions to each comment's post and to the threads above it (an ancestor's
 replies) and queues one mail per address (a reply subscription wins over a post one), except:
 
+- imported comments (an archive's, ``source`` set): never news, even when approved later;
 - the comment's own author (by address) and addresses that asked for no mail;
 - an address that already has a mail for this comment (the mail's key is
   ``comment:<id>:<address>``: an approval, a removal and a restore send it once);
@@ -41,10 +42,11 @@ def comment_held(comment_id):
 
 
 def notify_subscribers(comment_ids):
+    # Imported comments (``source`` set) are old news: approving one later mails nobody.
     comments = (
         Comment.objects.visible()
         .comments()
-        .filter(pk__in=comment_ids)
+        .filter(pk__in=comment_ids, source="")
         .select_related("post")
         .order_by("pk")
     )

@@ -248,3 +248,13 @@ def test_a_copy_carries_its_own_address_and_a_stable_message_id(post, smtp, work
         key = f"comment:{comment.pk}:{message['To']}"
         assert message["Message-ID"] == mail.message_id(key)
         assert "stand-in" not in message.as_string()
+
+
+def test_an_imported_comment_approved_later_mails_nobody(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    comment = make_comment(post, status=Comment.Status.PENDING, body="From the old blog.")
+    Comment.objects.filter(pk=comment.pk).update(source="wxr", source_id="17")
+    comments_moderate(comments=[comment], status=Comment.Status.APPROVED, moderator=None)
+    worker()
+    assert smtp.messages == []
+    assert not OutgoingMail.objects.exists()
