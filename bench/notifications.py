@@ -4,7 +4,7 @@
 
 Uses its own PostgreSQL database (BENCH_NOTIFY_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/blog_bench_notify), which it creates, migrates and empties,
-and a real SMTP server (aiosmtpd) on a free local port. Measures:
+and a local SMTP sink (bench/smtp_sink.py, its own process) on a free port. Measures:
 
 - the write path (``comment_create``) on a post without subscribers and on one with N: its SQL
   statements (the same: the request only enqueues one task) and median time;
