@@ -153,10 +153,12 @@ def comment_create(
     elif comment.status == Comment.Status.PENDING:
         comment_held(comment.pk)
     comments_changed(CREATED, [comment.pk], comment.status)
-    if author_email and notify_replies:
-        subscription_request(post=post, email=author_email, thread=comment)
-    if author_email and notify_post:
-        subscription_request(post=post, email=author_email)
+    # A comment judged spam subscribes nobody: no confirmation mail goes out on its word.
+    if author_email and comment.status != Comment.Status.SPAM:
+        if notify_replies:
+            subscription_request(post=post, email=author_email, thread=comment)
+        if notify_post:
+            subscription_request(post=post, email=author_email)
     return comment
 
 

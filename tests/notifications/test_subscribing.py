@@ -11,6 +11,7 @@ from comments.models import Comment
 from comments.notifications import tokens
 from comments.notifications.models import OutgoingMail, Subscription
 from comments.notifications.subscriptions import subscription_request
+from comments.services import comment_create
 from tests.factories import make_comment, make_post
 from tests.notifications.smtp import body_of, links_in
 from tests.posting import comment_url, form_data
@@ -181,3 +182,12 @@ def test_the_mail_is_written_in_the_language_of_the_subscription(post, smtp, wor
     assert subscription.language == "de"
     # Rendering happens in that language (German texts arrive with the translation files).
     assert OutgoingMail.objects.get().subject
+
+
+def test_a_comment_judged_spam_subscribes_nobody(post, smtp, worker):
+    comment_create(post=post, body="Cheap pills.", author_name="Spammer",
+                   author_email="victim@example.com", status=Comment.Status.SPAM,
+                   notify_replies=True, notify_post=True)  # fmt: skip
+    worker()
+    assert not Subscription.objects.exists()
+    assert smtp.messages == []
