@@ -42,7 +42,7 @@ def arm(enabled, seconds, subscribers):
         reply_load.Results = original
     from django_tasks_db.models import DBTaskResult
 
-    tasks = DBTaskResult.objects.filter(task_path__endswith=".notify_subscribers").count()
+    tasks = DBTaskResult.objects.filter(task_path__endswith=".comments_event").count()
     return result, captured["results"].post_ms, tasks
 
 

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from . import antispam, moderation, submission
 from .cache import discussions_changed_on_commit
+from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
-from .notifications.fanout import comment_held, comments_published
 from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
-from .webhooks.dispatch import CREATED, comments_changed, event_for_status
+from .webhooks.dispatch import CREATED, event_for_status
 
 
 class CommentRejected(ValidationError):
@@ -148,11 +148,13 @@ def comment_create(
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
-    if comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT:
-        comments_published([comment.pk])
-    elif comment.status == Comment.Status.PENDING:
-        comment_held(comment.pk)
-    comments_changed(CREATED, [comment.pk], comment.status)
+    comments_event(
+        CREATED,
+        [comment.pk],
+        status=comment.status,
+        published=comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT,
+        held=comment.status == Comment.Status.PENDING,
+    )
     # A comment judged spam subscribes nobody: no confirmation mail goes out on its word.
     if author_email and comment.status != Comment.Status.SPAM:
         if notify_replies:
@@ -203,9 +205,11 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=f"Moderated: status set to {status.label}.",
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
-    if status == Comment.Status.APPROVED:
-        comments_published(comment.pk for comment in changed)
-    comments_changed(event_for_status(status), [comment.pk for comment in changed])
+    comments_event(
+        event_for_status(status),
+        [comment.pk for comment in changed],
+        published=status == Comment.Status.APPROVED,
+    )
     return len(changed)
 
 
@@ -236,9 +240,11 @@ def comment_edit(*, comment, fields):
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
     if "status" in fields:
-        if comment.status == Comment.Status.APPROVED:
-            comments_published([comment.pk])
-        comments_changed(event_for_status(comment.status), [comment.pk])
+        comments_event(
+            event_for_status(comment.status),
+            [comment.pk],
+            published=comment.status == Comment.Status.APPROVED,
+        )
     return comment
 
 

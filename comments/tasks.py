@@ -9,19 +9,26 @@ from django_tasks import task
 
 
 @task()
+def comments_event(event, comment_ids, decision, status, published, held):
+    """Everything one decision about comments causes (``comments.events``)."""
+    from .notifications import fanout, moderators
+    from .webhooks import dispatch
+
+    if published:
+        fanout.notify_subscribers(comment_ids)
+    if held:
+        for comment_id in comment_ids:
+            moderators.comment_held(comment_id)
+    if event:
+        dispatch.dispatch(event, comment_ids, decision, status)
+
+
+@task()
 def notify_subscribers(comment_ids):
     """Queue the mail about newly visible comments for the posts' subscribers."""
     from .notifications import fanout
 
     fanout.notify_subscribers(comment_ids)
-
-
-@task()
-def alert_moderators(comment_id):
-    """Queue the moderators' alert about a comment held for moderation."""
-    from .notifications import moderators
-
-    moderators.comment_held(comment_id)
 
 
 @task()
@@ -42,14 +49,6 @@ def deliver_mails(mail_ids):
 
 def enqueue_mail(mail_id, run_after=None):
     deliver_mail.using(run_after=run_after).enqueue(mail_id)
-
-
-@task()
-def dispatch_webhooks(event, comment_ids, decision, status=None):
-    """Write one webhook delivery per endpoint for a decision about comments."""
-    from .webhooks import dispatch
-
-    dispatch.dispatch(event, comment_ids, decision, status)
 
 
 @task()

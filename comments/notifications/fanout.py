@@ -1,7 +1,7 @@
 """Who hears about a newly visible comment, and how.
 
-``comments_published`` runs in the transaction that makes comments visible (a new approved
-comment, an approval) and only enqueues one task; the task (``notify_subscribers``) reads the
+``comments.events`` enqueues, in the transaction that makes comments visible (a new approved
+comment, an approval), one task; in the worker, ``notify_subscribers`` reads the
 confirmed subscriptions to each comment's post and to the threads above it (an ancestor's
 replies) and queues one mail per address (a reply subscription wins over a post one), except:
 
@@ -21,24 +21,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .. import tasks
 from ..delivery import Delivery
 from ..models import Comment
 from . import sending
 from .models import OutgoingMail, Subscription, Suppression, normalize_email
-
-
-def comments_published(comment_ids):
-    """Call inside the transaction that made these comments visible."""
-    ids = sorted({int(pk) for pk in comment_ids})
-    if ids and settings.COMMENTS_NOTIFICATIONS_ENABLED:
-        tasks.notify_subscribers.enqueue(ids)
-
-
-def comment_held(comment_id):
-    """Call inside the transaction that held a new comment for moderation."""
-    if settings.COMMENTS_NOTIFICATIONS_ENABLED:
-        tasks.alert_moderators.enqueue(comment_id)
 
 
 def notify_subscribers(comment_ids):

@@ -2,8 +2,8 @@
 
 Events: ``comment.created`` (a new comment, whatever its status: published, held or spam;
 the payload says which), ``comment.approved``, ``comment.spam`` (marked as spam) and
-``comment.removed`` (moderation decisions). ``comments_changed`` runs in the decision's
-transaction and enqueues one task, only when ``COMMENTS_WEBHOOKS`` names endpoints; the task
+``comment.removed`` (moderation decisions). ``comments.events`` enqueues, in the decision's
+transaction, the one task that (only when ``COMMENTS_WEBHOOKS`` names endpoints for the event)
 writes one delivery per endpoint and event. Its key includes a random id made at enqueue time,
 so a task that runs twice (a killed worker) writes nothing twice, while a later decision (a
 restore) is an event of its own.
@@ -45,15 +45,6 @@ def event_for_status(status):
 
 def endpoints(event):
     return [hook for hook in settings.COMMENTS_WEBHOOKS if event in hook.get("events", EVENTS)]
-
-
-def comments_changed(event, comment_ids, status=None):
-    """Call inside the transaction of the decision; enqueues nothing without endpoints.
-    ``status``: the comments' status at the event (a new comment's), sent in the payload
-    even if a later decision has changed it by the time the worker writes the delivery."""
-    ids = sorted({int(pk) for pk in comment_ids})
-    if event and ids and settings.COMMENTS_NOTIFICATIONS_ENABLED and endpoints(event):
-        tasks.dispatch_webhooks.enqueue(event, ids, uuid.uuid4().hex, status)
 
 
 def payload(event, comment, delivery_id, status=None):

@@ -30,7 +30,7 @@ def test_a_rolled_back_comment_queues_and_sends_nothing(post, smtp, worker):
     with pytest.raises(Boom), transaction.atomic():
         make_comment(post, body="Never committed.")
         # The task was written in the comment's transaction...
-        assert DBTaskResult.objects.filter(task_path="comments.tasks.notify_subscribers").exists()
+        assert DBTaskResult.objects.filter(task_path="comments.tasks.comments_event").exists()
         raise Boom
     # ...and went with it.
     assert not DBTaskResult.objects.exists()
@@ -131,7 +131,7 @@ def test_a_delivery_left_by_a_worker_killed_while_sending_is_taken_over(post, sm
     subscriber(post, "bob@example.com")
     comment = make_comment(post)
     tasks.notify_subscribers.call([comment.pk])
-    DBTaskResult.objects.filter(task_path__endswith="notify_subscribers").delete()
+    DBTaskResult.objects.filter(task_path__endswith="comments_event").delete()
     claim_like_a_worker("comments.tasks.deliver_mails", minutes_ago=1)
     mail = OutgoingMail.objects.get()
     # It had leased the mail and counted an attempt when it was killed.
@@ -154,7 +154,7 @@ def test_a_task_left_running_by_a_killed_worker_runs_again(post, smtp, worker):
     subscriber(post, "bob@example.com")
     make_comment(post)
     # Killed right after claiming the fan-out task, before it did anything.
-    claimed = claim_like_a_worker("comments.tasks.notify_subscribers", minutes_ago=1)
+    claimed = claim_like_a_worker("comments.tasks.comments_event", minutes_ago=1)
     assert sweep() == 0  # it may still be running
     DBTaskResult.objects.filter(pk=claimed.pk).update(
         started_at=timezone.now() - timedelta(minutes=10)

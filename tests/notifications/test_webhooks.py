@@ -135,4 +135,24 @@ def test_no_endpoints_no_tasks(post, settings, worker):
 
     settings.COMMENTS_WEBHOOKS = []
     make_comment(post)
-    assert not DBTaskResult.objects.filter(task_path__endswith="dispatch_webhooks").exists()
+    make_comment(post, status=Comment.Status.REMOVED)  # neither visible nor held: no task
+    assert DBTaskResult.objects.count() == 1  # the first comment's, for its subscribers only
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs["args"][0] is None  # no webhook event
+
+
+@pytest.mark.django_db
+def test_a_form_post_enqueues_one_task_whatever_the_subscribers(client, post, receiver):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.notifications.helpers import subscriber
+    from tests.posting import comment_url, form_data
+
+    for i in range(50):
+        subscriber(post, f"reader{i}@example.com")
+    data = form_data(client, post, name="Ann", email="ann@example.com",
+                     body="Hello, everyone.")  # fmt: skip
+    assert client.post(comment_url(post), data).status_code == 302
+    [task] = DBTaskResult.objects.all()  # mail, moderators' alert and webhooks: one task
+    assert task.task_path == "comments.tasks.comments_event"
+    assert not WebhookDelivery.objects.exists()  # the fan-out happens in the worker

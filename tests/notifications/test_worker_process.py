@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.delivery import Delivery
+from comments.events import comments_event
 from comments.models import Comment
-from comments.notifications.fanout import comments_published
 from comments.notifications.models import OutgoingMail, Subscription
 from tests.notifications.helpers import subscriber
 from tests.notifications.receiver import SECRET, Receiver
@@ -199,7 +199,7 @@ def test_a_worker_killed_mid_delivery_is_taken_over(post, workers):
         post=post, author_name="Ann", body="x", body_html="<p>x</p>", status="approved"
     )
     with transaction.atomic():
-        comments_published([comment.pk])
+        comments_event(None, [comment.pk], published=True)
     lease = {"COMMENTS_DELIVERY_LEASE": "2", "EMAIL_TIMEOUT": "60"}
     first = workers(server.port, **lease)
     wait_until(lambda: OutgoingMail.objects.filter(attempts=1, locked_until__isnull=False).exists())
