@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Every dependency pinned with its hashes (`make lock` re-resolves it from pyproject.toml).
-LOCK := requirements.lock
+# Every dependency pinned with its hashes (`make lock` re-resolves them from pyproject.toml):
+# requirements-dev.lock for development and CI, requirements.lock (the same versions, without
+# the test tools) for the production image.
+LOCK := requirements-dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,8 +23,10 @@ $(STAMP): pyproject.toml $(LOCK)
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --upgrade --extra dev --generate-hashes --allow-unsafe \
-		--strip-extras --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	$(BIN)/pip-compile $(PIN) --upgrade --extra dev --output-file $(LOCK) pyproject.toml
+	$(BIN)/pip-compile $(PIN) --constraint $(LOCK) --output-file requirements.lock pyproject.toml
+
+PIN := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 setup: $(STAMP)
 
