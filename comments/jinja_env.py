@@ -3,10 +3,10 @@
 from django.urls import reverse
 from jinja2 import Environment
 
+from .selectors import PAGE_PARAM
+
 
 def environment(**options):
-    from .pages import PAGE_PARAM  # the page modules render through this environment
-
     env = Environment(**options)  # noqa: S701 - the Django backend turns autoescape on
     env.globals.update({"url": reverse, "PAGE_PARAM": PAGE_PARAM})
     return env

@@ -12,11 +12,10 @@ from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
 from .rendering import discussion_html, render_discussion
-from .selectors import discussion_page_of, subtree_discussion
+from .selectors import PAGE_PARAM, discussion_page_of, subtree_discussion
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
 OWN_PENDING_KEPT = 50  # the newest held comments a visitor's session remembers
-PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
 
 
 def own_pending_ids(request):

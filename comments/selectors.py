@@ -217,6 +217,9 @@ def thread_index(post, *, own_pending_ids=()):
     return index
 
 
+PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
+
+
 def comments_per_page():
     """Top-level comments (with all their replies) per discussion page; 0 means no paging."""
     return settings.COMMENTS_PER_PAGE

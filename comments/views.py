@@ -13,14 +13,13 @@ from .antispam import client_ip
 from .forms import CommentForm
 from .models import Comment
 from .pages import (
-    PAGE_PARAM,
     discussion_context,
     own_pending_ids,
     remember_own_pending,
     thread_page_context,
 )
 from .posts import post_detail_template, published_posts
-from .selectors import discussion_page_of, page_root_level
+from .selectors import PAGE_PARAM, discussion_page_of, page_root_level
 from .services import AlreadySubmitted, CommentRejected, comment_create
 
 logger = logging.getLogger(__name__)
