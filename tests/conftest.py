@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from blogapp.management.language import LOCALE_VARIABLES
 from tests.factories import make_comment, make_post  # noqa: F401 - re-exported for tests
 
 
@@ -12,6 +13,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _english_commands(monkeypatch):
+    """The import commands speak the operator's language (LANG...); the tests read English."""
+    for name in LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

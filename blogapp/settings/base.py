@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # counts grouped the reader's way: 1,234 / 1.234
     "mptt",
     "blogapp",
     "comments",
