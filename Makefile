@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup browser-tools run test lint bench
+.PHONY: setup messages browser-tools run test lint bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-run: setup
+# The translations (locale/, comments/locale/): .po files are committed, .mo files are built here.
+# Without gettext (and outside CI, see scripts/ensure-gettext) the site shows English only.
+messages: setup
+	scripts/ensure-gettext
+	if command -v msgfmt >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0; \
+	fi
+
+run: setup messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -26,7 +34,7 @@ browser-tools:
 	scripts/ensure-chromium
 	scripts/ensure-axe-core
 
-test: setup browser-tools
+test: setup messages browser-tools
 	$(BIN)/python -m pytest
 
 lint: setup
