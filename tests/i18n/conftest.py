@@ -10,13 +10,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
 REPO = Path(__file__).resolve().parents[2]
+# Every language but the one the source is written in, each in the site's and the app's catalogue.
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 CATALOGUES = [
-    REPO / "locale/de/LC_MESSAGES/django.po",
-    REPO / "comments/locale/de/LC_MESSAGES/django.po",
+    REPO / base / "locale" / code / "LC_MESSAGES/django.po"
+    for code in TRANSLATED
+    for base in (".", "comments")
 ]
 GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9,en;q=0.5"}
 
