@@ -96,3 +96,24 @@ def test_german_plural_forms():
         if po.parent.parent.name != "de":
             continue
         assert polib.pofile(str(po)).metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+
+
+def test_pages_show_these_translations():
+    """No catalogue that wins over ours (an app earlier in INSTALLED_APPS, e.g. Django's auth)
+    changes the wording of one of our strings."""
+    from django.utils import translation
+
+    shadowed = []
+    for path in CATALOGUES:
+        with translation.override(path.parent.parent.name):
+            for entry in polib.pofile(str(path)):
+                if entry.msgid_plural:
+                    shown = [
+                        translation.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)
+                    ]
+                    wanted = [entry.msgstr_plural[0], entry.msgstr_plural[1]]
+                else:
+                    shown, wanted = translation.gettext(entry.msgid), entry.msgstr
+                if shown != wanted:
+                    shadowed.append((entry.msgid, shown))
+    assert shadowed == []
