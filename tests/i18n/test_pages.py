@@ -143,3 +143,30 @@ def test_the_post_list_in_german(german_client, discussed):
     assert text(page, "h1.page-title") == "Neueste Beiträge"
     assert text(page, ".post-summary .post-meta a") == "4 Kommentare"
     assert text(page, ".post-summary .post-meta time") == "27. April 2017"
+
+
+@pytest.mark.parametrize(("seconds", "wait"), [(1, "1 Sekunde"), (30, "30 Sekunden")])
+def test_the_rate_limit_page_in_german(german_client, discussed, monkeypatch, seconds, wait):
+    monkeypatch.setattr("comments.views.antispam.rate_limit_retry_after", lambda ip: seconds)
+    response = german_client.post(comment_url(discussed), {"body": "Noch einer"})
+    assert response.status_code == 429
+    page = soup(response)
+    assert page.html["lang"] == "de"
+    assert text(page, "#error-title") == "Bitte etwas langsamer"
+    assert f"Bitte warten Sie {wait} und versuchen Sie es dann noch einmal." in text(page, "main")
+    assert text(page, "label[for=id_body]") == "Ihr Kommentar zum Kopieren und erneuten Absenden:"
+
+
+def test_the_error_page_in_german(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database is on fire")
+
+    monkeypatch.setattr("blogapp.views.PostListView.get_queryset", broken)
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="de")
+    response = client.get("/")
+    assert response.status_code == 500
+    page = soup(response)
+    assert page.html["lang"] == "de"
+    assert text(page, "h1") == "Etwas ist schiefgelaufen"
+    english = Client(raise_request_exception=False).get("/")
+    assert text(soup(english), "h1") == "Something went wrong"
