@@ -3,6 +3,7 @@ from django.db import connection
 
 from blogapp.management.language import LOCALE_VARIABLES
 from tests.factories import make_comment, make_post  # noqa: F401 - re-exported for tests
+from tests.translations import compile_catalogues
 
 
 def pytest_collection_modifyitems(config, items):
@@ -13,6 +14,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Pages in other languages need the compiled catalogues; built here when stale."""
+    compile_catalogues()
 
 
 @pytest.fixture(autouse=True)

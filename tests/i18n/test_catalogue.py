@@ -12,7 +12,7 @@ import sys
 import polib
 import pytest
 
-from tests.i18n.conftest import CATALOGUES, REPO, TRANSLATED
+from tests.translations import CATALOGUES, REPO, TRANSLATED
 
 SOURCES = ("manage.py", "blogapp", "comments", "templates", "locale")
 JINJA2_TEMPLATE = "comments/jinja2/comments/discussion.html"
