@@ -15,6 +15,11 @@ RUN pip install --no-cache-dir --no-deps .
 COPY . .
 # collectstatic needs a key to import the settings, not a real one.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+# The translations' .mo files are built, not committed: gettext only for this step.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && SECRET_KEY=compilemessages-only python manage.py compilemessages \
+    && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home app
 USER app

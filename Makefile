@@ -10,7 +10,7 @@ LOCK := requirements-dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup browser-tools run test lint bench lock
+.PHONY: setup messages browser-tools run test lint bench lock
 
 # Exactly what CI tested: the locked, hash-checked dependencies, then the project itself.
 $(STAMP): pyproject.toml $(LOCK)
@@ -30,7 +30,15 @@ PIN := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-u
 
 setup: $(STAMP)
 
-run: setup
+# The translations (locale/, comments/locale/): .po files are committed, .mo files are built here.
+# Without gettext (and outside CI, see scripts/ensure-gettext) the site shows English only.
+messages: setup
+	scripts/ensure-gettext
+	if command -v msgfmt >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0; \
+	fi
+
+run: setup messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -40,7 +48,7 @@ browser-tools:
 	scripts/ensure-chromium
 	scripts/ensure-axe-core
 
-test: setup browser-tools
+test: setup messages browser-tools
 	$(BIN)/python -m pytest
 
 lint: setup

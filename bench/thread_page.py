@@ -105,7 +105,7 @@ def floor_html(conn, post_id):
     return "".join(out)
 
 
-def measure(n, repeat, *, profile=False):
+def measure(n, repeat, *, profile=False, language=None):
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
@@ -117,7 +117,8 @@ def measure(n, repeat, *, profile=False):
     print(f"seeded {n} comments in {time.perf_counter() - began:.1f} s")
     floor_db = floor_connection(settings.BENCH_DATABASE_URL)
     url = post.get_absolute_url()
-    client = Client()
+    # The reader's language as a browser asks for it (LocaleMiddleware); None: the default.
+    client = Client(HTTP_ACCEPT_LANGUAGE=language) if language else Client()
 
     # The whole thread on one page, every reply in place (no "continue this thread" cut).
     with override_settings(
@@ -165,10 +166,13 @@ def main(argv=None):
     parser.add_argument("--comments", "-n", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=0, help="runs per side (default by size)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the page")
+    parser.add_argument(
+        "--language", help="ask for the page in this language (e.g. de); default: the site's"
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (9 if args.comments >= 5_000 else 25)
     setup_django()
-    result = measure(args.comments, repeat, profile=args.profile)
+    result = measure(args.comments, repeat, profile=args.profile, language=args.language)
     print(
         f"page  median {result['page_ms']:8.1f} ms  ({result['page_bytes']:,} bytes, "
         f"whole page through the test client, cache off)"

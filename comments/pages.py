@@ -7,6 +7,7 @@ a discussion shows it the same way.
 
 from django.core.paginator import InvalidPage
 from django.http import Http404
+from django.utils.translation import gettext
 
 from .forms import CommentForm
 from .models import Comment
@@ -85,7 +86,7 @@ def discussion_context(request, post, *, form=None):
     try:
         discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
     except InvalidPage as missing:
-        raise Http404("No such page of comments.") from missing
+        raise Http404(gettext("No such page of comments.")) from missing
     return {"discussion": discussion, "discussion_html": discussion.html, **form_context}
 
 

@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import antispam, moderation, submission
@@ -24,7 +25,7 @@ from .services import AlreadySubmitted, CommentRejected, comment_create
 
 logger = logging.getLogger(__name__)
 
-SAVE_FAILED = (
+SAVE_FAILED = gettext_lazy(
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
@@ -36,11 +37,11 @@ THREAD_FIELD = "thread"
 def _remember_own_pending(request, comment):
     if comment.status == Comment.Status.PENDING:
         remember_own_pending(request, comment)
-        messages.info(request, "Thanks! Your comment is awaiting moderation.")
+        messages.info(request, gettext("Thanks! Your comment is awaiting moderation."))
 
 
 def _already_posted(request, comment):
-    messages.info(request, "Your comment was already posted; here it is.")
+    messages.info(request, gettext("Your comment was already posted; here it is."))
     return redirect(comment.get_absolute_url())
 
 
@@ -65,7 +66,7 @@ def post_comment(request, slug):
     status = 200
     if not moderation.post_accepts_comments(post):
         # Said first: no other problem with the form matters any more.
-        form.refuse(CommentRejected("Comments are closed on this post.", code="closed"))
+        form.refuse(CommentRejected(gettext("Comments are closed on this post."), code="closed"))
     elif form.is_valid():
         data = form.cleaned_data
         key = data["submission_key"]
@@ -168,5 +169,5 @@ def comment_thread(request, comment_id):
     comment = get_object_or_404(_thread_roots(), pk=comment_id)
     context = thread_page_context(request, comment.post, comment)
     if context is None:
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     return render(request, "comments/thread.html", context)
