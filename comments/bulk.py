@@ -23,7 +23,6 @@ Everything runs on the caller's connection, in the caller's transaction and thre
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,7 +40,7 @@ from .text import render_comment_body
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
 BULK_CREATE_BATCH = 1000
-COPY_BUFFER = 1 << 18
+COPY_CHUNK = 1 << 16  # characters of rows sent at a time
 
 # The columns an imported comment fills, in the order ``_row`` gives their values.
 COLUMNS = (
@@ -135,16 +134,31 @@ class _BulkWriter:
         self.progress = progress
         self.result = BulkImportResult()
         self._next_tree_id: int | None = None
+        self._sequence: str | None = None
+
+    def _id_sequence(self) -> str:
+        if self._sequence is None:
+            self._sequence = _id_sequence()
+        return self._sequence
 
     def write(self, batch: Sequence[PostComments]) -> None:
-        keys_by_source: dict[str, list[str]] = {}
-        for post in batch:
-            keys = keys_by_source.setdefault(post.source, [])
-            keys.extend(fit_source_id(record.source_id) for record in post.comments)
-        stored = {source: _stored_comments(source, keys) for source, keys in keys_by_source.items()}
+        stored = _stored_by_source(batch)
+        self.result.unchanged += sum(len(found) for found in stored.values())
+        new_trees, new_replies = self._plan_batch(batch, stored)
+        if not self.dry_run and (new_trees or new_replies):
+            self._give_tree_ids(new_trees)
+            self._place_under_stored_parents(new_replies)
+            nodes = [node for root in new_trees + new_replies for node in _walk(root)]
+            if self.use_copy:
+                _copy_rows(nodes, self._id_sequence())
+            else:
+                _bulk_create_rows(nodes)
+        self.progress(sum(len(post.comments) for post in batch))
 
-        new_trees: list[_Node] = []  # roots of new trees, in order
-        new_replies: list[_Node] = []  # subtrees under stored comments
+    def _plan_batch(self, batch, stored):
+        """The batch's new comments: (roots of new trees, subtrees under stored comments)."""
+        new_trees: list[_Node] = []
+        new_replies: list[_Node] = []
         for post in batch:
             roots, attached = self._plan(post, stored[post.source])
             if (roots or attached) and post.post_id is not None:
@@ -152,16 +166,7 @@ class _BulkWriter:
             self.result.created += sum(_count(node) for node in roots + attached)
             new_trees.extend(roots)
             new_replies.extend(attached)
-        self.result.unchanged += sum(len(found) for found in stored.values())
-        if not self.dry_run and (new_trees or new_replies):
-            self._give_tree_ids(new_trees)
-            self._place_under_stored_parents(new_replies)
-            nodes = [node for root in new_trees + new_replies for node in _walk(root)]
-            if self.use_copy:
-                _copy_rows(nodes)
-            else:
-                _bulk_create_rows(nodes)
-        self.progress(sum(len(keys) for keys in keys_by_source.values()))
+        return new_trees, new_replies
 
     # -- planning -------------------------------------------------------------------------
     def _plan(self, post: PostComments, stored: dict[str, tuple[int, int]]):
@@ -264,15 +269,11 @@ class _BulkWriter:
             tree_id = tree_ids[parent_id]
             # Read under the lock: every reply moves lft/rght.
             rght, level = Comment.objects.filter(pk=parent_id).values_list("rght", "level").get()
-            size = sum(_count(child) for child in children)
-            gap = Value(2 * size, output_field=PositiveIntegerField())
-            Comment.objects.filter(tree_id=tree_id, rght__gte=rght).update(
-                lft=Case(When(lft__gt=rght, then=F("lft") + gap), default=F("lft")),
-                rght=F("rght") + gap,
-            )
+            gap = 2 * sum(_count(child) for child in children)
+            _open_gap(tree_id=tree_id, at=rght, gap=gap)
             placed = placed_by_tree.setdefault(tree_id, [])
             for node in placed:
-                _shift(node, rght, 2 * size)
+                _shift(node, at=rght, gap=gap)
             start = rght
             for child in children:
                 start = _number(child, first=start, level=level + 1)
@@ -323,29 +324,55 @@ def _http_url(url: str) -> str:
 # -- writing -----------------------------------------------------------------------------
 
 
-def _copy_rows(nodes: list[_Node]) -> None:
-    """One ``COPY`` of the rows, with ids drawn from the table's sequence first."""
-    for node, pk in zip(nodes, _reserve_ids(len(nodes)), strict=True):
+def _copy_rows(nodes: list[_Node], id_sequence: str) -> None:
+    """One ``COPY`` of the rows, with ids drawn from the table's sequence first.
+
+    The rows are made as the server reads them (``_CopySource``): it inserts each chunk
+    while the next one is rendered, so Python and PostgreSQL work at the same time.
+    """
+    for node, pk in zip(nodes, _reserve_ids(len(nodes), id_sequence), strict=True):
         node.pk = pk
-    data = "".join([_copy_line(_row(node)) for node in nodes])
     quote = connection.ops.quote_name
     sql = (
         f"COPY {quote(Comment._meta.db_table)} "
         f"({', '.join(quote(column) for column in COLUMNS)}) FROM STDIN"
     )
+    source = _CopySource(_copy_line(_row(node)) for node in nodes)
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, io.StringIO(data), COPY_BUFFER)
+        cursor.cursor.copy_expert(sql, source, COPY_CHUNK)
 
 
-def _reserve_ids(count: int) -> list[int]:
+def _id_sequence() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Comment._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+def _reserve_ids(count: int, id_sequence: str) -> list[int]:
     """``count`` ids from the table's own sequence, so concurrent writers never collide."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
-            "FROM generate_series(1, %s)",
-            [Comment._meta.db_table, count],
+            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+            [id_sequence, count],
         )
         return cursor.fetchone()[0]
+
+
+class _CopySource:
+    """The file ``copy_expert`` reads: each ``read`` makes about ``size`` characters of rows."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+
+    def read(self, size: int = -1) -> str:
+        chunk: list[str] = []
+        length = 0
+        for line in self._lines:
+            chunk.append(line)
+            length += len(line)
+            if 0 < size <= length:
+                break
+        return "".join(chunk)
 
 
 def _copy_line(values: tuple) -> str:
@@ -393,6 +420,15 @@ def _bulk_create_rows(nodes: list[_Node]) -> None:
 def _set_constraints(*, immediate: bool) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediate else 'DEFERRED'}")
+
+
+def _stored_by_source(batch: Sequence[PostComments]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per source, ``source_id -> (pk, post_id)`` of the batch's comments stored already."""
+    keys_by_source: dict[str, list[str]] = {}
+    for post in batch:
+        keys = keys_by_source.setdefault(post.source, [])
+        keys.extend(fit_source_id(record.source_id) for record in post.comments)
+    return {source: _stored_comments(source, keys) for source, keys in keys_by_source.items()}
 
 
 def _stored_comments(source: str, keys: list[str]) -> dict[str, tuple[int, int]]:
@@ -450,11 +486,23 @@ def _number(root: _Node, *, first: int = 1, level: int = 0) -> int:
     return counter
 
 
-def _shift(node: _Node, start: int, gap: int) -> None:
-    """Move a placed node as the UPDATE moves the stored rows from ``start`` on."""
-    if node.lft > start:
+def _open_gap(*, tree_id: int, at: int, gap: int) -> None:
+    """Make room for ``gap`` numbers at ``at`` (a parent's ``rght``) in a stored thread.
+
+    The rows from ``at`` on move right: the parent and its ancestors only by ``rght``.
+    """
+    gap_value = Value(gap, output_field=PositiveIntegerField())
+    Comment.objects.filter(tree_id=tree_id, rght__gte=at).update(
+        lft=Case(When(lft__gt=at, then=F("lft") + gap_value), default=F("lft")),
+        rght=F("rght") + gap_value,
+    )
+
+
+def _shift(node: _Node, *, at: int, gap: int) -> None:
+    """Move a new node, not stored yet, as ``_open_gap`` moves the stored rows."""
+    if node.lft > at:
         node.lft += gap
-    if node.rght >= start:
+    if node.rght >= at:
         node.rght += gap
 
 
