@@ -23,6 +23,7 @@ Everything runs on the caller's connection, in the caller's transaction and thre
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -64,6 +65,7 @@ def comments_bulk_import(
     use_copy: bool | None = None,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    database_busy: threading.Event | None = None,
 ) -> BulkImportResult:
     """Store the comments of ``batches`` that are not stored yet; return what it did.
 
@@ -76,7 +78,10 @@ def comments_bulk_import(
     as a top-level comment); ``progress`` the number of comments of each batch handled.
     ``dry_run`` plans and counts without writing anything (``post_id`` may then be None).
     ``use_copy`` (default: on PostgreSQL) sends the rows with ``COPY`` instead of
-    ``bulk_create``.
+    ``bulk_create``. ``database_busy``, when given, is set while this call has nothing to do
+    but wait for PostgreSQL to finish a batch's rows (the end of each ``COPY``, its index
+    entries and foreign-key checks), and cleared when it goes on: a caller may do work that
+    needs no database meanwhile, e.g. parse the next batch in a thread of its own.
 
     Refuses to run outside ``transaction.atomic()``: its locks, its rows and the cache refresh
     belong to the caller's transaction, and a failure must leave nothing behind.
@@ -91,6 +96,7 @@ def comments_bulk_import(
         dry_run=dry_run,
         warn=warn or (lambda _message: None),
         progress=progress or (lambda _count: None),
+        database_busy=database_busy,
     )
     check_each_copy = writer.use_copy and not dry_run
     if check_each_copy:
@@ -127,11 +133,12 @@ class _Node:
 class _BulkWriter:
     """The state of one ``comments_bulk_import`` call: what it counted and its tree ids."""
 
-    def __init__(self, *, use_copy, dry_run, warn, progress):
+    def __init__(self, *, use_copy, dry_run, warn, progress, database_busy):
         self.use_copy = use_copy
         self.dry_run = dry_run
         self.warn = warn
         self.progress = progress
+        self.database_busy = database_busy
         self.result = BulkImportResult()
         self._next_tree_id: int | None = None
         self._sequence: str | None = None
@@ -150,7 +157,7 @@ class _BulkWriter:
             self._place_under_stored_parents(new_replies)
             nodes = [node for root in new_trees + new_replies for node in _walk(root)]
             if self.use_copy:
-                _copy_rows(nodes, self._id_sequence())
+                _copy_rows(nodes, self._id_sequence(), self.database_busy)
             else:
                 _bulk_create_rows(nodes)
         self.progress(sum(len(post.comments) for post in batch))
@@ -324,11 +331,12 @@ def _http_url(url: str) -> str:
 # -- writing -----------------------------------------------------------------------------
 
 
-def _copy_rows(nodes: list[_Node], id_sequence: str) -> None:
+def _copy_rows(nodes: list[_Node], id_sequence: str, busy: threading.Event | None) -> None:
     """One ``COPY`` of the rows, with ids drawn from the table's sequence first.
 
     The rows are made as the server reads them (``_CopySource``): it inserts each chunk
-    while the next one is rendered, so Python and PostgreSQL work at the same time.
+    while the next one is rendered, so Python and PostgreSQL work at the same time. Once the
+    last row is sent, ``busy`` is set until the server has finished the statement.
     """
     for node, pk in zip(nodes, _reserve_ids(len(nodes), id_sequence), strict=True):
         node.pk = pk
@@ -337,9 +345,15 @@ def _copy_rows(nodes: list[_Node], id_sequence: str) -> None:
         f"COPY {quote(Comment._meta.db_table)} "
         f"({', '.join(quote(column) for column in COLUMNS)}) FROM STDIN"
     )
-    source = _CopySource(_copy_line(_row(node)) for node in nodes)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, source, COPY_CHUNK)
+    source = _CopySource(
+        (_copy_line(_row(node)) for node in nodes), at_end=busy.set if busy else None
+    )
+    try:
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.cursor.copy_expert(sql, source, COPY_CHUNK)
+    finally:
+        if busy is not None:
+            busy.clear()
 
 
 def _id_sequence() -> str:
@@ -359,10 +373,12 @@ def _reserve_ids(count: int, id_sequence: str) -> list[int]:
 
 
 class _CopySource:
-    """The file ``copy_expert`` reads: each ``read`` makes about ``size`` characters of rows."""
+    """The file ``copy_expert`` reads: each ``read`` makes about ``size`` characters of rows;
+    ``at_end`` is called when the last one has been read."""
 
-    def __init__(self, lines: Iterator[str]):
+    def __init__(self, lines: Iterator[str], *, at_end: Callable[[], None] | None = None):
         self._lines = lines
+        self._at_end = at_end
 
     def read(self, size: int = -1) -> str:
         chunk: list[str] = []
@@ -371,7 +387,9 @@ class _CopySource:
             chunk.append(line)
             length += len(line)
             if 0 < size <= length:
-                break
+                return "".join(chunk)
+        if self._at_end is not None:
+            self._at_end()
         return "".join(chunk)
 
 
