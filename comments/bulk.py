@@ -437,7 +437,9 @@ def _bulk_create_rows(nodes: list[_Node]) -> None:
 
 def _set_constraints(*, immediate: bool) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediate else 'DEFERRED'}")
+        cursor.execute(
+            "SET CONSTRAINTS ALL IMMEDIATE" if immediate else "SET CONSTRAINTS ALL DEFERRED"
+        )
 
 
 def _stored_by_source(batch: Sequence[PostComments]) -> dict[str, dict[str, tuple[int, int]]]:
