@@ -3,11 +3,12 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.transaction import TransactionManagementError
 
 from comments.bulk import comments_bulk_import
 from comments.cache import discussion_version
+from comments.locks import LOCK_NAMESPACE, NEW_THREAD_KEY
 from comments.models import Comment
 from comments.records import HTML, TEXT, CommentRecord, PostComments
 from comments.services import comment_create
@@ -229,3 +230,42 @@ class TestTransactions:
         bulk_import(post, record("a"))
         assert discussion_version(post.pk) > version
         assert connection.in_atomic_block is False
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+class TestLocks:
+    """It waits for the same advisory locks ``comment_create`` takes (here: held elsewhere)."""
+
+    @pytest.fixture
+    def other_writer(self, settings):
+        import psycopg2
+
+        settings.COMMENTS_LOCK_TIMEOUT = 200  # ms: fail fast instead of waiting
+        db = connection.settings_dict
+        other = psycopg2.connect(
+            host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
+            dbname=db["NAME"],
+        )  # fmt: skip
+
+        def hold(key):
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
+
+        yield hold
+        other.close()
+
+    def test_new_threads_wait_for_the_new_thread_lock(self, other_writer):
+        post = make_post()
+        other_writer(NEW_THREAD_KEY)
+        with pytest.raises(DatabaseError, match="lock"):
+            bulk_import(post, record("a"))
+        assert not Comment.objects.exists()
+
+    def test_replies_to_a_stored_comment_wait_for_its_thread_lock(self, other_writer):
+        post = make_post()
+        bulk_import(post, record("a"))
+        other_writer(by_source_id("a").tree_id)
+        with pytest.raises(DatabaseError, match="lock"):
+            bulk_import(post, record("a1", "a"))
+        assert Comment.objects.count() == 1
