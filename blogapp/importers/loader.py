@@ -9,17 +9,15 @@ batches and, for each batch,
    which skips the stored ones, resolves parents (with a warning for each one it cannot
    follow), numbers the trees and inserts the rows (``COPY`` on PostgreSQL).
 
-Meanwhile a worker thread parses the next batch: the parsers are plain Python without Django,
-so the file is read while the database works, and every database call stays on the caller's
-thread and connection. The caller owns the transaction (one per file).
+Meanwhile a worker thread parses the next batch (``readahead.py``): the parsers are plain
+Python without Django, so the file is read while the database works, and every database call
+stays on the caller's thread and connection. The caller owns the transaction (one per file).
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,6 +29,7 @@ from comments.bulk import comments_bulk_import
 from comments.records import PostComments, fit_source_id
 
 from ..text import plain_text_to_post_html
+from .readahead import ReadAhead
 from .records import AUTOP, TEXT, PostRecord
 
 BATCH_COMMENTS = 5000
@@ -83,18 +82,11 @@ class Loader:
         self.use_copy = connection.vendor == "postgresql" if use_copy is None else use_copy
         self._posts_at_analyze: int | None = None  # posts in the table at the last ANALYZE
         self._posts_since_analyze = 0
-        self._loading_thread: threading.Thread | None = None
-        self._read_ahead_warnings: list[str] = []  # the parser's, while it reads ahead
-        # Set while the loading thread only waits (for the database or for the parser): the
-        # parser runs then, so the two threads never compete for Python's interpreter lock.
-        self._loading_thread_waits = threading.Event()
-        self._stop_reading = False
+        self._read_ahead: ReadAhead | None = None
 
     def warn(self, message: str) -> None:
-        if self._loading_thread not in (None, threading.current_thread()):
-            # The parser, reading the next batch: reported with that batch, in file order.
-            self._read_ahead_warnings.append(message)
-            return
+        if self._read_ahead is not None and self._read_ahead.keep_warning(message):
+            return  # the parser's, reading ahead: reported with its batch, in file order
         self.stats.warnings.append(message)
         if self._warn_callback:
             self._warn_callback(message)
@@ -104,84 +96,32 @@ class Loader:
         """Import ``records``; call inside ``transaction.atomic()``."""
         if not self.dry_run and not connection.in_atomic_block:
             raise RuntimeError("Loader.load must run inside transaction.atomic()")
-        self._loading_thread = threading.current_thread()
+        self._read_ahead = ReadAhead(records, batches=self._batches, report=self.warn)
         try:
-            with contextlib.closing(self._comment_batches(records)) as batches:
+            with contextlib.closing(self._comment_batches(self._read_ahead)) as batches:
                 result = comments_bulk_import(
                     batches=batches,
                     dry_run=self.dry_run,
                     use_copy=self.use_copy,
                     warn=self.warn,
                     progress=self.progress,
-                    database_busy=self._loading_thread_waits,
+                    database_busy=self._read_ahead.waiting,
                 )
         finally:
-            self._loading_thread = None
+            self._read_ahead = None
         self.stats.comments_created += result.created
         self.stats.comments_unchanged += result.unchanged
         return self.stats
 
-    def _comment_batches(self, records: Iterable[PostRecord]) -> Iterator[list[PostComments]]:
+    def _comment_batches(self, batches: ReadAhead) -> Iterator[list[PostComments]]:
         """Each batch's comments with their post ids, its posts created first."""
-        with contextlib.closing(self._read_ahead(records)) as batches:
-            for batch in batches:
+        with contextlib.closing(iter(batches)) as parsed:
+            for batch in parsed:
                 post_ids = self._resolve_posts(batch)
                 yield [
                     PostComments(post_id=post_id, source=post.source, comments=post.comments)
                     for post, post_id in zip(batch, post_ids, strict=True)
                 ]
-
-    def _read_ahead(self, records: Iterable[PostRecord]) -> Iterator[list[PostRecord]]:
-        """The parser's batches, each read by a worker thread while the one before is written.
-
-        The parsers are plain Python without Django: the worker never touches the database.
-        It reads while this thread waits, for PostgreSQL to finish a batch's rows or for the
-        worker itself, and holds one batch at most besides the one being written. A parser's
-        error is raised here, on the loading thread.
-        """
-        self._stop_reading = False
-        batches = self._batches(self._while_loading_thread_waits(records))
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as reader:
-            pending = reader.submit(self._read_batch, batches)
-            try:
-                while True:
-                    batch, warnings = self._wait_for(pending)
-                    for message in warnings:
-                        self.warn(message)
-                    if batch is None:
-                        return
-                    pending = reader.submit(self._read_batch, batches)
-                    yield batch
-            finally:
-                # Stopped early (an error while writing): let the reader stop, then close the
-                # parser (a Disqus parser removes its temporary file).
-                self._stop_reading = True
-                with contextlib.suppress(Exception):  # the first error is the one to report
-                    self._wait_for(pending)
-                batches.close()
-                if hasattr(records, "close"):
-                    records.close()
-
-    def _wait_for(self, pending: Future):
-        self._loading_thread_waits.set()
-        try:
-            return pending.result()
-        finally:
-            self._loading_thread_waits.clear()
-
-    def _while_loading_thread_waits(self, records: Iterable[PostRecord]) -> Iterator[PostRecord]:
-        """On the reader thread: the parser's records, each taken while the loading thread waits."""
-        for record in records:
-            self._loading_thread_waits.wait()
-            if self._stop_reading:
-                return
-            yield record
-
-    def _read_batch(self, batches: Iterator[list[PostRecord]]):
-        """On the reader thread: the next batch (None at the end) and the parser's warnings."""
-        batch = next(batches, None)
-        warnings, self._read_ahead_warnings = self._read_ahead_warnings, []
-        return batch, warnings
 
     def _batches(self, records: Iterable[PostRecord]) -> Iterator[list[PostRecord]]:
         batch: list[PostRecord] = []
