@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.transaction import TransactionManagementError
+from django.utils.translation import gettext as _
 
 from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_threads
@@ -204,13 +205,13 @@ class _BulkWriter:
                 node.stored_parent_id = found[0]
                 attached.append(node)
             else:
-                reason = "replies to itself" if parent is node else "is not in the file"
-                if found is not None:
-                    reason = "belongs to another post"
                 self.warn(
-                    f"{node.record.location}: comment {node.record.source_id!r} by "
-                    f"{node.record.author_name!r}: its parent {parent_key!r} {reason}; "
-                    "imported as a top-level comment"
+                    _orphan_warning(
+                        node,
+                        parent_key,
+                        replies_to_itself=parent is node,
+                        on_another_post=found is not None,
+                    )
                 )
                 roots.append(node)
 
@@ -220,8 +221,11 @@ class _BulkWriter:
         for node in nodes.values():
             if not node.placed:
                 self.warn(
-                    f"{node.record.location}: comment {node.record.source_id!r} is part of a "
-                    "parent cycle; imported as a top-level comment"
+                    _(
+                        "%(location)s: comment %(comment)s is part of a parent cycle; "
+                        "imported as a top-level comment"
+                    )
+                    % {"location": node.record.location, "comment": repr(node.record.source_id)}
                 )
                 if node.parent is not None:
                     node.parent.children.remove(node)
@@ -537,3 +541,30 @@ def _walk(root: _Node) -> Iterator[_Node]:
 
 def _count(root: _Node) -> int:
     return sum(1 for _ in _walk(root))
+
+
+def _orphan_warning(node, parent_key, *, replies_to_itself, on_another_post):
+    """Why a comment whose parent cannot be used becomes a top-level comment (whole
+    sentences, so that each translates as one)."""
+    if on_another_post:
+        message = _(
+            "%(location)s: comment %(comment)s by %(author)s: its parent %(parent)s belongs "
+            "to another post; imported as a top-level comment"
+        )
+    elif replies_to_itself:
+        message = _(
+            "%(location)s: comment %(comment)s by %(author)s: its parent %(parent)s replies "
+            "to itself; imported as a top-level comment"
+        )
+    else:
+        message = _(
+            "%(location)s: comment %(comment)s by %(author)s: its parent %(parent)s is not in "
+            "the file; imported as a top-level comment"
+        )
+    record = node.record
+    return message % {
+        "location": record.location,
+        "comment": repr(record.source_id),
+        "author": repr(record.author_name),
+        "parent": repr(parent_key),
+    }

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.utils.html import linebreaks
+from django.utils.translation import gettext as _
 
 from blogapp.models import Post
 from comments.bulk import comments_bulk_import
@@ -157,8 +158,11 @@ class Loader:
                 )
                 if match is not None:
                     self.warn(
-                        f"{record.location}: comments attached to the existing post "
-                        f"{record.slug!r} (matched by its link)"
+                        _(
+                            "%(location)s: comments attached to the existing post %(slug)s "
+                            "(matched by its link)"
+                        )
+                        % {"location": record.location, "slug": repr(record.slug)}
                     )
                     self.stats.posts_unchanged += 1
                     found[key] = match
@@ -170,7 +174,10 @@ class Loader:
             published_at = record.published_at
             if published_at is None:
                 published_at = datetime.now(UTC)
-                self.warn(f"{record.location}: post {record.title!r} has no date; dated now")
+                self.warn(
+                    _("%(location)s: post %(title)s has no date; dated now")
+                    % {"location": record.location, "title": repr(record.title)}
+                )
             post = Post(
                 title=record.title[:300],
                 slug=slugs.free(record.slug or "post"),

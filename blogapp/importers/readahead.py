@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from django.utils import translation
+
 from .records import PostRecord
 
 
@@ -42,6 +44,8 @@ class ReadAhead:
         self._reader_thread: threading.Thread | None = None
         self._warnings: list[str] = []  # the parser's, for the batch being read
         self._stopping = False
+        # The active language is per thread: the parser's messages speak the operator's.
+        self._language = translation.get_language()
 
     def keep_warning(self, message: str) -> bool:
         """Hold a warning the parser gives while reading ahead; False on any other thread."""
@@ -82,7 +86,8 @@ class ReadAhead:
     def _read_batch(self):
         """On the reader thread: the next batch (None at the end) and the parser's warnings."""
         self._reader_thread = threading.current_thread()
-        batch = next(self._batches, None)
+        with translation.override(self._language):
+            batch = next(self._batches, None)
         warnings, self._warnings = self._warnings, []
         return batch, warnings
 
