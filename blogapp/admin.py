@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from comments.selectors import with_comment_counts, with_pending_counts
 
@@ -26,11 +27,11 @@ class PostAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return with_pending_counts(with_comment_counts(super().get_queryset(request)))
 
-    @admin.display(description="Comments", ordering="comment_count")
+    @admin.display(description=_("Comments"), ordering="comment_count")
     def visible_comments(self, post):
         return post.comment_count
 
-    @admin.display(description="Pending", ordering="pending_count")
+    @admin.display(description=_("Pending"), ordering="pending_count")
     def pending_comments(self, post):
         """Links to this post's queue of comments awaiting moderation."""
         if not post.pending_count:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BlogConfig(AppConfig):
     name = "blogapp"
-    verbose_name = "Blog"
+    verbose_name = _("Blog")

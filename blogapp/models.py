@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .text import sanitize_post_html
 
@@ -14,26 +15,30 @@ class PostQuerySet(models.QuerySet):
 
 class Post(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
-    body = models.TextField(blank=True, help_text="HTML. Sanitised when saved.")
-    body_html = models.TextField(blank=True, editable=False)
-    author_name = models.CharField(max_length=200, blank=True)
-    published_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    comments_open = models.BooleanField(default=True)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    body = models.TextField(_("text"), blank=True, help_text=_("HTML. Sanitised when saved."))
+    body_html = models.TextField(_("text as HTML"), blank=True, editable=False)
+    author_name = models.CharField(_("author name"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
     # Where an imported post came from, so a second import recognises it.
     source = models.CharField(max_length=200, blank=True, editable=False)
     source_id = models.CharField(max_length=500, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-published_at", "-id"]
         constraints = [
             models.CheckConstraint(

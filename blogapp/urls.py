@@ -13,6 +13,8 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # set_language: the footer's language switcher posts here (templates/language_switcher.html).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include((blog_patterns, "blogapp"))),
     path("", include("comments.urls")),
 ]

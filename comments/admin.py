@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -18,29 +19,32 @@ from .models import QUEUE_RANK, Comment
 # Matches the index comment_pending_first_idx, so the first page never sorts the table.
 QUEUE_ORDER = (QUEUE_RANK.asc(), "-created_at", "-id")
 
-# Admin action name -> (service call, past-tense verb for the message).
+# Admin action name -> (service call, the message saying how many changed). Whole sentences
+# per action, so each language can word and inflect them as it needs.
 MODERATION_ACTIONS = {
     "approve_comments": (
         lambda comments, user: services.comments_moderate(
             comments=comments, status=Comment.Status.APPROVED, moderator=user
         ),
-        "approved",
+        lambda n: ngettext("%(count)d comment approved.", "%(count)d comments approved.", n),
     ),
     "mark_as_spam": (
         lambda comments, user: services.comments_moderate(
             comments=comments, status=Comment.Status.SPAM, moderator=user
         ),
-        "marked as spam",
+        lambda n: ngettext(
+            "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n
+        ),
     ),
     "remove_comments": (
         lambda comments, user: services.comments_moderate(
             comments=comments, status=Comment.Status.REMOVED, moderator=user
         ),
-        "removed",
+        lambda n: ngettext("%(count)d comment removed.", "%(count)d comments removed.", n),
     ),
     "restore_comments": (
         lambda comments, user: services.comments_restore(comments=comments, moderator=user),
-        "restored",
+        lambda n: ngettext("%(count)d comment restored.", "%(count)d comments restored.", n),
     ),
 }
 
@@ -131,42 +135,46 @@ class CommentAdmin(admin.ModelAdmin):
 
     # --- columns -------------------------------------------------------------------------
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
-    @admin.display(description="Post", ordering="post__title")
+    @admin.display(description=_("Post"), ordering="post__title")
     def post_title(self, comment):
         return comment.post.title
 
-    @admin.display(description="Depth", ordering="level")
+    @admin.display(description=_("Depth"), ordering="level")
     def depth(self, comment):
         return comment.level
 
-    @admin.display(description="Links")
+    @admin.display(description=_("Links"))
     def links(self, comment):
         return format_html(
-            '<a href="{}" class="comment-permalink">View on site</a> · '
-            '<a href="{}" class="comment-thread-link">Thread</a>',
+            '<a href="{}" class="comment-permalink">{}</a> · '
+            '<a href="{}" class="comment-thread-link">{}</a>',
             comment.get_absolute_url(),
+            gettext("View on site"),
             self.thread_url(comment),
+            gettext("Thread"),
         )
 
-    @admin.display(description="Reply to")
+    @admin.display(description=_("Reply to"))
     def parent_link(self, comment):
         if comment.parent_id is None:
             return "—"
         return format_html(
-            '<a href="{}">Comment #{}</a>',
+            '<a href="{}">{}</a>',
             reverse("admin:comments_comment_change", args=[comment.parent_id]),
-            comment.parent_id,
+            gettext("Comment #%(id)s") % {"id": comment.parent_id},
         )
 
-    @admin.display(description="Thread")
+    @admin.display(description=_("Thread"))
     def thread_link(self, comment):
         if comment.pk is None:
             return "—"
-        return format_html('<a href="{}">Show the whole thread</a>', self.thread_url(comment))
+        return format_html(
+            '<a href="{}">{}</a>', self.thread_url(comment), gettext("Show the whole thread")
+        )
 
     @staticmethod
     def thread_url(comment):
@@ -181,25 +189,26 @@ class CommentAdmin(admin.ModelAdmin):
 
     def moderate(self, request, queryset, action_name):
         """Run one moderation action on ``queryset`` and tell the moderator what changed."""
-        run, verb = MODERATION_ACTIONS[action_name]
+        run, message = MODERATION_ACTIONS[action_name]
         changed = run(queryset, request.user)
-        noun = "comment" if changed == 1 else "comments"
-        self.message_user(request, f"{changed} {noun} {verb}.", messages.SUCCESS)
+        self.message_user(request, message(changed) % {"count": changed}, messages.SUCCESS)
         return changed
 
-    @admin.action(description="Approve selected comments", permissions=["change"])
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve_comments(self, request, queryset):
         self.moderate(request, queryset, "approve_comments")
 
-    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
     def mark_as_spam(self, request, queryset):
         self.moderate(request, queryset, "mark_as_spam")
 
-    @admin.action(description="Remove selected comments (keeps replies)", permissions=["change"])
+    @admin.action(description=_("Remove selected comments (keeps replies)"), permissions=["change"])
     def remove_comments(self, request, queryset):
         self.moderate(request, queryset, "remove_comments")
 
-    @admin.action(description="Restore selected removed or spam comments", permissions=["change"])
+    @admin.action(
+        description=_("Restore selected removed or spam comments"), permissions=["change"]
+    )
     def restore_comments(self, request, queryset):
         self.moderate(request, queryset, "restore_comments")
 
@@ -243,12 +252,12 @@ class CommentAdmin(admin.ModelAdmin):
     def decide_view(self, request, comment_id, decision):
         """One moderation decision from a moderator alert's link, after a confirmation."""
         if decision not in self.DECISIONS:
-            raise Http404("No such decision.")
+            raise Http404(gettext("No such decision."))
         if not self.has_change_permission(request):
             raise PermissionDenied
         comment = Comment.objects.filter(pk=comment_id).select_related("post").first()
         if comment is None:
-            raise Http404("No such comment.")
+            raise Http404(gettext("No such comment."))
         status, question, button = self.DECISIONS[decision]
         if request.method == "POST":
             changed = services.comments_moderate(
@@ -278,7 +287,7 @@ class CommentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         focus = Comment.objects.filter(pk=comment_id).select_related("post").first()
         if focus is None:
-            raise Http404("No such comment.")
+            raise Http404(gettext("No such comment."))
         thread = Comment.objects.filter(tree_id=focus.tree_id).order_by("lft")
         can_moderate = self.has_change_permission(request)
 
@@ -288,9 +297,9 @@ class CommentAdmin(admin.ModelAdmin):
             action = request.POST.get("action")
             selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
             if action not in MODERATION_ACTIONS:
-                self.message_user(request, "Choose an action.", messages.WARNING)
+                self.message_user(request, gettext("Choose an action."), messages.WARNING)
             elif not selected:
-                self.message_user(request, "Select comments to act on.", messages.WARNING)
+                self.message_user(request, gettext("Select comments to act on."), messages.WARNING)
             else:
                 ids = [int(pk) for pk in selected if pk.isdigit()]
                 self.moderate(request, thread.filter(pk__in=ids), action)
@@ -299,7 +308,7 @@ class CommentAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Thread on “{focus.post.title}”",
+            "title": gettext("Thread on “%(title)s”") % {"title": focus.post.title},
             "focus": focus,
             "post": focus.post,
             "thread": thread.only(

@@ -18,10 +18,11 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.functions import MD5
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
 
-DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
+DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 RATE_LIMIT_KEY = "comment-rate"
 
 

@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 VERSION_TIMEOUT = None  # versions never expire; rendered discussions do.
 
@@ -87,6 +87,8 @@ def cached_discussion(post_id, page_number, per_page, build):
             str(discussion_version(post_id)),
             str(per_page),
             str(page_number),
+            # The page is rendered in the reader's language (labels, dates).
+            translation.get_language() or "",
             timezone.get_current_timezone_name(),
             _markup_fingerprint(),
         )

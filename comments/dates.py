@@ -1,4 +1,4 @@
-"""Comment dates as the page prints them, in the site's time zone.
+"""Comment dates as the page prints them, in the site's time zone and the reader's language.
 
 A thread page prints three forms of thousands of dates, so they are made in one pass with
 one time-zone lookup (``DateLabeler``) rather than by a template filter per comment.
@@ -6,12 +6,8 @@ one time-zone lookup (``DateLabeler``) rather than by a template filter per comm
 
 from datetime import UTC
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
-MONTHS = (
-    "", "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)  # fmt: skip
 UTC_NAMES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu"}
 CLOCK = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)]
 SECONDS = [f"{second:02d}" for second in range(60)]
@@ -32,13 +28,17 @@ class DateLabeler:
         self._offsets = {}
 
     def __call__(self, value):
-        """(local datetime, ISO 8601, 'April 27, 2017', '2017-04-27 14:03 UTC')."""
+        """(local datetime, ISO 8601, readable date, '2017-04-27 14:03 UTC').
+
+        The readable date is the active language's DATE_FORMAT ("April 27, 2017",
+        "27. April 2017"), formatted once per distinct day: Django's formatter is slow.
+        """
         local = value.astimezone(self.zone)
         day = local.toordinal()
         try:
             readable, date = self._days[day]
         except KeyError:
-            readable = f"{MONTHS[local.month]} {local.day}, {local.year}"
+            readable = formats.date_format(local, "DATE_FORMAT")
             date = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
             self._days[day] = readable, date
         offset = local.utcoffset()

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from . import submission
 from .validators import has_visible_text, multi_line_text, single_line_text
 
-PARENT_REFUSED = "The comment you are replying to does not exist or can no longer be replied to."
-FORM_EXPIRED = "This form has expired. Your text is kept below; please post it again."
-HONEYPOT_FILLED = (
+PARENT_REFUSED = _("The comment you are replying to does not exist or can no longer be replied to.")
+FORM_EXPIRED = _("This form has expired. Your text is kept below; please post it again.")
+HONEYPOT_FILLED = _(
     "Your comment looks automated and was not posted. If you are a person, please post it again."
 )
 MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds
@@ -30,17 +30,17 @@ class CommentForm(forms.Form):
 
     honeypot_field = "homepage"
 
-    name = forms.CharField(label="Name", max_length=100, validators=[single_line_text])
+    name = forms.CharField(label=_("Name"), max_length=100, validators=[single_line_text])
     email = forms.EmailField(
-        label="Email", required=False, max_length=254, validators=[single_line_text],
-        help_text="Optional. Never shown publicly.",
+        label=_("Email"), required=False, max_length=254, validators=[single_line_text],
+        help_text=_("Optional. Never shown publicly."),
     )  # fmt: skip
     url = forms.URLField(
-        label="Website", required=False, max_length=500, assume_scheme="https",
+        label=_("Website"), required=False, max_length=500, assume_scheme="https",
         validators=[single_line_text, URLValidator(schemes=["http", "https"])],
     )  # fmt: skip
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         validators=[multi_line_text],
@@ -58,7 +58,7 @@ class CommentForm(forms.Form):
         ),
     )
     homepage = forms.CharField(
-        label="Leave this field empty", required=False, max_length=500, widget=HoneypotInput()
+        label=_("Leave this field empty"), required=False, max_length=500, widget=HoneypotInput()
     )
     parent = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
@@ -71,13 +71,13 @@ class CommentForm(forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not has_visible_text(name):
-            raise forms.ValidationError("Please enter your name.")
+            raise forms.ValidationError(_("Please enter your name."))
         return name
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
         if not has_visible_text(body):
-            raise forms.ValidationError("Please write a comment.")
+            raise forms.ValidationError(_("Please write a comment."))
         return body
 
     def clean(self):

@@ -6,6 +6,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import MD5, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
 http_url_validator = URLValidator(schemes=["http", "https"])
@@ -53,15 +54,15 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(MPTTModel):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "Comment"
-        PINGBACK = "pingback", "Pingback"
-        TRACKBACK = "trackback", "Trackback"
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
 
     # Indexes are few on purpose: every one costs on each insert and import. comment_thread_idx
     # (post, tree_id, lft) serves lookups by post; mptt's (tree_id, lft) those by tree_id;
@@ -73,19 +74,29 @@ class Comment(MPTTModel):
         on_delete=models.CASCADE,
         related_name="comments",
         db_index=False,
+        verbose_name=_("post"),
     )
     parent = TreeForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("reply to"),
     )
-    author_name = models.CharField(max_length=200, blank=True)
-    author_email = models.EmailField(max_length=254, blank=True)
-    author_url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    body = models.TextField()
-    body_html = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    author_name = models.CharField(_("author name"), max_length=200, blank=True)
+    author_email = models.EmailField(_("author email"), max_length=254, blank=True)
+    author_url = models.URLField(
+        _("author website"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("text as HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     # Declared here only to drop mptt's single-column index, redundant with (tree_id, lft).
     tree_id = models.PositiveIntegerField(editable=False)
     # Where an imported comment came from, so a second import recognises it.
@@ -101,6 +112,8 @@ class Comment(MPTTModel):
         order_insertion_by = []
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["tree_id", "lft"]
         constraints = [
             models.CheckConstraint(
@@ -156,12 +169,18 @@ class Comment(MPTTModel):
         ]
 
     def __str__(self):
-        return f"{self.author_name or 'Unknown author'} on {self.post_id}: {self.body[:40]}"
+        return _("%(author)s on %(post)s: %(text)s") % {
+            "author": self.author_name or _("Unknown author"),
+            "post": self.post_id,
+            "text": self.body[:40],
+        }
 
     def clean(self):
         super().clean()
         if self.parent_id and self.post_id and self.parent.post_id != self.post_id:
-            raise ValidationError({"parent": "A reply must belong to the same post as its parent."})
+            raise ValidationError(
+                {"parent": _("A reply must belong to the same post as its parent.")}
+            )
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"comment_id": self.pk})

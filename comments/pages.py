@@ -7,16 +7,16 @@ a discussion shows it the same way.
 
 from django.core.paginator import InvalidPage
 from django.http import Http404
+from django.utils.translation import gettext
 
 from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
 from .rendering import discussion_html, render_discussion
-from .selectors import discussion_page_of, subtree_discussion
+from .selectors import PAGE_PARAM, discussion_page_of, subtree_discussion
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
 OWN_PENDING_KEPT = 50  # the newest held comments a visitor's session remembers
-PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
 
 
 def own_pending_ids(request):
@@ -86,7 +86,7 @@ def discussion_context(request, post, *, form=None):
     try:
         discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
     except InvalidPage as missing:
-        raise Http404("No such page of comments.") from missing
+        raise Http404(gettext("No such page of comments.")) from missing
     return {"discussion": discussion, "discussion_html": discussion.html, **form_context}
 
 

@@ -6,13 +6,15 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from .cache import cached_discussion
+from .labels import count_labels
 from .models import Comment
 from .selectors import comments_per_page, discussion_for
 
 
 def render_discussion(discussion):
     """The thread's HTML. Every comment body in it is the stored, sanitised ``body_html``."""
-    html = render_to_string("comments/discussion.html", {"discussion": discussion}, using="jinja2")
+    context = {"discussion": discussion, "counted": count_labels()}
+    html = render_to_string("comments/discussion.html", context, using="jinja2")
     return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
 
 

@@ -27,6 +27,9 @@ THREAD_COLUMNS = (
 )
 
 
+NO_CHILDREN = ()
+
+
 class ThreadNode:
     """One comment as the discussion page shows it.
 
@@ -60,7 +63,10 @@ class ThreadNode:
         self.created_at, self.date_iso, self.date_label, self.date_exact = label_date(created_at)
         url = self.author_url
         self.author_link = url if url and url.startswith(("http://", "https://")) else ""
-        self.children = []
+        # Most comments have no replies: they share one empty tuple, and a list is made only
+        # for a comment that gets replies. Fewer surviving objects per page means fewer runs
+        # of Python's cycle collector over the whole heap (several ms of a 10,000-comment page).
+        self.children = NO_CHILDREN
         self.number = None
         self.is_placeholder = self.status != APPROVED
         self.awaiting_moderation = False
@@ -104,13 +110,17 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
         if keep and node.parent_id is not None:
             parent = by_id.get(node.parent_id)
             if parent is not None:
-                parent.children.append(node)
+                if parent.children:
+                    parent.children.append(node)
+                else:
+                    parent.children = [node]
                 parent.reply_count += 1 + node.reply_count
     discussion = Discussion()
     for node in nodes:
         if not shown[node.id]:
             continue
-        node.children.reverse()  # appended in reverse order above
+        if node.children:
+            node.children.reverse()  # appended in reverse order above
         counted = not (node.is_placeholder or node.awaiting_moderation)
         if counted and node.kind == COMMENT:
             discussion.comment_count += 1
@@ -215,6 +225,9 @@ def thread_index(post, *, own_pending_ids=()):
         else:
             index.pingback_threads.append(tree_id)
     return index
+
+
+PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
 
 
 def comments_per_page():

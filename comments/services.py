@@ -4,6 +4,8 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import antispam, moderation, submission
 from .cache import discussions_changed_on_commit
@@ -38,7 +40,7 @@ def _refuse_repeats(*, post, author_name, author_email, body, submission_key, re
                 raise AlreadySubmitted(earlier)
             # The same form sent with other text (back button, edit, resend).
             raise CommentRejected(
-                "This form was already used. Please post your comment again.",
+                _("This form was already used. Please post your comment again."),
                 code="form_reused",
             )
     if reject_duplicates and antispam.is_duplicate(
@@ -50,7 +52,7 @@ def _refuse_repeats(*, post, author_name, author_email, body, submission_key, re
 def _replyable_parent(*, post, parent_id):
     """Lock the parent's thread and return the parent as it is now, or refuse."""
     refusal = CommentRejected(
-        "The comment you are replying to does not exist or can no longer be replied to.",
+        _("The comment you are replying to does not exist or can no longer be replied to."),
         code="invalid_parent",
     )
     tree_id = (
@@ -103,7 +105,7 @@ def comment_create(
     A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
     if not moderation.post_accepts_comments(post):
-        raise CommentRejected("Comments are closed on this post.", code="closed")
+        raise CommentRejected(_("Comments are closed on this post."), code="closed")
 
     if parent_id is not None:
         parent = _replyable_parent(post=post, parent_id=parent_id)
@@ -202,7 +204,8 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             user_id=moderator.pk,
             queryset=changed,
             action_flag=CHANGE,
-            change_message=f"Moderated: status set to {status.label}.",
+            # Stored as written, so in the moderator's language.
+            change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
     comments_event(
@@ -270,7 +273,10 @@ def comments_delete(*, comments, moderator):
                 user_id=moderator.pk,
                 queryset=[comment],
                 action_flag=DELETION,
-                change_message=f"Deleted with {size - 1} replies.",
+                change_message=ngettext(
+                    "Deleted with %(count)d reply.", "Deleted with %(count)d replies.", size - 1
+                )
+                % {"count": size - 1},
             )
         comment.delete()  # post_delete signals refresh the cached discussion on commit
         deleted += size

@@ -7,6 +7,8 @@ through nh3 (the Ammonia sanitiser) here and nowhere else.
 import nh3
 from django.utils.html import linebreaks, urlize
 
+from .records import AUTOP, TEXT
+
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # What a comment may contain: text structure and links, nothing that runs or restyles the page.
@@ -54,3 +56,16 @@ def render_plain_text(text: str) -> str:
     """Plain comment text -> paragraphs with escaped HTML and linked URLs."""
     linked = urlize(text.strip(), nofollow=True, autoescape=True)
     return sanitize_comment_html(linebreaks(linked))
+
+
+def render_comment_body(body: str, body_format: str) -> str:
+    """An imported body -> ``body_html``, by its format (``comments.records``).
+
+    Plain text as a form's comment; HTML sanitised; WordPress's "autop" HTML, whose blank
+    lines separate paragraphs, gets its paragraphs first unless it already has some.
+    """
+    if body_format == TEXT:
+        return render_plain_text(body)
+    if body_format == AUTOP and "\n" in body and "<p" not in body:
+        body = linebreaks(body)
+    return sanitize_comment_html(body)

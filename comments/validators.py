@@ -8,6 +8,7 @@ logs and exports, and bidirectional overrides make text read differently from wh
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 LINE_BREAKS = frozenset("\n\r\t")
 # Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). LRM/RLM stay allowed.
@@ -28,7 +29,7 @@ def reject_control_characters(value, *, allow_line_breaks=False):
     for char in value:
         if _forbidden(char, allow_line_breaks=allow_line_breaks):
             raise ValidationError(
-                "Remove the invisible control character (U+%(code)04X) from this field.",
+                _("Remove the invisible control character (U+%(code)04X) from this field."),
                 code="control_character",
                 params={"code": ord(char)},
             )

@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import antispam, moderation, submission
@@ -15,26 +15,25 @@ from .forms import CommentForm
 from .models import Comment
 from .notifications.subscriptions import address_confirmed
 from .pages import (
-    PAGE_PARAM,
     discussion_context,
     own_pending_ids,
     remember_own_pending,
     thread_page_context,
 )
 from .posts import post_detail_template, published_posts
-from .selectors import discussion_page_of, page_root_level
+from .selectors import PAGE_PARAM, discussion_page_of, page_root_level
 from .services import AlreadySubmitted, CommentRejected, comment_create
 
 logger = logging.getLogger(__name__)
 
-SAVE_FAILED = (
+SAVE_FAILED = gettext_lazy(
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
-SUBSCRIBE_REQUESTED = _(
+SUBSCRIBE_REQUESTED = gettext_lazy(
     "To get new comments by mail, confirm with the link we sent to your address."
 )
-SUBSCRIBED = _("You will get new comments by mail; every mail has an unsubscribe link.")
+SUBSCRIBED = gettext_lazy("You will get new comments by mail; every mail has an unsubscribe link.")
 # The comment form's hidden field on a thread page (templates/comments/form.html): the id of
 # the comment the page is about.
 THREAD_FIELD = "thread"
@@ -43,11 +42,11 @@ THREAD_FIELD = "thread"
 def _remember_own_pending(request, comment):
     if comment.status == Comment.Status.PENDING:
         remember_own_pending(request, comment)
-        messages.info(request, "Thanks! Your comment is awaiting moderation.")
+        messages.info(request, gettext("Thanks! Your comment is awaiting moderation."))
 
 
 def _already_posted(request, comment):
-    messages.info(request, "Your comment was already posted; here it is.")
+    messages.info(request, gettext("Your comment was already posted; here it is."))
     return redirect(comment.get_absolute_url())
 
 
@@ -72,7 +71,7 @@ def post_comment(request, slug):
     status = 200
     if not moderation.post_accepts_comments(post):
         # Said first: no other problem with the form matters any more.
-        form.refuse(CommentRejected("Comments are closed on this post.", code="closed"))
+        form.refuse(CommentRejected(gettext("Comments are closed on this post."), code="closed"))
     elif form.is_valid():
         data = form.cleaned_data
         key = data["submission_key"]
@@ -180,5 +179,5 @@ def comment_thread(request, comment_id):
     comment = get_object_or_404(_thread_roots(), pk=comment_id)
     context = thread_page_context(request, comment.post, comment)
     if context is None:
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     return render(request, "comments/thread.html", context)

@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
 
+from blogapp.management.language import LOCALE_VARIABLES
 from tests.factories import make_comment, make_post  # noqa: F401 - re-exported for tests
+from tests.translations import compile_catalogues
 
 
 def pytest_collection_modifyitems(config, items):
@@ -12,6 +14,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Pages in other languages need the compiled catalogues; built here when stale."""
+    compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _english_commands(monkeypatch):
+    """The import commands speak the operator's language (LANG...); the tests read English."""
+    for name in LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from .errors import ImportFormatError
 from .records import PostRecord
 
@@ -24,7 +26,7 @@ def detect_format(path: str | Path) -> str:
     if b"wordpress.org/export/" in lowered or b"<rss" in lowered:
         return "wxr"
     raise ImportFormatError(
-        "an XML file that is neither a WordPress export (WXR) nor a Disqus export",
+        _("an XML file that is neither a WordPress export (WXR) nor a Disqus export"),
         path=str(path),
         line=1,
     )

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 from .errors import ImportFormatError
 from .records import APPROVED, HTML, REMOVED, SPAM, CommentRecord, PostRecord
 from .util import clean_ip, slugify
@@ -41,18 +43,25 @@ def parse_disqus(
         spool = _PostSpool(spool_file)
         handler = _DisqusHandler(path, spool)
         with open(path, "rb") as stream:
-            for _ in feed(handler.parser, stream, path, handler.ready, handler.context):
+            for _record in feed(handler.parser, stream, path, handler.ready, handler.context):
                 pass
         if not handler.root_seen:
-            raise ImportFormatError("not a Disqus export: no <disqus> root", path=path, line=1)
+            raise ImportFormatError(_("not a Disqus export: no <disqus> root"), path=path, line=1)
 
         threads = handler.threads
         for thread_id in spool.thread_ids():
             if thread_id not in threads:
                 for comment in spool.read(thread_id):
                     warn(
-                        f"{comment.location} by {comment.author_name!r} belongs to thread "
-                        f"{thread_id!r}, which is not in the file: skipped"
+                        _(
+                            "%(comment)s by %(author)s belongs to thread %(thread)s, which is "
+                            "not in the file: skipped"
+                        )
+                        % {
+                            "comment": comment.location,
+                            "author": repr(comment.author_name),
+                            "thread": repr(thread_id),
+                        }
                     )
         for thread_id, (data, line) in threads.items():
             if spool.has(thread_id):
@@ -98,7 +107,7 @@ def _comment_fields(data: dict[str, str], order: int, line: int, path: str) -> t
     post_id = data.get("@id", "")
     element = f"<post dsq:id={post_id!r}>"
     if not post_id:
-        raise ImportFormatError("a <post> without dsq:id", path=path, element=element, line=line)
+        raise ImportFormatError(_("a <post> without dsq:id"), path=path, element=element, line=line)
     status = APPROVED
     if data.get("isSpam", "").strip().lower() in _TRUE:
         status = SPAM
@@ -174,7 +183,10 @@ def _date(value: str | None, path: str, element: str, line: int) -> datetime | N
         dt = datetime.fromisoformat(value.strip())
     except ValueError:
         raise ImportFormatError(
-            f"unknown date {value.strip()!r}", path=path, element=element, line=line
+            _("unknown date %(date)s") % {"date": repr(value.strip())},
+            path=path,
+            element=element,
+            line=line,
         ) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
@@ -214,7 +226,7 @@ class _DisqusHandler:
         if depth == 0:
             if local != "disqus":
                 raise ImportFormatError(
-                    f"not a Disqus export: root element <{local}>",
+                    _("not a Disqus export: root element <%(element)s>") % {"element": local},
                     path=self.path,
                     line=self.parser.CurrentLineNumber,
                 )
@@ -237,7 +249,7 @@ class _DisqusHandler:
                 thread_id = record["@id"]
                 if thread_id in self.threads:
                     raise ImportFormatError(
-                        "duplicate thread id",
+                        _("duplicate thread id"),
                         path=self.path,
                         element=f"<thread dsq:id={thread_id!r}>",
                         line=self.record_line,

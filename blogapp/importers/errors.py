@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ImportFormatError(Exception):
     """A malformed archive: carries the file and where in it (``line N`` or an element)."""
@@ -26,8 +28,8 @@ class ImportFormatError(Exception):
         if self.element:
             parts.append(self.element)
         if self.line is not None:
-            parts.append(f"line {self.line}")
-        return ", ".join(parts) or "whole file"
+            parts.append(_("line %(line)d") % {"line": self.line})
+        return ", ".join(parts) or _("whole file")
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""

@@ -1,8 +1,9 @@
 """Plain records every parser produces and the loader consumes.
 
 They carry no Django types: a parser turns a file into :class:`PostRecord` objects, each holding
-its :class:`CommentRecord` list in the file's original order. Parent links are by source id, so
-a reply may appear before its parent in the file; the loader resolves them.
+its comments in the file's original order as ``comments.records.CommentRecord`` objects, the
+record type the comments app's bulk service takes. Parent links are by source id, so a reply
+may appear before its parent in the file; that service resolves them.
 """
 
 from __future__ import annotations
@@ -10,32 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Body formats: TEXT, HTML, or AUTOP (HTML whose blank lines make paragraphs, as in WordPress).
-AUTOP = "autop"
+from comments.records import (
+    APPROVED,
+    AUTOP,
+    COMMENT,
+    HTML,
+    PENDING,
+    PINGBACK,
+    REMOVED,
+    SPAM,
+    TEXT,
+    TRACKBACK,
+    CommentRecord,
+)
 
-# Comment statuses and kinds, spelled as ``comments.models.Comment`` stores them.
-APPROVED, PENDING, SPAM, REMOVED = "approved", "pending", "spam", "removed"
-COMMENT, PINGBACK, TRACKBACK = "comment", "pingback", "trackback"
-
-# How a body is written: plain text (escaped and linked) or HTML (sanitised).
-TEXT, HTML = "text", "html"
-
-
-@dataclass(slots=True)
-class CommentRecord:
-    source_id: str
-    parent_source_id: str | None
-    author_name: str = ""
-    author_email: str = ""
-    author_url: str = ""
-    ip_address: str | None = None
-    body: str = ""
-    body_format: str = TEXT
-    created_at: datetime | None = None  # aware, UTC
-    status: str = APPROVED
-    kind: str = COMMENT
-    order: int = 0  # position in the file, for sibling order
-    location: str = ""  # where the comment sits in the file, for warnings
+__all__ = [
+    "APPROVED", "AUTOP", "COMMENT", "HTML", "PENDING", "PINGBACK", "REMOVED", "SPAM", "TEXT",
+    "TRACKBACK", "CommentRecord", "PostRecord",
+]  # fmt: skip
 
 
 @dataclass(slots=True)

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from .errors import ImportFormatError
 from .records import APPROVED, COMMENT, PINGBACK, TEXT, CommentRecord, PostRecord
 from .util import content_key, slugify
@@ -92,7 +94,7 @@ def parse_text(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFormatError("not UTF-8 text", path=str(path), line=line) from None
+        raise ImportFormatError(_("not UTF-8 text"), path=str(path), line=line) from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8).split("\n")
     yield _TextParser(str(path), lines).parse()
 
@@ -114,9 +116,9 @@ class _TextParser:
         while i < n and not lines[i].strip():
             i += 1
         if i == n:
-            raise self.error("empty file: no title line", 1)
+            raise self.error(_("empty file: no title line"), 1)
         if self.is_top_marker(lines[i]):
-            raise self.error("the first line must be the post title, not a comment", i + 1)
+            raise self.error(_("the first line must be the post title, not a comment"), i + 1)
         title = lines[i].strip()
         i += 1
         body_lines = []
@@ -198,12 +200,15 @@ class _TextParser:
             bullet = None if numbered else _BULLET.match(line, indent)
             if numbered is None and bullet is None:
                 if not stack:
-                    raise self.error("text outside any comment", lineno)
+                    raise self.error(_("text outside any comment"), lineno)
                 top = stack[-1]
                 if indent < top.body_indent:
                     raise self.error(
-                        f"text indented {indent} spaces inside the comment of line {top.line}, "
-                        f"whose body is indented {top.body_indent}",
+                        _(
+                            "text indented %(indent)d spaces inside the comment of line "
+                            "%(line)d, whose body is indented %(body_indent)d"
+                        )
+                        % {"indent": indent, "line": top.line, "body_indent": top.body_indent},
                         lineno,
                     )
                 top.body.append(line.strip())
@@ -219,16 +224,24 @@ class _TextParser:
                 text = numbered.group(2) or ""
             else:
                 if indent % 2:
-                    raise self.error(f"odd indentation ({indent} spaces) for a reply", lineno)
+                    raise self.error(
+                        _("odd indentation (%(indent)d spaces) for a reply") % {"indent": indent},
+                        lineno,
+                    )
                 level = indent // 2 - 1
                 if level < 1:
                     raise self.error(
-                        f"a reply bullet at indent {indent}; replies start at indent 4", lineno
+                        _("a reply bullet at indent %(indent)d; replies start at indent 4")
+                        % {"indent": indent},
+                        lineno,
                     )
                 if level > len(stack):
                     raise self.error(
-                        f"indentation jumps from level {len(stack) - 1} to level {level} "
-                        "(replies are indented two spaces per level)",
+                        _(
+                            "indentation jumps from level %(before)d to level %(level)d "
+                            "(replies are indented two spaces per level)"
+                        )
+                        % {"before": len(stack) - 1, "level": level},
                         lineno,
                     )
                 text = bullet.group(1) or ""
@@ -246,7 +259,9 @@ class _TextParser:
             if date_match:
                 node.date = parse_date(date_match.group(1))
                 if node.date is None:
-                    raise self.error(f"unknown date {date_match.group(1)!r}", j + 1)
+                    raise self.error(
+                        _("unknown date %(date)s") % {"date": repr(date_match.group(1))}, j + 1
+                    )
                 node.author = text.strip()
                 i = j + 1
             else:

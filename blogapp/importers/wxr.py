@@ -15,6 +15,9 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .errors import ImportFormatError
 from .records import (
     APPROVED,
@@ -97,7 +100,9 @@ def parse_wxr(
         yield from feed(handler.parser, stream, str(path), handler.ready, handler.context)
     if handler.wp_ns is None:
         raise ImportFormatError(
-            "not a WordPress export: no wordpress.org/export/ namespace", path=str(path), line=1
+            _("not a WordPress export: no wordpress.org/export/ namespace"),
+            path=str(path),
+            line=1,
         )
 
 
@@ -123,7 +128,7 @@ class _WxrHandler:
 
     # -- expat handlers ------------------------------------------------------------------
     def classify(self, name: str) -> tuple[int, str]:
-        uri, _, local = name.rpartition(" ")
+        uri, _sep, local = name.rpartition(" ")
         meaning = (_OTHER, "")
         if uri and _WP_NS.match(uri):
             if self.wp_ns is None:
@@ -203,7 +208,7 @@ class _WxrHandler:
         if self.item.get("post_id"):
             label += f" (wp:post_id {self.item['post_id'].strip()})"
         if self.comment is not None:
-            label = f"<wp:comment> in {label}"
+            label = _("%(element)s in %(item)s") % {"element": "<wp:comment>", "item": label}
         return label
 
     # -- records -------------------------------------------------------------------------
@@ -224,7 +229,10 @@ class _WxrHandler:
             return parse_sql_datetime(value, tz)
         except ValueError:
             raise ImportFormatError(
-                f"unknown date {value!r}", path=self.path, element=element, line=line
+                _("unknown date %(date)s") % {"date": repr(value)},
+                path=self.path,
+                element=element,
+                line=line,
             ) from None
 
     def finish_item(self) -> PostRecord | None:
@@ -235,9 +243,16 @@ class _WxrHandler:
         label = f"<item> #{self.item_count}" + (f" (wp:post_id {post_id})" if post_id else "")
         if post_type not in _POST_TYPES:
             if self.comments:
+                count = len(self.comments)
                 self.warn(
-                    f"{label} {title!r} is a {post_type!r}, not a post or page: "
-                    f"skipped with its {len(self.comments)} comment(s)"
+                    ngettext(
+                        "%(item)s %(title)s is a %(type)s, not a post or page: skipped with "
+                        "its %(count)d comment",
+                        "%(item)s %(title)s is a %(type)s, not a post or page: skipped with "
+                        "its %(count)d comments",
+                        count,
+                    )
+                    % {"item": label, "title": repr(title), "type": repr(post_type), "count": count}
                 )
             return None
         site = self.site()
@@ -270,9 +285,13 @@ class _WxrHandler:
         prefix = f"{site}/comment/"
         site_tz = self.site_tz
         warn = self.warn
+        located = _("%(element)s in %(item)s")  # translated once, not per comment
         for order, (data, line) in enumerate(self.comments):
             comment_id = data.get("comment_id", "").strip()
-            element = f"<wp:comment> {comment_id or '#' + str(order + 1)} in {label}"
+            element = located % {
+                "element": f"<wp:comment> {comment_id or '#' + str(order + 1)}",
+                "item": label,
+            }
             if not comment_id:
                 comment_id = "k" + content_key(
                     post_key,
@@ -282,7 +301,13 @@ class _WxrHandler:
                 )
             source_id = prefix + comment_id
             if source_id in self.seen_comment_ids:
-                warn(f"{element} (line {line}): duplicate comment id, the second copy is skipped")
+                warn(
+                    _(
+                        "%(element)s (line %(line)d): duplicate comment id, "
+                        "the second copy is skipped"
+                    )
+                    % {"element": element, "line": line}
+                )
                 continue
             self.seen_comment_ids.add(source_id)
             parent = data.get("comment_parent", "").strip()
@@ -292,7 +317,10 @@ class _WxrHandler:
             approved = data.get("comment_approved", "1").strip()
             status = _STATUS.get(approved)
             if status is None:
-                warn(f"{element} (line {line}): unknown approval {approved!r}, kept as pending")
+                warn(
+                    _("%(element)s (line %(line)d): unknown approval %(value)s, kept as pending")
+                    % {"element": element, "line": line, "value": repr(approved)}
+                )
                 status = PENDING
             record = CommentRecord(
                 source_id=source_id,

@@ -13,6 +13,8 @@ import xml.parsers.expat as expat
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from .errors import ImportFormatError
 
 CHUNK_SIZE = 1 << 18
@@ -27,7 +29,7 @@ def create_parser(path: str) -> expat.XMLParserType:
 
     def refuse_entity(name, *_args):
         raise ImportFormatError(
-            "entity declarations are refused (entity expansion attack?)",
+            _("entity declarations are refused (entity expansion attack?)"),
             path=path,
             element=f"<!ENTITY {name}>",
             line=parser.CurrentLineNumber,
@@ -35,7 +37,7 @@ def create_parser(path: str) -> expat.XMLParserType:
 
     def refuse_external(_context, _base, system_id, _public_id):
         raise ImportFormatError(
-            "external entities are refused",
+            _("external entities are refused"),
             path=path,
             element=f"external entity {system_id!r}",
             line=parser.CurrentLineNumber,
@@ -66,7 +68,8 @@ def feed(
                 break
     except expat.ExpatError as exc:
         raise ImportFormatError(
-            f"malformed XML: {expat.ErrorString(exc.code)} (column {exc.offset + 1})",
+            _("malformed XML: %(error)s (column %(column)d)")
+            % {"error": expat.ErrorString(exc.code), "column": exc.offset + 1},
             path=path,
             line=exc.lineno,
             element=context(),

@@ -26,6 +26,8 @@
   var home = document.createComment("respond-home");
   respond.parentNode.insertBefore(home, respond);
   var original = { parent: parentInput.value, title: title.textContent };
+  // The page's language: the form carries the translated words this script writes.
+  var words = form.dataset;
   var opener = null;
   var cancelButton = null;
 
@@ -34,22 +36,23 @@
       form.querySelector("textarea, input:not([type=hidden])");
   }
 
-  function authorOf(item) {
-    var author = item.querySelector(":scope > .comment-card .comment-author");
-    return author ? author.textContent.trim() : "this comment";
+  function replyTitle(item) {
+    var author = item.querySelector(":scope > .comment-card .comment-author:not(.comment-author--unknown)");
+    var name = author && author.textContent.trim();
+    return name ? words.titleReply.replace("__AUTHOR__", name) : words.titleReplyUnknown;
   }
 
   // Open the form right under the comment ``item``.
   function openUnder(item, link) {
     parentInput.value = item.id.replace("comment-", "");
     item.querySelector(":scope > .comment-card").after(respond);
-    title.textContent = "Reply to " + authorOf(item);
+    title.textContent = replyTitle(item);
     if (serverNote) serverNote.hidden = true;
     if (!cancelButton) {
       cancelButton = document.createElement("button");
       cancelButton.type = "button";
       cancelButton.className = "button button--secondary js-cancel-reply";
-      cancelButton.textContent = "Cancel";
+      cancelButton.textContent = words.cancel;
       cancelButton.addEventListener("click", close);
       form.querySelector(".form-actions").appendChild(cancelButton);
     }
@@ -90,7 +93,7 @@
   if (asked && replyTarget) {
     if (serverNote) { serverNote.remove(); serverNote = null; }
     original.parent = "";
-    original.title = "Leave a comment";
+    original.title = words.titleNew;
     openUnder(replyTarget, null);
   }
   if (asked) {

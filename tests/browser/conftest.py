@@ -62,6 +62,15 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
+@pytest.fixture
+def sample(site):
+    """The sample archive's discussion: (its page's URL, the post, its comments by key)."""
+    from tests.browser.sample_thread import sample_thread
+
+    post, comments = sample_thread()
+    return site + post.get_absolute_url(), post, comments
+
+
 def _new_page(browser, viewport, **options):
     context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(10_000)

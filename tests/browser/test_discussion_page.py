@@ -8,16 +8,9 @@ from django.test import override_settings
 
 from comments.models import Comment
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.sample_thread import sample_thread
 from tests.factories import make_comment, make_post
 
 TARGET_BACKGROUND = "rgb(255, 246, 209)"  # --target in site.css
-
-
-@pytest.fixture
-def sample(site):
-    post, comments = sample_thread()
-    return site + post.get_absolute_url(), post, comments
 
 
 def item(page, comment):

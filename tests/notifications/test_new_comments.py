@@ -258,3 +258,16 @@ def test_an_imported_comment_approved_later_mails_nobody(post, smtp, worker):
     worker()
     assert smtp.messages == []
     assert not OutgoingMail.objects.exists()
+
+
+def test_a_subscriber_gets_the_mail_in_the_language_they_subscribed_in(post, smtp, worker):
+    Subscription.objects.create(post=post, email="bob@example.com", status="confirmed",
+                                language="de")  # fmt: skip
+    make_comment(post, author_name="Ann", body="Frisches Brot.")
+    worker()
+    [message] = smtp.messages
+    assert message["Subject"] == f"Neuer Kommentar zu „{post.title}“"
+    assert "Abbestellen:" in body_of(message)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="de">' in html
+    assert "Keine E-Mails mehr an diese Adresse" in html

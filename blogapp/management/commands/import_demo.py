@@ -10,7 +10,10 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from blogapp.management.language import operator_language
 from blogapp.models import Post
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -21,13 +24,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="import even when posts already exist"
+            "--force",
+            action="store_true",
+            help=gettext_lazy("import even when posts already exist"),
         )
+
+    def execute(self, *args, **options):
+        with operator_language():
+            return super().execute(*args, **options)
 
     def handle(self, *args, force, verbosity, **options):
         if Post.objects.exists() and not force:
             if verbosity >= 1:
-                self.stdout.write("posts exist: demo content not imported")
+                self.stdout.write(_("posts exist: demo content not imported"))
             return
         paths = sorted(str(path) for path in DEMO_DIR.glob("*.txt"))
         call_command(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0013_moderators_set_their_alerts'),
+        ('comments', '0014_moderators_set_their_alerts'),
     ]
 
     operations = [

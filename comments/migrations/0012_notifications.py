@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blogapp', '0001_initial'),
-        ('comments', '0010_thread_shifts_without_index_updates'),
+        ('comments', '0011_translatable_names'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0014_webhook_deliveries'),
+        ('comments', '0015_webhook_deliveries'),
     ]
 
     operations = [

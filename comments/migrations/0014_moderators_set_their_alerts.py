@@ -30,6 +30,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0012_moderator_alerts")]
+    dependencies = [("comments", "0013_moderator_alerts")]
 
     operations = [migrations.RunPython(grant, revoke)]

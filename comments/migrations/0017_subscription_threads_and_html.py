@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blogapp', '0001_initial'),
-        ('comments', '0015_subscription_language'),
+        ('comments', '0016_subscription_language'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0011_notifications'),
+        ('comments', '0012_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

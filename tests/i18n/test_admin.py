@@ -1,0 +1,66 @@
+"""The moderation admin in German, for a moderator whose browser asks for it."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_comment
+from tests.html import soup
+from tests.i18n.conftest import GERMAN
+from tests.moderation.conftest import CHANGELIST, admin_messages, run_action
+
+pytestmark = pytest.mark.django_db
+
+WHEN = datetime(2017, 4, 27, 14, 3, tzinfo=UTC)
+
+
+@pytest.fixture
+def german_superuser_client(django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-1")
+    client = Client(**GERMAN)
+    client.force_login(user)
+    return client
+
+
+def test_the_comment_queue_in_german(german_superuser_client, post):
+    make_comment(post, author_name="Ann", status="pending", body="Hallo!", created_at=WHEN)
+    make_comment(post, author_name="Bo", status="spam", created_at=WHEN)
+    page = soup(german_superuser_client.get(CHANGELIST))
+    assert page.html["lang"] == "de"
+    counts = page.select_one(".moderation-counts")
+    assert counts.select_one(".moderation-count--pending").get_text(" ", strip=True) == (
+        "1 ausstehend"
+    )
+    headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")][1:]
+    assert headers[:6] == ["Kommentar", "Autor", "Beitrag", "Status", "Art", "Erstellt am"]
+    first = [
+        td.get_text(strip=True) for td in page.select("#result_list tbody tr")[0].select("td, th")
+    ]
+    assert first[1:6] == ["Hallo!", "Ann", post.title, "Ausstehend", "Kommentar"]
+    assert first[6] == "27. April 2017 14:03"
+    actions = [option.get_text() for option in page.select("select[name=action] option")]
+    assert "Ausgewählte Kommentare freigeben" in actions
+    assert "Ausgewählte Kommentare als Spam markieren" in actions
+
+
+def test_a_bulk_action_reports_in_german(german_superuser_client, post):
+    comments = [make_comment(post, status="pending") for _ in range(2)]
+    response = run_action(german_superuser_client, "approve_comments", comments)
+    assert admin_messages(response) == ["2 Kommentare freigegeben."]
+    response = run_action(german_superuser_client, "remove_comments", comments[:1])
+    assert admin_messages(response) == ["1 Kommentar entfernt."]
+
+
+def test_the_thread_view_in_german(german_superuser_client, post):
+    root = make_comment(post, author_name="", created_at=WHEN)
+    make_comment(post, parent=root, status="pending", created_at=WHEN)
+    url = reverse("admin:comments_comment_thread", args=[root.pk])
+    page = soup(german_superuser_client.get(url))
+    assert f"Thread von Kommentar #{root.pk}" in page.select_one(".breadcrumbs").get_text()
+    statuses = [s.get_text(strip=True) for s in page.select(".thread-status")]
+    assert statuses == ["Freigegeben", "Ausstehend"]
+    assert page.select_one(".thread-author").get_text(strip=True) == "Unbekannt"
+    assert "27.04.2017 14:03" in page.select_one(".thread-meta").get_text()
+    assert page.select_one("#thread-form button").get_text(strip=True) == "Ausführen"

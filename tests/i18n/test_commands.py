@@ -1,0 +1,45 @@
+"""The import commands speak the operator's language, from the environment as gettext does."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from blogapp.management.language import environment_language
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parents[1] / "importers/fixtures"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "de_DE.UTF-8"}, "de"),
+        ({"LANG": "en_GB.UTF-8", "LC_MESSAGES": "de_AT.UTF-8"}, "de"),
+        ({"LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8"}, None),
+        ({"LANG": "fr_FR.UTF-8"}, None),
+        ({}, None),
+    ],
+)
+def test_language_from_the_environment(monkeypatch, env, expected):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert environment_language() == expected
+
+
+def test_import_report_in_german(monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    out = StringIO()
+    with translation.override("en"):
+        call_command("import_archive", str(FIXTURES / "text-v1.txt"), stdout=out, stderr=StringIO())
+        assert translation.get_language() == "en"  # the command's language does not leak
+    assert "Beiträge: 1 angelegt, 0 unverändert; Kommentare:" in out.getvalue()
+
+
+def test_import_error_in_german(monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    with pytest.raises(CommandError, match="Zeile 11: Einrückung springt von Ebene 0 auf Ebene 3"):
+        call_command("import_archive", str(FIXTURES / "text-indent-jump.txt"), stdout=StringIO())

@@ -1,0 +1,78 @@
+"""Thread locks: only inside a transaction, and never waited for without a bound."""
+
+import threading
+
+import psycopg2
+import pytest
+from django.db import connection, connections, transaction
+from django.db.transaction import TransactionManagementError
+
+from comments.locks import LOCK_NAMESPACE, lock_new_threads, lock_thread, lock_threads
+from comments.models import Comment
+from tests.factories import make_comment
+from tests.html import soup
+from tests.posting import TYPED, comment_url, form_data
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def other_session():
+    """A second database session, as another app process holding a lock would have."""
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**params)
+    yield other
+    other.close()
+
+
+def hold_lock(session, key):
+    """Take the thread lock ``key`` in ``session``'s open transaction and keep it."""
+    with session.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "take", [lambda: lock_thread(7), lock_new_threads, lambda: lock_threads([3, 1])]
+)
+def test_a_lock_outside_a_transaction_is_refused(take):
+    # Outside atomic() each statement commits on its own: the lock would end at once.
+    with pytest.raises(TransactionManagementError):
+        take()
+    with transaction.atomic():
+        take()  # the same call inside a transaction takes it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stuck_thread_lock_gives_the_try_again_page_with_the_text_kept(
+    client, post, settings, other_session
+):
+    settings.COMMENTS_LOCK_TIMEOUT = 200  # milliseconds
+    parent = make_comment(post, author_name="Bea")
+    hold_lock(other_session, parent.tree_id)  # a writer that never finishes
+    data = form_data(client, post, parent=str(parent.pk), body="Words worth keeping.")
+
+    result = {}
+
+    def send():
+        try:
+            result["response"] = client.post(comment_url(post), data)
+        finally:
+            connections.close_all()  # this thread's own database connection
+
+    request = threading.Thread(target=send)
+    request.start()
+    request.join(timeout=30)  # without the bound the request would wait for ever
+    assert not request.is_alive(), "the reply waited for the stuck lock without a bound"
+    response = result["response"]
+
+    assert response.status_code == 503
+    page = soup(response)
+    assert "could not be saved" in page.select_one(".form-errors").get_text()
+    assert page.select_one("#id_body").get_text().strip() == "Words worth keeping."
+    assert Comment.objects.count() == 1  # only the parent
+
+    other_session.rollback()  # the stuck writer goes away: the same form now posts
+    retry = client.post(comment_url(post), form_data(client, post, parent=str(parent.pk)))
+    assert retry.status_code == 302
+    assert Comment.objects.filter(parent=parent, body=TYPED["body"]).count() == 1
