@@ -21,6 +21,9 @@ from . import mail
 from .models import OutgoingMail, Subscription, Suppression
 
 BATCH = 100
+# Sent mails are recorded every this many: a worker killed mid-batch repeats at most these
+# (each with its Message-ID, so a receiver can drop the repeat).
+RECORD_EVERY = 20
 # Mails sent by the batch path; digests and alerts are written when sent, one by one.
 SIMPLE = (OutgoingMail.Kind.COMMENT, OutgoingMail.Kind.CONFIRMATION)
 
@@ -181,11 +184,17 @@ def deliver_many(mail_ids):
                 failed(OutgoingMail, row, error, tasks.enqueue_mail)
             else:
                 sent.append(row.pk)
+                if len(sent) % RECORD_EVERY == 0:
+                    _record_sent(sent[-RECORD_EVERY:])
     finally:
         connection.close()
-        finish_many(OutgoingMail, sent, status=Delivery.Status.SENT,
-                    finished_at=timezone.now(), last_error="")  # fmt: skip
+        _record_sent(sent[len(sent) - len(sent) % RECORD_EVERY :])
     return len(sent)
+
+
+def _record_sent(pks):
+    finish_many(OutgoingMail, pks, status=Delivery.Status.SENT, finished_at=timezone.now(),
+                last_error="")  # fmt: skip
 
 
 def enqueue_batches(mail_ids):
