@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 LOCK := requirements-dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the links in mail point to.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: setup messages browser-tools run test lint bench lock
 
@@ -38,9 +40,12 @@ messages: setup
 	  $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0; \
 	fi
 
+# The site and, beside it, the background worker (mail, webhooks): Ctrl-C stops both.
 run: setup messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py comments_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium and axe-core for tests/browser (installed when missing; never a downloaded browser).

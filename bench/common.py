@@ -57,13 +57,16 @@ def setup_django():
 
 
 def reset_database():
-    """Empty the bench database's posts and comments (it belongs to the benchmarks)."""
+    """Empty the bench database's posts, comments and the tasks their writes enqueued (it
+    belongs to the benchmarks)."""
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
     from blogapp.models import Post
     from comments.models import Comment
 
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (Comment, Post))
+    models = (Comment, Post, DBTaskResult)
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 

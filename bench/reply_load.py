@@ -244,7 +244,17 @@ def verify(post_id, results):
     return lost, duplicated, misplaced + unexpected, tree_problems(post_id)
 
 
-def run(clients, seconds, comments, workers=None, pace=0.0, form="signed"):
+def add_subscribers(post, count):
+    """``count`` confirmed subscriptions to ``post``'s new comments."""
+    from comments.notifications.models import Subscription
+
+    Subscription.objects.bulk_create(
+        Subscription(post=post, email=f"reader{i}@example.com", status="confirmed")
+        for i in range(count)
+    )
+
+
+def run(clients, seconds, comments, workers=None, pace=0.0, form="signed", subscribers=0):
     import random
 
     from blogapp.models import Post
@@ -252,6 +262,7 @@ def run(clients, seconds, comments, workers=None, pace=0.0, form="signed"):
     reset_database()
     post = seed_post(comments, slug="reply-load")
     Post.objects.filter(pk=post.pk).update(comments_open=True)
+    add_subscribers(post, subscribers)
     parent_ids = list(post.comments.values_list("id", flat=True))
     results = Results()
     with Gunicorn(workers=workers) as server:

@@ -173,6 +173,44 @@ def main(argv=None):
                 f"{admin['remove_ms']} ms",
             )
         )
+    print("\n== reply latency with and without notifications (bench/reply_ab.py, A/B)")
+    ab = script_figures("reply_ab.py")
+    if ab:
+        off, on = float(ab["p95_off_ms"]), float(ab["p95_on_ms"])
+        rows += [
+            row(
+                "reply POST p95, notifications off / on (1,000 subscribers), interleaved",
+                f"{off:.1f} / {on:.1f} ms (replies/s {ab['replies_per_s_off']} / "
+                f"{ab['replies_per_s_on']})",
+                "on ≤ off",
+                on / off,
+            ),
+            row("A/B: lost / duplicated, one task per reply", ab["problems"], "0"),
+        ]
+    print("\n== notification mail (bench/notifications.py, 1,000 subscribers)")
+    notify = script_figures("notifications.py")
+    if notify:
+        best = max(float(notify["mails_per_s_1"]), float(notify["mails_per_s_2"]))
+        needed = 5 * reply["replies_per_s"]
+        rows += [
+            row(
+                "comment write path, post with 0 / 1,000 subscribers: SQL statements",
+                f"{notify['write_queries_none']} / {notify['write_queries_busy']}",
+                "equal",
+            ),
+            row(
+                "one comment to 1,000 subscribers, to a local SMTP sink: 1 / 2 workers",
+                f"{notify['delivered_s_1']} s ({notify['mails_per_s_1']} mails/s) / "
+                f"{notify['delivered_s_2']} s ({notify['mails_per_s_2']} mails/s)",
+                f"≥ 5 × {reply['replies_per_s']:.0f} replies/s = {needed:,.0f} mails/s",
+                needed / best,
+            ),
+            row(
+                "notification mails duplicated, missing or to the author",
+                notify["problems"],
+                "0",
+            ),
+        ]
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load}."

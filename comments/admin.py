@@ -235,7 +235,51 @@ class CommentAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.thread_view),
             name="comments_comment_thread",
         )
-        return [thread, *super().get_urls()]
+        decide = path(
+            "<int:comment_id>/decide/<str:decision>/",
+            self.admin_site.admin_view(self.decide_view),
+            name="comments_comment_decide",
+        )
+        return [thread, decide, *super().get_urls()]
+
+    # Decisions the links in moderator alerts ask for: the page asks to confirm (GET changes
+    # nothing: mail scanners follow links), the POST decides through comments_moderate.
+    DECISIONS = {
+        "approve": (Comment.Status.APPROVED, _("Approve this comment?"), _("Approve")),
+        "spam": (Comment.Status.SPAM, _("Mark this comment as spam?"), _("Mark as spam")),
+    }
+
+    def decide_view(self, request, comment_id, decision):
+        """One moderation decision from a moderator alert's link, after a confirmation."""
+        if decision not in self.DECISIONS:
+            raise Http404(gettext("No such decision."))
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = Comment.objects.filter(pk=comment_id).select_related("post").first()
+        if comment is None:
+            raise Http404(gettext("No such comment."))
+        status, question, button = self.DECISIONS[decision]
+        if request.method == "POST":
+            changed = services.comments_moderate(
+                comments=Comment.objects.filter(pk=comment.pk),
+                status=status,
+                moderator=request.user,
+            )
+            if changed:
+                self.message_user(request, _("Done: %(decision)s.") % {"decision": button},
+                                  messages.SUCCESS)  # fmt: skip
+            else:
+                self.message_user(request, _("Nothing changed."), messages.WARNING)
+            return HttpResponseRedirect(self.thread_url(comment))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": question,
+            "comment": comment,
+            "button": button,
+            "current": comment.get_status_display(),
+        }
+        return TemplateResponse(request, "admin/comments/comment/decide.html", context)
 
     def thread_view(self, request, comment_id):
         """The whole thread of a comment as an indented tree, with the moderation actions."""
@@ -286,3 +330,8 @@ class CommentAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/comments/comment/thread.html", context)
+
+
+# The notification feature's admin pages register themselves on import.
+from .notifications import admin as notifications_admin  # noqa: E402, F401
+from .webhooks import admin as webhooks_admin  # noqa: E402, F401

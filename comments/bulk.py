@@ -19,6 +19,11 @@ owns everything about those rows:
 - the cached discussions of the posts that changed, refreshed when the transaction commits.
 
 Everything runs on the caller's connection, in the caller's transaction and thread.
+
+An import is not news: it enqueues no task (``comments.events``), so it mails no subscriber,
+alerts no moderator and calls no webhook, and it subscribes nobody. Imported comments keep
+their ``source``, by which the notification fan-out skips them for good: approving an
+imported held comment later is a webhook event (``comment.approved``) but mails nobody.
 """
 
 from __future__ import annotations

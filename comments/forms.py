@@ -45,6 +45,18 @@ class CommentForm(forms.Form):
         max_length=settings.COMMENTS_MAX_LENGTH,
         validators=[multi_line_text],
     )
+    notify_replies = forms.BooleanField(
+        label=_("Notify me of replies to my comment"),
+        required=False,
+    )
+    notify_post = forms.BooleanField(
+        label=_("Notify me of new comments on this post"),
+        required=False,
+        help_text=_(
+            "Either needs your email. The first time, you get a mail to confirm your address; "
+            "every mail has an unsubscribe link."
+        ),
+    )
     homepage = forms.CharField(
         label=_("Leave this field empty"), required=False, max_length=500, widget=HoneypotInput()
     )
@@ -70,6 +82,9 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        notify = cleaned.get("notify_replies") or cleaned.get("notify_post")
+        if notify and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter your email to get new comments by mail."))
         if self.errors.pop("parent", None):
             self.add_error(None, forms.ValidationError(PARENT_REFUSED, code="invalid_parent"))
         if cleaned.get(self.honeypot_field):

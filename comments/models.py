@@ -192,3 +192,13 @@ class Comment(MPTTModel):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+
+# The notification models live with their feature; importing them here registers them.
+from .notifications.models import (  # noqa: E402, F401
+    ModeratorAlerts,
+    OutgoingMail,
+    Subscription,
+    Suppression,
+)
+from .webhooks.models import WebhookDelivery  # noqa: E402, F401

@@ -9,9 +9,12 @@ from django.utils.translation import ngettext
 
 from . import antispam, moderation, submission
 from .cache import discussions_changed_on_commit
+from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
+from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
+from .webhooks.dispatch import CREATED, event_for_status
 
 
 class CommentRejected(ValidationError):
@@ -86,6 +89,8 @@ def comment_create(
     created_at=None,
     submission_key="",
     reject_duplicates=False,
+    notify_replies=False,
+    notify_post=False,
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
@@ -94,6 +99,10 @@ def comment_create(
     ``submission_key`` (unique when given) marks the public form submission that made it: a
     second submission of the same form raises ``AlreadySubmitted`` with the first comment.
     ``reject_duplicates`` refuses the same text by the same author on the post recently.
+    ``notify_replies`` subscribes ``author_email`` to the replies under this comment,
+    ``notify_post`` to the post's new comments (double opt-in per address, see
+    ``comments.notifications.subscriptions``).
+    A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
     if not moderation.post_accepts_comments(post):
         raise CommentRejected(_("Comments are closed on this post."), code="closed")
@@ -141,6 +150,19 @@ def comment_create(
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
+    comments_event(
+        CREATED,
+        [comment.pk],
+        status=comment.status,
+        published=comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT,
+        held=comment.status == Comment.Status.PENDING,
+    )
+    # A comment judged spam subscribes nobody: no confirmation mail goes out on its word.
+    if author_email and comment.status != Comment.Status.SPAM:
+        if notify_replies:
+            subscription_request(post=post, email=author_email, thread=comment)
+        if notify_post:
+            subscription_request(post=post, email=author_email)
     return comment
 
 
@@ -186,6 +208,11 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
+    comments_event(
+        event_for_status(status),
+        [comment.pk for comment in changed],
+        published=status == Comment.Status.APPROVED,
+    )
     return len(changed)
 
 
@@ -215,6 +242,12 @@ def comment_edit(*, comment, fields):
         validate_constraints=False,
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
+    if "status" in fields:
+        comments_event(
+            event_for_status(comment.status),
+            [comment.pk],
+            published=comment.status == Comment.Status.APPROVED,
+        )
     return comment
 
 

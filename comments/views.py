@@ -13,6 +13,7 @@ from . import antispam, moderation, submission
 from .antispam import client_ip
 from .forms import CommentForm
 from .models import Comment
+from .notifications.subscriptions import address_confirmed
 from .pages import (
     discussion_context,
     own_pending_ids,
@@ -29,6 +30,10 @@ SAVE_FAILED = gettext_lazy(
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
+SUBSCRIBE_REQUESTED = gettext_lazy(
+    "To get new comments by mail, confirm with the link we sent to your address."
+)
+SUBSCRIBED = gettext_lazy("You will get new comments by mail; every mail has an unsubscribe link.")
 # The comment form's hidden field on a thread page (templates/comments/form.html): the id of
 # the comment the page is about.
 THREAD_FIELD = "thread"
@@ -81,6 +86,8 @@ def post_comment(request, slug):
                 ip_address=ip,
                 submission_key=key,
                 reject_duplicates=True,
+                notify_replies=data["notify_replies"],
+                notify_post=data["notify_post"],
             )
         except AlreadySubmitted as repeat:
             return _already_posted(request, repeat.comment)
@@ -98,6 +105,9 @@ def post_comment(request, slug):
             status = 503
         else:
             _remember_own_pending(request, comment)
+            if data["notify_replies"] or data["notify_post"]:
+                confirmed = address_confirmed(data["email"])
+                messages.info(request, SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED)
             return redirect(comment.get_absolute_url())
     return _show_form_again(request, post, form, status)
 

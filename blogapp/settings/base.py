@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production refine them."""
 
+import json
 import os
 from pathlib import Path
 
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # counts grouped the reader's way: 1,234 / 1.234
     "mptt",
+    "django_tasks",
+    "django_tasks_db",
     "blogapp",
     "comments",
 ]
@@ -108,6 +111,34 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): stored in the
+# default database by django-tasks-db, so a task enqueued inside a transaction exists only if
+# that transaction commits. Run them with `python manage.py comments_worker` (see README).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Outgoing mail. With EMAIL_HOST set, every settings module sends through that SMTP server;
+# without it mail is written to the console (the worker's output under `make run`).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "The Blog <blog@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The site's own address, for the absolute links in mail (no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,3 +209,49 @@ COMMENTS_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENTS_RATE_LIMIT_PERIOD", "6
 COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(60 * 60 * 24)))
 # How long a rendered comment form may be submitted (seconds).
 COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
+
+# --- Notifications (comments.notifications) -------------------------------------------
+# Off: no comment or decision enqueues mail, moderator alerts or webhooks (subscribing still
+# works). The A/B switch of bench/reply_ab.py; a site that wants no notifications at all.
+COMMENTS_NOTIFICATIONS_ENABLED = env_bool("COMMENTS_NOTIFICATIONS_ENABLED", True)
+# A subscription's confirmation link is valid this many seconds.
+COMMENTS_NOTIFY_CONFIRM_MAX_AGE = int(
+    os.environ.get("COMMENTS_NOTIFY_CONFIRM_MAX_AGE", str(60 * 60 * 24 * 3))
+)
+# An unsubscribe link (in every notification and its List-Unsubscribe header) is valid this
+# many seconds.
+COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE = int(
+    os.environ.get("COMMENTS_NOTIFY_UNSUBSCRIBE_MAX_AGE", str(60 * 60 * 24 * 365))
+)
+# Double opt-in is per address: an address that has not confirmed yet gets at most one
+# confirmation mail within this many seconds, however many subscriptions are asked for.
+COMMENTS_NOTIFY_CONFIRM_INTERVAL = int(
+    os.environ.get("COMMENTS_NOTIFY_CONFIRM_INTERVAL", str(60 * 60))
+)
+# At most this many notifications to one address within COMMENTS_NOTIFY_WINDOW seconds; the
+# rest of that window's comments reach it as one digest when the window ends.
+COMMENTS_NOTIFY_MAX_PER_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_MAX_PER_WINDOW", "5"))
+COMMENTS_NOTIFY_WINDOW = int(os.environ.get("COMMENTS_NOTIFY_WINDOW", str(60 * 60)))
+
+# Moderator alerts (staff users opt in, in the admin): comments held within this many seconds
+# are announced in one mail at the end of the period; the daily mail goes out after this hour
+# (0-23, TIME_ZONE).
+COMMENTS_MODERATOR_ALERT_BATCH = int(os.environ.get("COMMENTS_MODERATOR_ALERT_BATCH", "600"))
+COMMENTS_MODERATOR_DIGEST_HOUR = int(os.environ.get("COMMENTS_MODERATOR_DIGEST_HOUR", "8"))
+
+# Webhooks: a JSON list of endpoints, each {"url": …, "secret": …, "events": [...]} (events
+# optional: comment.created, comment.approved, comment.spam, comment.removed; default all).
+# Each POST is signed with its secret: X-Hub-Signature-256: sha256=<HMAC-SHA256 of the body>.
+COMMENTS_WEBHOOKS = json.loads(os.environ.get("COMMENTS_WEBHOOKS", "[]"))
+# Seconds one webhook POST may take before it counts as failed (and is retried).
+COMMENTS_WEBHOOK_TIMEOUT = float(os.environ.get("COMMENTS_WEBHOOK_TIMEOUT", "10"))
+
+# Delivery of every outgoing mail and webhook (comments.outbox): attempts in all, the first
+# retry's delay in seconds (doubling each time, at most COMMENTS_DELIVERY_MAX_DELAY), and how
+# long one attempt may hold a delivery before a worker takes it over (a killed worker).
+COMMENTS_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("COMMENTS_DELIVERY_MAX_ATTEMPTS", "8"))
+COMMENTS_DELIVERY_RETRY_DELAY = float(os.environ.get("COMMENTS_DELIVERY_RETRY_DELAY", "30"))
+COMMENTS_DELIVERY_MAX_DELAY = float(os.environ.get("COMMENTS_DELIVERY_MAX_DELAY", "3600"))
+COMMENTS_DELIVERY_LEASE = float(os.environ.get("COMMENTS_DELIVERY_LEASE", "300"))
+# How often (seconds) each worker looks for deliveries a killed worker left behind.
+COMMENTS_DELIVERY_SWEEP_INTERVAL = float(os.environ.get("COMMENTS_DELIVERY_SWEEP_INTERVAL", "30"))

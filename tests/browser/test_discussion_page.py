@@ -302,6 +302,10 @@ def test_replying_by_keyboard_only(desktop_page, sample):
     page.keyboard.press("Tab")  # comment
     assert page.evaluate("document.activeElement.id") == "id_body"
     page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")  # "Notify me of replies to my comment"
+    assert page.evaluate("document.activeElement.id") == "id_notify_replies"
+    page.keyboard.press("Tab")  # "Notify me of new comments on this post"
+    assert page.evaluate("document.activeElement.id") == "id_notify_post"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Post comment"
     page.keyboard.press("Enter")

@@ -22,6 +22,10 @@ def test_migration_creates_the_moderators_group():
         ("comments", "view_comment"),
         ("comments", "change_comment"),
         ("blogapp", "view_post"),
+        # their own alerts about held comments (comments/migrations/0014)
+        ("comments", "add_moderatoralerts"),
+        ("comments", "view_moderatoralerts"),
+        ("comments", "change_moderatoralerts"),
     }
 
 

@@ -1,0 +1,41 @@
+"""What a decision about comments sets going outside the request: at most one task.
+
+``comments_event`` runs inside the transaction of the decision (a new comment, a moderation
+decision, an admin edit) and enqueues one task, ``tasks.comments_event``, or none when
+there is nothing to do (``COMMENTS_NOTIFICATIONS_ENABLED`` off; no visible comment, no held
+one and no webhook endpoint for the event). The task does, in the worker:
+
+- ``published``: the subscribers' mail about newly visible comments (``notifications.fanout``);
+- ``held``: the moderators' alerts about comments held for moderation
+  (``notifications.moderators``);
+- ``event``: one webhook delivery per endpoint (``webhooks.dispatch``).
+
+So the request pays one INSERT at most, whatever the number of subscribers or endpoints, and
+a rolled-back decision leaves no task. Each part is idempotent: a task run twice (a killed
+worker) queues nothing twice.
+"""
+
+import uuid
+
+from django.conf import settings
+
+from . import tasks
+from .webhooks.dispatch import endpoints
+
+
+def comments_event(event, comment_ids, *, status=None, published=False, held=False):
+    """Call inside the decision's transaction. ``event``: the webhook event (or None);
+    ``status``: the comments' status at the event, for the webhook payload."""
+    if not settings.COMMENTS_NOTIFICATIONS_ENABLED:
+        return
+    ids = sorted({int(pk) for pk in comment_ids})
+    hooked = bool(event) and bool(endpoints(event))
+    if ids and (published or held or hooked):
+        tasks.comments_event.enqueue(
+            event if hooked else None,
+            ids,
+            uuid.uuid4().hex if hooked else "",
+            status,
+            published,
+            held,
+        )

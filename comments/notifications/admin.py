@@ -1,0 +1,144 @@
+"""Subscriptions, suppressed addresses and the mail queue in the admin."""
+
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import tasks
+from ..delivery import retry_now
+from .models import ModeratorAlerts, OutgoingMail, Subscription, Suppression
+from .subscriptions import subscription_cancel
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = (
+        "email",
+        "post",
+        "follows",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
+    list_filter = ("status", ("thread", admin.EmptyFieldListFilter))
+    search_fields = ("email", "post__title")
+    list_select_related = ("post",)
+    raw_id_fields = ("post", "thread")
+    readonly_fields = (
+        "post",
+        "thread",
+        "email",
+        "status",
+        "created_at",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
+    actions = ["unsubscribe"]
+
+    def has_add_permission(self, request):
+        # Subscriptions start from the comment form, with the address's own confirmation.
+        return False
+
+    @admin.display(description=_("follows"))
+    def follows(self, subscription):
+        if subscription.thread_id:
+            return _("replies to comment #%(id)s") % {"id": subscription.thread_id}
+        return _("new comments on the post")
+
+    @admin.action(description=_("Unsubscribe selected subscriptions"), permissions=["change"])
+    def unsubscribe(self, request, queryset):
+        changed = 0
+        for subscription in queryset:
+            subscription_cancel(subscription_id=subscription.pk, email=subscription.email)
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d subscription ended.", "%(count)d subscriptions ended.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    list_display = ("email", "created_at")
+    search_fields = ("email",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = (
+        "kind",
+        "to",
+        "subject",
+        "comment_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "created_at",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("to", "subject", "key")
+    ordering = ("-created_at", "-id")
+    raw_id_fields = ("comment", "subscription", "digest")
+    actions = ["send_again"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("last error"))
+    def error(self, mail):
+        return Truncator(mail.last_error).chars(80)
+
+    @admin.action(description=_("Send selected failed mail again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        count = retry_now(OutgoingMail, queryset, tasks.enqueue_mail)
+        self.message_user(
+            request,
+            ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ModeratorAlerts)
+class ModeratorAlertsAdmin(admin.ModelAdmin):
+    """Each moderator sets their own alerts; a superuser may set anyone's."""
+
+    list_display = ("user", "frequency")
+    list_filter = ("frequency",)
+    search_fields = ("user__username", "user__email")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "frequency") if request.user.is_superuser else ("frequency",)
+
+    def has_add_permission(self, request):
+        if not super().has_add_permission(request):
+            return False
+        own = ModeratorAlerts.objects.filter(user=request.user).exists()
+        return request.user.is_superuser or not own
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = type(request.user).objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

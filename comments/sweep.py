@@ -1,0 +1,75 @@
+"""What every worker does now and then besides running tasks (``comments_worker``).
+
+- Take over what a killed worker left behind. django-tasks-db marks a task RUNNING when a
+  worker claims it and never looks at it again; if that worker dies, the task stays RUNNING.
+  Every task of this app is short (bounded by ``EMAIL_TIMEOUT`` or
+  ``COMMENTS_WEBHOOK_TIMEOUT``) and safe to run again, so a task RUNNING for longer than
+  ``COMMENTS_DELIVERY_LEASE`` is marked failed and enqueued afresh; and a delivery whose lease
+  ran out (its worker died while sending) is enqueued again.
+- Queue the moderators' daily alerts when their hour has come.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from . import tasks
+from .delivery import stale
+from .notifications.models import OutgoingMail
+from .notifications.moderators import daily_alerts
+from .webhooks.models import WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+# Each delivery model with the function that enqueues one attempt.
+DELIVERIES = [(OutgoingMail, tasks.enqueue_mail), (WebhookDelivery, tasks.enqueue_webhook)]
+TASK_PREFIX = f"{tasks.__name__}."
+STOPPED = "The worker running this task stopped; it was enqueued again."
+
+
+def _requeue_abandoned_tasks(now):
+    cutoff = now - timedelta(seconds=settings.COMMENTS_DELIVERY_LEASE)
+    abandoned = DBTaskResult.objects.filter(
+        status="RUNNING", started_at__lt=cutoff, task_path__startswith=TASK_PREFIX
+    )
+    count = 0
+    with transaction.atomic():
+        for result in abandoned.select_for_update(skip_locked=True):
+            arguments = result.args_kwargs
+            result.task.enqueue(*arguments["args"], **arguments["kwargs"])
+            result.status = "FAILED"
+            result.finished_at = now
+            result.exception_class_path = f"{__name__}.WorkerStopped"
+            result.traceback = STOPPED
+            result.save(update_fields=["status", "finished_at", "exception_class_path",
+                                       "traceback"])  # fmt: skip
+            count += 1
+    return count
+
+
+def _requeue_abandoned_deliveries(now):
+    count = 0
+    for model, enqueue in DELIVERIES:
+        with transaction.atomic():
+            rows = stale(model, now).select_for_update(skip_locked=True)
+            ids = list(rows.values_list("pk", flat=True))
+            model.objects.filter(pk__in=ids).update(locked_until=None)
+            for pk in ids:
+                enqueue(pk, None)
+            count += len(ids)
+    return count
+
+
+def sweep(now=None):
+    """Enqueue again what a stopped worker left; queue due daily alerts. Returns how many
+    tasks and deliveries were enqueued again."""
+    now = now or timezone.now()
+    daily_alerts(now)
+    requeued = _requeue_abandoned_tasks(now) + _requeue_abandoned_deliveries(now)
+    if requeued:
+        logger.warning("Enqueued %d tasks or deliveries a stopped worker left again.", requeued)
+    return requeued

@@ -1,0 +1,193 @@
+"""Subscribing from the comment form: double opt-in through a signed, expiring link."""
+
+import re
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.utils import translation
+
+from comments.models import Comment
+from comments.notifications import tokens
+from comments.notifications.models import OutgoingMail, Subscription
+from comments.notifications.subscriptions import subscription_request
+from comments.services import comment_create
+from tests.factories import make_comment, make_post
+from tests.notifications.smtp import body_of, links_in
+from tests.posting import comment_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def subscribe(client, post, email="ann@example.com", **fields):
+    fields.setdefault("notify_post", "on")
+    data = form_data(client, post, email=email, **fields)
+    return client.post(comment_url(post), data)
+
+
+def confirm_link(message):
+    return next(link for link in links_in(message) if "/notifications/confirm/" in link)
+
+
+def test_the_form_offers_two_subscriptions_both_off(client, post):
+    page = client.get(post.get_absolute_url()).content.decode()
+    for name in ("notify_replies", "notify_post"):
+        [tag] = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert 'type="checkbox"' in tag
+        assert "checked" not in tag
+    assert "Notify me of replies to my comment" in page
+    assert "Notify me of new comments on this post" in page
+
+
+def test_both_subscriptions_take_one_confirmation_that_confirms_both(client, post, smtp, worker):
+    subscribe(client, post, notify_replies="on")
+    comment = Comment.objects.get()
+    replies, whole_post = (
+        Subscription.objects.get(thread=comment),
+        Subscription.objects.get(thread=None),
+    )
+    assert replies.post == whole_post.post == post
+    worker()
+    [message] = smtp.messages
+    path = confirm_link(message).removeprefix("http://testserver")
+    assert client.post(path).status_code == 200
+    statuses = set(Subscription.objects.values_list("status", flat=True))
+    assert statuses == {Subscription.Status.CONFIRMED}
+
+
+def test_nothing_but_the_confirmation_until_the_link_is_followed(client, post, smtp, worker):
+    subscribe(client, post)
+    subscribe(client, make_post(), body="On another post.", notify_replies="on")
+    make_comment(post, author_name="Bob", body="Ann will not hear of this yet.")
+    worker()
+    [message] = smtp.messages  # one confirmation for the address, nothing else
+    assert "/notifications/confirm/" in body_of(message)
+
+
+def test_a_confirmed_address_subscribes_at_once(client, post, smtp, worker):
+    subscribe(client, post)
+    worker()
+    client.post(confirm_link(smtp.messages[0]).removeprefix("http://testserver"))
+    other = make_post()
+    data = form_data(client, other, email="ann@example.com", body="Somewhere else.",
+                     notify_post="on", notify_replies="on")  # fmt: skip
+    page = client.post(comment_url(other), data, follow=True).content.decode()
+    assert "You will get new comments by mail" in page
+    worker()
+    assert len(smtp.messages) == 1  # no second confirmation
+    assert not Subscription.objects.exclude(status=Subscription.Status.CONFIRMED).exists()
+    assert Subscription.objects.filter(post=other).count() == 2
+
+
+def test_subscribing_sends_a_confirmation_and_confirming_takes_a_button(client, post, smtp, worker):
+    response = subscribe(client, post)
+    assert response.status_code == 302
+    subscription = Subscription.objects.get(post=post)
+    assert subscription.status == Subscription.Status.PENDING
+    worker()
+    [message] = smtp.messages
+    assert message["To"] == "ann@example.com"
+    assert post.title in message["Subject"]
+    link = confirm_link(message)
+    path = link.removeprefix("http://testserver")
+
+    page = client.get(path)  # what a link scanner would do: nothing changes
+    assert page.status_code == 200
+    assert "Confirm subscription" in page.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.PENDING
+
+    done = client.post(path)
+    assert done.status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.CONFIRMED
+
+
+def test_confirming_needs_the_csrf_token(client, post, smtp, worker):
+    subscribe(client, post)
+    worker()
+    path = confirm_link(smtp.messages[0]).removeprefix("http://testserver")
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(path).status_code == 403
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_subscribing_needs_an_address(client, post):
+    response = subscribe(client, post, email="")
+    assert response.status_code == 200
+    assert "Enter your email to get new comments by mail." in response.content.decode()
+    assert not Subscription.objects.exists()
+
+
+def test_repeated_requests_send_one_confirmation(client, post, smtp, worker):
+    for n in range(3):
+        subscribe(client, post, body=f"Comment number {n}.")
+    worker()
+    assert len(smtp.messages) == 1
+    assert OutgoingMail.objects.filter(kind=OutgoingMail.Kind.CONFIRMATION).count() == 1
+
+
+def test_an_address_is_compared_without_case(client, post, smtp, worker):
+    subscribe(client, post, email="Ann@Example.com")
+    subscribe(client, post, email="ann@example.COM", body="Second.")
+    assert Subscription.objects.get().email == "ann@example.com"
+
+
+def test_an_expired_link_is_refused(client, post, settings):
+    subscribe(client, post)
+    subscription = Subscription.objects.get()
+    token = tokens.make_token(tokens.CONFIRM, subscription)
+    settings.COMMENTS_NOTIFY_CONFIRM_MAX_AGE = -1
+    response = client.post(f"/notifications/confirm/{token}/")
+    assert response.status_code == 400
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "garbage",
+        # an unsubscribe token is no confirmation token
+        "unsubscribe",
+        # signed with the right salt, but for another address
+        "other-address",
+    ],
+)
+def test_a_forged_or_foreign_token_is_refused(client, post, token):
+    subscribe(client, post)
+    subscription = Subscription.objects.get()
+    if token == "unsubscribe":
+        token = tokens.make_token(tokens.UNSUBSCRIBE, subscription)
+    elif token == "other-address":
+        token = signing.dumps({"s": subscription.pk, "e": "eve@example.com"}, salt=tokens.CONFIRM)
+    response = client.post(f"/notifications/confirm/{token}/")
+    assert response.status_code == 400
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_an_unconfirmed_address_gets_one_confirmation_per_interval(client, smtp, worker, settings):
+    for n in range(4):
+        subscribe(client, make_post(), body=f"On post {n}.")
+    worker()
+    assert len(smtp.messages) == 1
+    settings.COMMENTS_NOTIFY_CONFIRM_INTERVAL = 0  # the interval has passed
+    subscribe(client, make_post(), body="Later.")
+    worker()
+    assert len(smtp.messages) == 2
+
+
+def test_the_mail_is_written_in_the_language_of_the_subscription(post, smtp, worker):
+    with translation.override("de"):
+        subscription = subscription_request(post=post, email="ann@example.com")
+    assert subscription.language == "de"
+    # Rendering happens in that language (German texts arrive with the translation files).
+    assert OutgoingMail.objects.get().subject
+
+
+def test_a_comment_judged_spam_subscribes_nobody(post, smtp, worker):
+    comment_create(post=post, body="Cheap pills.", author_name="Spammer",
+                   author_email="victim@example.com", status=Comment.Status.SPAM,
+                   notify_replies=True, notify_post=True)  # fmt: skip
+    worker()
+    assert not Subscription.objects.exists()
+    assert smtp.messages == []
