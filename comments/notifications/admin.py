@@ -1,12 +1,12 @@
 """Subscriptions, suppressed addresses and the mail queue in the admin."""
 
 from django.contrib import admin, messages
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import tasks
 from ..delivery import retry_now
+from ..delivery_admin import DeliveryLogAdmin
 from .models import ModeratorAlerts, OutgoingMail, Subscription, Suppression
 from .subscriptions import subscription_cancel
 
@@ -70,7 +70,7 @@ class SuppressionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(DeliveryLogAdmin):
     list_display = (
         "kind",
         "to",
@@ -84,20 +84,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "kind")
     search_fields = ("to", "subject", "key")
-    ordering = ("-created_at", "-id")
     raw_id_fields = ("comment", "subscription", "digest")
-    actions = ["send_again"]
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("last error"))
-    def error(self, mail):
-        return Truncator(mail.last_error).chars(80)
 
     @admin.action(description=_("Send selected failed mail again"), permissions=["change"])
     def send_again(self, request, queryset):
