@@ -8,8 +8,7 @@ from .selectors import PAGE_PARAM
 
 
 def environment(**options):
-    options.setdefault("extensions", [])
-    options["extensions"] = [*options["extensions"], "jinja2.ext.i18n"]
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - the Django backend turns autoescape on
     # Django's own gettext, so templates follow the request's active language; "newstyle"
     # escapes translations and fills %(name)s placeholders from keyword arguments.

@@ -4,10 +4,12 @@
 here the ones that are missing or older than their .po file, when GNU gettext's msgfmt is there.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,3 +36,16 @@ def compile_catalogues():
         if _stale(po):
             subprocess.run([msgfmt, "--check", "-o", po.with_suffix(".mo"), po], check=True)  # noqa: S603
     return True
+
+
+def require_gettext(*tools):
+    """Skip a translation test where GNU gettext is missing (a developer's machine without it:
+    the site then shows English only). Under CI ``make test`` installs it, so a missing tool
+    fails the run instead of silently skipping the German tests."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not missing:
+        return
+    reason = f"GNU gettext is missing ({', '.join(missing)}): the translations cannot be tested"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)

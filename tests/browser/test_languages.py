@@ -2,16 +2,17 @@
 reply form the script opens in place, and accessibility."""
 
 import re
-import shutil
 
 import pytest
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_discussion_page import _axe_problems, _open_reply_form, card, item
+from tests.translations import require_gettext
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is missing: no German pages"
-)
+
+@pytest.fixture(autouse=True)
+def _gettext():
+    require_gettext("msgfmt")  # no German pages without it
 
 
 def test_switching_to_german_keeps_the_page_and_translates_it(page, sample, axe_source):

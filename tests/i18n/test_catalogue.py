@@ -12,7 +12,7 @@ import sys
 import polib
 import pytest
 
-from tests.translations import CATALOGUES, REPO, TRANSLATED
+from tests.translations import CATALOGUES, REPO, TRANSLATED, require_gettext
 
 SOURCES = ("manage.py", "blogapp", "comments", "templates", "locale")
 JINJA2_TEMPLATE = "comments/jinja2/comments/discussion.html"
@@ -27,8 +27,7 @@ PROBE_SOURCE = """{% trans trimmed count=n %}{{ count }} probe{% pluralize %}
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     """The German catalogues as makemessages leaves them, on a copy of the project."""
-    if not (shutil.which("xgettext") and shutil.which("msgmerge")):
-        pytest.skip("GNU gettext (xgettext, msgmerge) is missing")
+    require_gettext("xgettext", "msgmerge")
     copy = tmp_path_factory.mktemp("project")
     for name in SOURCES:
         source = REPO / name
