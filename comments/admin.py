@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import QUEUE_RANK, Comment
+from .models import QUEUE_RANK, Comment, CommentRevision
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
 # Matches the index comment_pending_first_idx, so the first page never sorts the table.
@@ -75,6 +75,22 @@ class PostWithCommentsFilter(admin.RelatedFieldListFilter):
         )
 
 
+class CommentRevisionInline(admin.TabularInline):
+    """The texts a comment had before its author edited it (read only)."""
+
+    model = CommentRevision
+    fields = ("written_at", "replaced_at", "body")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = (
@@ -113,6 +129,8 @@ class CommentAdmin(admin.ModelAdmin):
         "author_url",
         "ip_address",
         "created_at",
+        "edited_at",
+        "by_post_author",
         "body",
         "body_html",
         "thread_link",
@@ -123,9 +141,12 @@ class CommentAdmin(admin.ModelAdmin):
         "kind",
         "ip_address",
         "created_at",
+        "edited_at",
+        "by_post_author",
         "body_html",
         "thread_link",
     )
+    inlines = [CommentRevisionInline]
 
     def get_ordering(self, request):
         return QUEUE_ORDER
