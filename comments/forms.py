@@ -63,7 +63,7 @@ class CommentForm(forms.Form):
         ),
     )
     remember = forms.BooleanField(
-        label=_("Save my name, email and website in this browser for the next time I comment"),
+        label=_("Save my name, email and website in this browser"),
         required=False,
     )
     homepage = forms.CharField(

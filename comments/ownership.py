@@ -1,14 +1,17 @@
 """Which comments the browser in front of us wrote, and may still edit or delete.
 
-No account is needed: when a comment is posted, its id goes into that browser's session (a
-server-side record behind Django's signed session cookie), which is the capability. It is
-good for ``COMMENTS_EDIT_WINDOW`` seconds after the comment was written; after that, or from
-any other browser, the edit and delete pages answer 403.
+No account is needed: when a comment is posted, the response gives that browser a signed
+cookie listing it (``{comment id: when it was written}``, signed with the site's secret under
+its own salt, HttpOnly): that cookie is the capability. It is good for
+``COMMENTS_EDIT_WINDOW`` seconds after the comment was written; after that, or from any other
+browser, the edit and delete pages answer 403. A cookie, not the session: posting a comment
+writes nothing more to the database.
 
 The discussion HTML is cached and shared by every reader, so it never holds these links:
 ``with_own_actions`` adds them to a copy of the rendered page for this reader only.
 """
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -18,48 +21,73 @@ from django.utils.safestring import mark_safe
 
 from .models import Comment
 
-SESSION_KEY = "comments_own"  # {comment id (str): created_at as a POSIX timestamp}
-KEPT = 20  # the newest comments a session remembers (older ones are past their window anyway)
+COOKIE = "comments_own"
+SALT = "comments.ownership"
+KEPT = 20  # the newest comments a browser holds (older ones are past their window anyway)
 
 
 def edit_window():
     return timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
 
 
-def grant(request, comment):
+def _owned(request):
+    """{comment id (str): written at, POSIX seconds} from this browser's signed cookie."""
+    raw = request.get_signed_cookie(
+        COOKIE, default=None, salt=SALT, max_age=max(settings.COMMENTS_EDIT_WINDOW, 0)
+    )
+    if not raw:
+        return {}
+    try:
+        owned = json.loads(raw)
+    except ValueError:
+        return {}
+    return owned if isinstance(owned, dict) else {}
+
+
+def grant(request, response, comment):
     """Let this browser edit and delete ``comment`` for the edit window."""
-    if settings.COMMENTS_EDIT_WINDOW <= 0:
-        return
-    own = dict(request.session.get(SESSION_KEY, {}))
-    own[str(comment.pk)] = comment.created_at.timestamp()
-    newest = sorted(own.items(), key=lambda item: item[1])[-KEPT:]
-    request.session[SESSION_KEY] = dict(newest)
-
-
-def editable_until(request, comment_id, *, now=None):
-    """The end of the edit window for this browser's comment ``comment_id``, or None."""
-    own = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if not own:
-        return None
-    written = own.get(str(comment_id))
-    if written is None:
-        return None
-    until = datetime.fromtimestamp(written, tz=UTC) + edit_window()
-    return until if until > (now or timezone.now()) else None
+    window = settings.COMMENTS_EDIT_WINDOW
+    if window <= 0:
+        return response
+    now = timezone.now().timestamp()
+    owned = {
+        key: written
+        for key, written in _owned(request).items()
+        if isinstance(written, (int, float)) and written + window > now
+    }
+    owned[str(comment.pk)] = comment.created_at.timestamp()
+    newest = dict(sorted(owned.items(), key=lambda item: item[1])[-KEPT:])
+    response.set_signed_cookie(
+        COOKIE,
+        json.dumps(newest),
+        salt=SALT,
+        max_age=window,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def editable_ids(request):
     """{comment id: end of its edit window} for every comment this browser may still change."""
-    own = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if not own:
+    owned = _owned(request)
+    if not owned:
         return {}
     now = timezone.now()
     ids = {}
-    for key in own:
-        until = editable_until(request, key, now=now)
-        if until is not None:
+    for key, written in owned.items():
+        if not (key.isdigit() and isinstance(written, (int, float))):
+            continue
+        until = datetime.fromtimestamp(written, tz=UTC) + edit_window()
+        if until > now:
             ids[int(key)] = until
     return ids
+
+
+def editable_until(request, comment_id):
+    """The end of the edit window for this browser's comment ``comment_id``, or None."""
+    return editable_ids(request).get(int(comment_id))
 
 
 def may_change(request, comment):

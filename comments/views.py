@@ -142,11 +142,12 @@ def post_comment(request, slug):
             status = 503
         else:
             _remember_own_pending(request, comment)
-            ownership.grant(request, comment)
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])
                 messages.info(request, SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED)
-            return remember.apply_choice(request, redirect(comment.get_absolute_url()), data)
+            response = redirect(comment.get_absolute_url())
+            ownership.grant(request, response, comment)
+            return remember.apply_choice(request, response, data)
     return _show_form_again(request, post, form, status)
 
 

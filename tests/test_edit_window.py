@@ -1,9 +1,11 @@
 """A commenter edits or deletes their own comment, from the same browser, within the window."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -41,6 +43,9 @@ def test_the_writer_sees_edit_and_delete_links_others_do_not(client, post):
         assert "only from the browser that wrote it" in refused.content.decode()
         assert stranger.post(f"/comment/{comment.pk}/{action}/", {"body": "x"}).status_code == 403
     assert Comment.objects.get().body == "First words"
+    # A forged capability (the cookie without the site's signature) is refused as well.
+    stranger.cookies["comments_own"] = json.dumps({str(comment.pk): 9e9})
+    assert stranger.get(f"/comment/{comment.pk}/edit/").status_code == 403
 
 
 @pytest.mark.django_db(transaction=True)  # the cache is refreshed on commit
@@ -112,11 +117,14 @@ def test_deleting_leaves_a_placeholder_that_keeps_the_replies(client, post):
 @override_settings(COMMENTS_EDIT_WINDOW=900)
 def test_after_the_window_the_links_are_gone_and_the_urls_refuse(client, post):
     comment = post_as(client, post, body="Too late")
-    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now())
-    session = client.session
+    # The browser's capability as it will be once the window has passed.
     written = timezone.now() - timedelta(seconds=901)
-    session["comments_own"] = {str(comment.pk): written.timestamp()}
-    session.save()
+    response = HttpResponse()
+    response.set_signed_cookie(
+        "comments_own", json.dumps({str(comment.pk): written.timestamp()}),
+        salt="comments.ownership",
+    )  # fmt: skip
+    client.cookies["comments_own"] = response.cookies["comments_own"].value
     assert own_links(client, post, comment) == []
     refused = client.post(f"/comment/{comment.pk}/edit/", {"body": "Changed"})
     assert refused.status_code == 403
