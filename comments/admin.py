@@ -7,8 +7,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,22 +77,6 @@ class PostWithCommentsFilter(admin.RelatedFieldListFilter):
         )
 
 
-class CommentRevisionInline(admin.TabularInline):
-    """The texts a comment had before its author edited it (read only)."""
-
-    model = CommentRevision
-    fields = ("written_at", "replaced_at", "body")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = (
@@ -134,6 +120,7 @@ class CommentAdmin(admin.ModelAdmin):
         "body",
         "body_html",
         "thread_link",
+        "earlier_versions",
     )
     readonly_fields = (
         "post",
@@ -145,11 +132,36 @@ class CommentAdmin(admin.ModelAdmin):
         "by_post_author",
         "body_html",
         "thread_link",
+        "earlier_versions",
     )
-    inlines = [CommentRevisionInline]
 
     def get_ordering(self, request):
         return QUEUE_ORDER
+
+    @admin.display(description=_("Earlier versions"))
+    def earlier_versions(self, comment):
+        """What the comment said before each of its author's edits, newest first."""
+        revisions = CommentRevision.objects.filter(comment=comment).order_by("-replaced_at")
+        if not revisions:
+            return "—"
+        return format_html(
+            '<ol class="comment-revisions">{}</ol>',
+            format_html_join(
+                "",
+                "<li><p>{}</p><pre>{}</pre></li>",
+                (
+                    (
+                        _("Written %(written)s, replaced %(replaced)s")
+                        % {
+                            "written": date_format(localtime(r.written_at), "DATETIME_FORMAT"),
+                            "replaced": date_format(localtime(r.replaced_at), "DATETIME_FORMAT"),
+                        },
+                        r.body,
+                    )
+                    for r in revisions
+                ),
+            ),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("post__body", "post__body_html")

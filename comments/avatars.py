@@ -10,6 +10,7 @@ Gravatar's own hash instead (marked by a ``g`` prefix), and its avatar address r
 Gravatar; turned off again, those comments get an identicon drawn from that hash.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -24,11 +25,19 @@ MARGIN = 4
 
 def avatar_key(*, email="", name=""):
     """The stored avatar key of a commenter with this email (or name)."""
-    email = email.strip().lower()
-    if email and settings.COMMENTS_AVATAR_GRAVATAR:
+    return _avatar_key(
+        email.strip().lower(), name.strip(), settings.SECRET_KEY, settings.COMMENTS_AVATAR_GRAVATAR
+    )
+
+
+# An import computes a key per comment, mostly for the same few commenters: remember them.
+@functools.lru_cache(maxsize=4096)
+def _avatar_key(email, name, secret, gravatar):
+    if email and gravatar:
         return GRAVATAR_PREFIX + hashlib.sha256(email.encode()).hexdigest()
-    identity = f"email:{email}" if email else f"name:{name.strip().casefold()}"
-    return salted_hmac("comments.avatar", identity, algorithm="sha256").hexdigest()[:KEY_LENGTH]
+    identity = f"email:{email}" if email else f"name:{name.casefold()}"
+    digest = salted_hmac("comments.avatar", identity, secret=secret, algorithm="sha256")
+    return digest.hexdigest()[:KEY_LENGTH]
 
 
 def gravatar_url(key, *, size=80):

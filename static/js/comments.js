@@ -27,9 +27,11 @@
       var seconds = Math.round((Date.parse(time.getAttribute("datetime")) - now) / 1000);
       if (isNaN(seconds) || seconds < -86400 || seconds > 60) return;
       var minutes = Math.round(seconds / 60);
-      time.textContent = Math.abs(minutes) < 60
-        ? words.format(minutes, "minute")
-        : words.format(Math.round(minutes / 60), "hour");
+      time.textContent = seconds > -60
+        ? words.format(0, "second")  // "now"
+        : Math.abs(minutes) < 60
+          ? words.format(minutes, "minute")
+          : words.format(Math.round(minutes / 60), "hour");
     });
   }
   relativeDates();

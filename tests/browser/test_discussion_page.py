@@ -306,6 +306,8 @@ def test_replying_by_keyboard_only(desktop_page, sample):
     assert page.evaluate("document.activeElement.id") == "id_notify_replies"
     page.keyboard.press("Tab")  # "Notify me of new comments on this post"
     assert page.evaluate("document.activeElement.id") == "id_notify_post"
+    page.keyboard.press("Tab")  # "Save my name, email and website in this browser"
+    assert page.evaluate("document.activeElement.id") == "id_remember"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Post comment"
     page.keyboard.press("Enter")

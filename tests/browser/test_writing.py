@@ -186,7 +186,7 @@ def test_recent_dates_read_relative_and_keep_the_exact_time(desktop_page, site):
     comment = make_comment(post, body="Just now")
     page.goto(site + post.get_absolute_url())
     time = page.locator(f"#comment-{comment.pk} .comment-permalink time")
-    assert re.search(r"(now|second|minute)", time.inner_text())
+    assert time.inner_text() == "now"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", time.get_attribute("title"))
 
 
