@@ -84,14 +84,15 @@ def floor_html(conn, post_id):
             )
         else:
             author = f'<span class="comment-author">{escape(name)}</span>'
+        stamp = f"{created:%Y-%m-%d %H:%M:%S}"  # one strftime: the title, and the clock from it
         out.append(
             f'<li class="comment" id="comment-{cid}" data-depth="{level}">'
             f'<article class="comment-card"><header class="comment-meta"><img class="avatar" '
             f'src="/avatar/{avatar}.svg" alt="" width="40" height="40" loading="lazy">'
             f"{num}{author} "
             f'<a class="comment-permalink" href="#comment-{cid}"><time '
-            f'datetime="{created.isoformat()}" title="{created:%Y-%m-%d %H:%M:%S} UTC">'
-            f"{MONTHS[created.month]} {created.day}, {created.year} at {created:%H:%M}</time></a>"
+            f'datetime="{created.isoformat()}" title="{stamp} UTC">'
+            f"{MONTHS[created.month]} {created.day}, {created.year} at {stamp[11:16]}</time></a>"
             "</header>"
             f'<div class="comment-body">{body_html}</div>'
             f'<footer class="comment-actions"><a class="comment-reply-link" '

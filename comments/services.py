@@ -300,15 +300,11 @@ def _own_comment_under_lock(comment_id):
     if tree_id is None:
         raise NotEditable(comment_id)
     lock_thread(tree_id)
-    comment = (
-        Comment.objects.select_related(None)
-        .filter(
-            pk=comment_id,
-            kind=Comment.Kind.COMMENT,
-            status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
-        )
-        .first()
-    )
+    comment = Comment.objects.filter(
+        pk=comment_id,
+        kind=Comment.Kind.COMMENT,
+        status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+    ).first()
     if comment is None:
         raise NotEditable(comment_id)
     return comment
@@ -343,6 +339,9 @@ def comment_author_edit(*, comment_id, body):
             comment.status = status
             fields.append("status")
     comment.save(update_fields=fields)  # the post_save signal refreshes the cached discussion
+    if "status" in fields:
+        # Back in the queue: the moderators who asked for alerts hear of it like a new one.
+        comments_event(None, [comment.pk], held=True)
     return comment
 
 

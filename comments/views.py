@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import antispam, moderation, ownership, remember, submission
@@ -55,10 +55,16 @@ SUBSCRIBED = gettext_lazy("You will get new comments by mail; every mail has an 
 THREAD_FIELD = "thread"
 # The comment form's Preview button (templates/comments/form.html): scripts rely on the name.
 PREVIEW_FIELD = "preview"
-NOT_YOURS = gettext_lazy(
-    "This comment can no longer be edited or deleted here. A comment can be changed for "
-    "%(minutes)s minutes after it was written, and only from the browser that wrote it."
-)
+
+
+def _not_changeable_message(minutes):
+    return ngettext(
+        "This comment can no longer be edited or deleted here. A comment can be changed for "
+        "%(minutes)s minute after it was written, and only from the browser that wrote it.",
+        "This comment can no longer be edited or deleted here. A comment can be changed for "
+        "%(minutes)s minutes after it was written, and only from the browser that wrote it.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _remember_own_pending(request, comment):
@@ -250,7 +256,7 @@ def _changeable_comment(request, comment_id):
     comment = _thread_roots().filter(pk=comment_id).first()
     if comment is None or not ownership.may_change(request, comment):
         minutes = max(1, settings.COMMENTS_EDIT_WINDOW // 60)
-        context = {"message": NOT_YOURS % {"minutes": minutes}, "comment": comment}
+        context = {"message": _not_changeable_message(minutes), "comment": comment}
         return None, render(request, "comments/not_changeable.html", context, status=403)
     return comment, None
 

@@ -39,8 +39,10 @@ def test_avatar_is_an_svg_identicon_from_this_server(client):
     assert response["Content-Type"] == "image/svg+xml"
     assert "max-age" in response["Cache-Control"]
     svg = response.content.decode()
-    assert svg.startswith("<svg") and "<rect" in svg and "http" not in svg.replace(
-        "http://www.w3.org/2000/svg", ""
+    assert (
+        svg.startswith("<svg")
+        and "<rect" in svg
+        and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     )
     other = client.get("/avatar/fedcba9876543210fedcba9876543210.svg").content.decode()
     assert other != svg

@@ -78,16 +78,12 @@ def test_preview_without_javascript_stores_nothing_and_keeps_the_text(client, po
 
 
 def test_preview_button_is_a_submit_button_named_preview(client, post):
-    button = soup(client.get(post.get_absolute_url())).select_one(
-        "#respond button[name=preview]"
-    )
+    button = soup(client.get(post.get_absolute_url())).select_one("#respond button[name=preview]")
     assert button["type"] == "submit"
 
 
 def test_preview_fragment_for_scripts(client, post):
-    response = client.post(
-        f"/posts/{post.slug}/comment/preview/", {"body": "`x` <b>y</b>"}
-    )
+    response = client.post(f"/posts/{post.slug}/comment/preview/", {"body": "`x` <b>y</b>"})
     assert response.status_code == 200
     assert response.content.decode().strip() == "<p><code>x</code> &lt;b&gt;y&lt;/b&gt;</p>"
     assert Comment.objects.count() == 0

@@ -171,9 +171,7 @@ def test_avatars_make_no_request_outside_this_site(page, sample):
     assert avatars.count() == 17
     # They load lazily: load them all now, then every one is an image from this server.
     avatars.evaluate_all("l => l.forEach(i => { i.loading = 'eager'; })")
-    page.wait_for_function(
-        "[...document.querySelectorAll('img.avatar')].every(i => i.complete)"
-    )
+    page.wait_for_function("[...document.querySelectorAll('img.avatar')].every(i => i.complete)")
     page.wait_for_load_state("networkidle")
     loaded = avatars.evaluate_all("l => l.map(i => i.complete && i.naturalWidth > 0)")
     assert all(loaded)
