@@ -42,7 +42,7 @@ class ThreadNode:
 
     __slots__ = (
         "id", "parent_id", "level", "author_name", "author_url", "body_html", "created_at",
-        "status", "kind", "avatar_key", "by_post_author", "edited_at", "edited_iso", "marked",
+        "status", "kind", "avatar_key", "by_post_author", "edited_at", "edited_iso",
         "edited_label", "edited_exact", "children", "number", "is_placeholder",
         "awaiting_moderation",
         "reply_count",  # every reply shown below this comment, at any depth
@@ -70,9 +70,7 @@ class ThreadNode:
         ) = row
         self.created_at, self.date_iso, self.date_label, self.date_exact = label_date(created_at)
         self.edited_at = edited_at
-        # Rare, so the page asks one question per comment ("marked?") and only then which mark.
-        self.marked = self.by_post_author or edited_at is not None
-        if edited_at is not None:
+        if edited_at is not None:  # rare: only then are its labels made
             _local, self.edited_iso, self.edited_label, self.edited_exact = label_date(edited_at)
         url = self.author_url
         self.author_link = url if url and url.startswith(("http://", "https://")) else ""
