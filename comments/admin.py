@@ -7,13 +7,15 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import QUEUE_RANK, Comment
+from .models import QUEUE_RANK, Comment, CommentRevision
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
 # Matches the index comment_pending_first_idx, so the first page never sorts the table.
@@ -113,9 +115,12 @@ class CommentAdmin(admin.ModelAdmin):
         "author_url",
         "ip_address",
         "created_at",
+        "edited_at",
+        "by_post_author",
         "body",
         "body_html",
         "thread_link",
+        "earlier_versions",
     )
     readonly_fields = (
         "post",
@@ -123,12 +128,40 @@ class CommentAdmin(admin.ModelAdmin):
         "kind",
         "ip_address",
         "created_at",
+        "edited_at",
+        "by_post_author",
         "body_html",
         "thread_link",
+        "earlier_versions",
     )
 
     def get_ordering(self, request):
         return QUEUE_ORDER
+
+    @admin.display(description=_("Earlier versions"))
+    def earlier_versions(self, comment):
+        """What the comment said before each of its author's edits, newest first."""
+        revisions = CommentRevision.objects.filter(comment=comment).order_by("-replaced_at")
+        if not revisions:
+            return "—"
+        return format_html(
+            '<ol class="comment-revisions">{}</ol>',
+            format_html_join(
+                "",
+                "<li><p>{}</p><pre>{}</pre></li>",
+                (
+                    (
+                        _("Written %(written)s, replaced %(replaced)s")
+                        % {
+                            "written": date_format(localtime(r.written_at), "DATETIME_FORMAT"),
+                            "replaced": date_format(localtime(r.replaced_at), "DATETIME_FORMAT"),
+                        },
+                        r.body,
+                    )
+                    for r in revisions
+                ),
+            ),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("post__body", "post__body_html")
