@@ -22,7 +22,7 @@ def fill_avatar_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0017_subscription_threads_and_html'),
+        ('comments', '0018_comment_table_fill_factor'),
     ]
 
     operations = [
