@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "mptt",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "blogapp",
     "comments",
 ]
@@ -60,6 +62,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "blogapp.urls"
@@ -172,6 +182,20 @@ BLOG_POSTS_PER_PAGE = 10
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# --- Admin login throttling (django-axes) ------------------------------------------------
+# A client address (comments.antispam.client_ip: REMOTE_ADDR, or the X-Forwarded-For entry our
+# own TRUSTED_PROXY_COUNT proxies wrote) that fails AXES_FAILURE_LIMIT logins in a row is
+# refused for AXES_COOLOFF_MINUTES, whatever username it tries, with the lockout page (429).
+# Attempts are counted in the database, so every app process sees them, Redis or not.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "comments.antispam.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "blogapp.lockout.lockout_response"
+# One row per failed attempt is enough; successful logins are in the sessions already.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Comments: every setting the comments app reads, with its default -------------------
 # (Each can be set by the environment variable of the same name; the README lists them.)
