@@ -11,6 +11,7 @@ from . import antispam, moderation, submission
 from .cache import discussions_changed_on_commit
 from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
+from .metrics import COMMENTS_WRITTEN, MODERATION_CHANGES, count_on_commit
 from .models import Comment
 from .notifications.subscriptions import subscription_request
 from .text import render_plain_text
@@ -150,6 +151,7 @@ def comment_create(
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
+    count_on_commit(COMMENTS_WRITTEN, source="service", status=comment.status)
     comments_event(
         CREATED,
         [comment.pk],
@@ -208,6 +210,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
+    count_on_commit(MODERATION_CHANGES, len(changed), status=status.value)
     comments_event(
         event_for_status(status),
         [comment.pk for comment in changed],
@@ -243,6 +246,7 @@ def comment_edit(*, comment, fields):
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
     if "status" in fields:
+        count_on_commit(MODERATION_CHANGES, status=comment.status)
         comments_event(
             event_for_status(comment.status),
             [comment.pk],

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id on every log line and response (blogapp/request_id.py).
+    "blogapp.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -179,6 +181,63 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Logging: every line carries the request id (blogapp/request_id.py); one line per request on
+# "blogapp.requests". LOG_FORMAT "text" (the default here) is for people; production writes
+# "json", one JSON object per line, for a log collector. LOG_LEVEL sets the level.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+def logging_config(log_format, level, request_level):
+    """Django's LOGGING for ``log_format`` ("text" or "json") at ``level``; the one line per
+    request at ``request_level``."""
+    formatters = {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    }
+    if log_format not in formatters:
+        raise ValueError(f"LOG_FORMAT must be 'text' or 'json', not {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "blogapp.request_id.RequestIdFilter"}},
+        "formatters": {log_format: formatters[log_format]},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": log_format,
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Django's own request errors go to the root handler once, with the id.
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "blogapp.requests": {"level": request_level},
+            # django-axes announces itself at start-up in every process; lockouts are warnings.
+            "axes.apps": {"level": "WARNING"},
+        },
+    }
+
+
+# One line per request is for production's collector, not a developer's console.
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL, os.environ.get("REQUEST_LOG_LEVEL", "WARNING"))
+
+# Prometheus metrics (blogapp/metrics.py): off unless METRICS_TOKEN is set. Then requests are
+# counted (django-prometheus's middleware, around all the others) and /metrics answers a
+# scraper that sends "Authorization: Bearer <METRICS_TOKEN>" (everyone else: 404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+if METRICS_TOKEN:
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 # --- The blog -------------------------------------------------------------------------
 BLOG_POSTS_PER_PAGE = 10
