@@ -19,6 +19,7 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 if os.environ.get("LOG_FORMAT", "json") == "json":
     # gunicorn's own lines (start-up, worker timeouts) as JSON objects too, like the app's.
+    # gunicorn lays this over its defaults key by key, so both of its handlers are named.
     logconfig_dict = {
         "formatters": {
             "json": {
@@ -28,15 +29,27 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
             }
         },
         "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
             "error_console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
                 "stream": "ext://sys.stderr",
             },
         },
+        "loggers": {
+            # A logging config switches gunicorn's access log on: quiet unless asked for.
+            "gunicorn.access": {
+                "handlers": ["console"],
+                "level": "INFO" if accesslog else "WARNING",
+                "propagate": False,
+            },
+            "gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+        },
     }
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-
 
 def post_worker_init(worker):
     """Once the app is loaded in a worker, take everything loaded so far (Django, the app's

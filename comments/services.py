@@ -108,6 +108,34 @@ def comment_create(
     if not moderation.post_accepts_comments(post):
         raise CommentRejected(_("Comments are closed on this post."), code="closed")
 
+    # Everything that needs no lock comes first: the thread's lock is held until this
+    # transaction commits, and every other writer in the thread waits that long. Moderation
+    # policy (a query), rendering the text and checking the fields depend on the comment
+    # alone, not on the thread's current shape.
+    if status is None:
+        status = moderation.initial_status(author_email=author_email, body=body)
+    comment = Comment(
+        post=post,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        ip_address=ip_address,
+        body=body,
+        body_html=render_plain_text(body),
+        created_at=created_at or timezone.now(),
+        status=status,
+        kind=kind,
+        submission_key=submission_key,
+    )
+    # The database enforces the constraints and the foreign keys: the post and the parent
+    # (read under the thread lock below) need no second look-up each.
+    comment.full_clean(
+        exclude=["lft", "rght", "tree_id", "level", "post", "parent"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+
+    # Under the lock: only what must see the thread as it is now (and twin requests).
     if parent_id is not None:
         parent = _replyable_parent(post=post, parent_id=parent_id)
     else:
@@ -121,32 +149,8 @@ def comment_create(
         submission_key=submission_key,
         reject_duplicates=reject_duplicates,
     )
-
-    if status is None:
-        status = moderation.initial_status(author_email=author_email, body=body)
-
-    comment = Comment(
-        post=post,
-        parent=parent,
-        author_name=author_name,
-        author_email=author_email,
-        author_url=author_url,
-        ip_address=ip_address,
-        body=body,
-        body_html=render_plain_text(body),
-        created_at=created_at or timezone.now(),
-        status=status,
-        kind=kind,
-        submission_key=submission_key,
-    )
-    # The database enforces the constraints and the foreign keys: the post and the parent
-    # (read under the thread lock) need no second look-up each.
-    comment.full_clean(
-        exclude=["lft", "rght", "tree_id", "level", "post", "parent"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
     if parent is not None:
+        comment.parent = parent
         # Make room as mptt's save() would, without its re-read of the parent: the row was
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)

@@ -219,6 +219,8 @@ def logging_config(log_format, level, request_level):
             # Django's own request errors go to the root handler once, with the id.
             "django": {"handlers": [], "level": level, "propagate": True},
             "blogapp.requests": {"level": request_level},
+            # DEBUG: each thread lock's wait and hold times (bench/concurrency.py --lock-profile).
+            "comments.locks": {"level": os.environ.get("LOCK_LOG_LEVEL", "INFO")},
             # django-axes announces itself at start-up in every process; lockouts are warnings.
             "axes.apps": {"level": "WARNING"},
         },
