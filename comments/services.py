@@ -30,23 +30,38 @@ class AlreadySubmitted(Exception):
         self.comment = comment
 
 
+def _refuse_resent_form(*, post, author_name, body, submission_key):
+    if not submission_key:
+        return
+    earlier = submission.comment_for_key(submission_key)
+    if earlier is None:
+        return
+    if submission.is_same_submission(earlier, post=post, author_name=author_name, body=body):
+        raise AlreadySubmitted(earlier)
+    # The same form sent with other text (back button, edit, resend).
+    raise CommentRejected(
+        _("This form was already used. Please post your comment again."),
+        code="form_reused",
+    )
+
+
 def _refuse_repeats(*, post, author_name, author_email, body, submission_key, reject_duplicates):
-    """Checks that must run under the thread lock, so that twin requests see each other."""
-    if submission_key:
-        earlier = submission.comment_for_key(submission_key)
-        if earlier is not None:
-            if submission.is_same_submission(
-                earlier, post=post, author_name=author_name, body=body
-            ):
-                raise AlreadySubmitted(earlier)
-            # The same form sent with other text (back button, edit, resend).
-            raise CommentRejected(
-                _("This form was already used. Please post your comment again."),
-                code="form_reused",
-            )
+    """A form sent again, or the same text again: refused before any lock is taken.
+
+    Twins that race past these checks together are still stopped: ``submission_key`` is
+    unique, so the second insert fails (the view then answers with the first one's comment),
+    and both reply into the same thread, whose lock lets one in at a time. Only the same text
+    sent at the same instant from two different forms could pass twice."""
+    _refuse_resent_form(
+        post=post, author_name=author_name, body=body, submission_key=submission_key
+    )
     if reject_duplicates and antispam.is_duplicate(
         post=post, author_name=author_name, author_email=author_email, body=body
     ):
+        # Perhaps this form's own twin, committed since the look above: lead to it instead.
+        _refuse_resent_form(
+            post=post, author_name=author_name, body=body, submission_key=submission_key
+        )
         raise CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
 
 
@@ -110,8 +125,8 @@ def comment_create(
 
     # Everything that needs no lock comes first: the thread's lock is held until this
     # transaction commits, and every other writer in the thread waits that long. Moderation
-    # policy (a query), rendering the text and checking the fields depend on the comment
-    # alone, not on the thread's current shape.
+    # policy (a query), rendering the text, checking the fields and looking for an earlier
+    # submission depend on the comment alone, not on the thread's current shape.
     if status is None:
         status = moderation.initial_status(author_email=author_email, body=body)
     comment = Comment(
@@ -135,12 +150,6 @@ def comment_create(
         validate_constraints=False,
     )
 
-    # Under the lock: only what must see the thread as it is now (and twin requests).
-    if parent_id is not None:
-        parent = _replyable_parent(post=post, parent_id=parent_id)
-    else:
-        parent = None
-        lock_new_threads()
     _refuse_repeats(
         post=post,
         author_name=author_name,
@@ -149,6 +158,13 @@ def comment_create(
         submission_key=submission_key,
         reject_duplicates=reject_duplicates,
     )
+
+    # Under the lock: only what must see the thread as it is now.
+    if parent_id is not None:
+        parent = _replyable_parent(post=post, parent_id=parent_id)
+    else:
+        parent = None
+        lock_new_threads()
     if parent is not None:
         comment.parent = parent
         # Make room as mptt's save() would, without its re-read of the parent: the row was

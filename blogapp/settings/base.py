@@ -221,8 +221,9 @@ def logging_config(log_format, level, request_level):
             "blogapp.requests": {"level": request_level},
             # DEBUG: each thread lock's wait and hold times (bench/concurrency.py --lock-profile).
             "comments.locks": {"level": os.environ.get("LOCK_LOG_LEVEL", "INFO")},
-            # django-axes announces itself at start-up in every process; lockouts are warnings.
-            "axes.apps": {"level": "WARNING"},
+            # django-axes tells of every login (and of itself in every process) at INFO; its
+            # lockouts are warnings.
+            "axes": {"level": "WARNING"},
         },
     }
 

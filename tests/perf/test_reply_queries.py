@@ -63,9 +63,9 @@ def statements_after_the_lock(queries):
 @pytest.mark.postgres
 @pytest.mark.parametrize("size", [3, 200])
 def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size):
-    """Moderation policy, rendering and field checks happen before the lock; under it only
-    the parent's re-read, the repeat checks, making room, the insert and the task: the same
-    five to six statements whatever the thread's size (so a busy thread queues briefly)."""
+    """Moderation policy, rendering, field checks and the repeat checks happen before the
+    lock; under it only the parent's re-read, making room, the insert and the task: the same
+    four statements whatever the thread's size (so a busy thread queues briefly)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -79,12 +79,12 @@ def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, siz
     described = [f"{sql.split()[0]} {TABLE.search(sql).group(1)}" for sql in under_lock]
     assert described == [
         "SELECT comments_comment",  # the parent, re-read under the lock
-        "SELECT comments_comment",  # an earlier comment from the same form?
-        "SELECT comments_comment",  # the same text by the same author?
         "UPDATE comments_comment",  # room for the reply (lft/rght of what follows)
         "INSERT comments_comment",
         "INSERT django_tasks_database_dbtaskresult",  # the notification task
     ], under_lock
-    # The known-commenter check (a query of its own) ran before the lock.
+    # The known-commenter and the repeat checks (queries of their own) ran before the lock.
     before = [q["sql"] for q in queries.captured_queries][: len(queries) - len(under_lock)]
     assert any("author_email" in sql and "UPPER" in sql for sql in before)
+    assert any('"submission_key" =' in sql for sql in before)
+    assert any("MD5" in sql for sql in before)
