@@ -49,20 +49,18 @@ def _lock_keys(keys):
 
 
 def _profile(keys, started, acquired):
-    def held():
-        profile_log.debug(
-            "lock %s waited %.1f ms, held %.1f ms",
-            "new-thread" if list(keys) == [NEW_THREAD_KEY] else "thread",
-            (acquired - started) * 1000,
-            (time.perf_counter() - acquired) * 1000,
-            extra={
-                "lock": "new-thread" if list(keys) == [NEW_THREAD_KEY] else "thread",
-                "waited_ms": round((acquired - started) * 1000, 2),
-                "held_ms": round((time.perf_counter() - acquired) * 1000, 2),
-            },
-        )
+    """Log, once the commit has released the lock, how long it was waited for and held."""
+    kind = "new-thread" if list(keys) == [NEW_THREAD_KEY] else "thread"
+    waited_ms = round((acquired - started) * 1000, 2)
 
-    transaction.on_commit(held)
+    def released():
+        held_ms = round((time.perf_counter() - acquired) * 1000, 2)
+        profile_log.debug(
+            "lock %s waited %.1f ms, held %.1f ms", kind, waited_ms, held_ms,
+            extra={"lock": kind, "waited_ms": waited_ms, "held_ms": held_ms},
+        )  # fmt: skip
+
+    transaction.on_commit(released)
 
 
 def lock_thread(tree_id):
