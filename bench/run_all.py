@@ -173,6 +173,14 @@ def main(argv=None):
                 f"{admin['remove_ms']} ms",
             )
         )
+        rows.append(
+            row(
+                "admin thread view: 10,000-comment tree / 5,000-deep thread (page of the last)",
+                f"{admin['tree10k_last_ms']} / {admin['deep5k_last_ms']} ms",
+                "≤ 300 ms",
+                max(float(admin["tree10k_last_ms"]), float(admin["deep5k_last_ms"])) / 300,
+            )
+        )
     print("\n== reply latency with and without notifications (bench/reply_ab.py, A/B)")
     ab = script_figures("reply_ab.py")
     if ab:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import metrics, views
 
 blog_patterns = [
     path("", views.PostListView.as_view(), name="post_list"),
@@ -13,6 +13,8 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Prometheus metrics, for whoever holds METRICS_TOKEN (blogapp/metrics.py); else 404.
+    path("metrics", metrics.metrics, name="metrics"),
     # set_language: the footer's language switcher posts here (templates/language_switcher.html).
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((blog_patterns, "blogapp"))),

@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import selectors, services
 from .models import QUEUE_RANK, Comment, CommentRevision
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
@@ -340,13 +340,12 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/comments/comment/decide.html", context)
 
     def thread_view(self, request, comment_id):
-        """The whole thread of a comment as an indented tree, with the moderation actions."""
+        """A comment's whole thread as an indented tree, a page at a time, with the actions."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         focus = Comment.objects.filter(pk=comment_id).select_related("post").first()
         if focus is None:
             raise Http404(gettext("No such comment."))
-        thread = Comment.objects.filter(tree_id=focus.tree_id).order_by("lft")
         can_moderate = self.has_change_permission(request)
 
         if request.method == "POST":
@@ -360,27 +359,20 @@ class CommentAdmin(admin.ModelAdmin):
                 self.message_user(request, gettext("Select comments to act on."), messages.WARNING)
             else:
                 ids = [int(pk) for pk in selected if pk.isdigit()]
-                self.moderate(request, thread.filter(pk__in=ids), action)
-            return HttpResponseRedirect(request.path)
+                thread = Comment.objects.filter(tree_id=focus.tree_id, pk__in=ids)
+                self.moderate(request, thread, action)
+            # Back to the page the moderator acted on.
+            return HttpResponseRedirect(request.get_full_path())
 
+        page = selectors.admin_thread_page(focus, page=request.GET.get("page"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Thread on “%(title)s”") % {"title": focus.post.title},
             "focus": focus,
             "post": focus.post,
-            "thread": thread.only(
-                "id",
-                "parent_id",
-                "level",
-                "author_name",
-                "author_email",
-                "body",
-                "status",
-                "kind",
-                "created_at",
-                "ip_address",
-            ),  # fmt: skip
+            "page": page,
+            "thread": page.object_list,
             "can_moderate": can_moderate,
             "actions": [
                 (name, getattr(self, name).short_description) for name in MODERATION_ACTIONS

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from .avatars import avatar_key
 from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_threads
+from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
 from .text import render_comment_body
@@ -115,6 +116,7 @@ def comments_bulk_import(
         _set_constraints(immediate=False)  # Django's default again
     if not dry_run:
         discussions_changed_on_commit(writer.result.post_ids)
+        count_on_commit(COMMENTS_WRITTEN, writer.result.created, source="import", status="any")
     return writer.result
 
 

@@ -386,3 +386,27 @@ def with_pending_counts(posts):
     """``posts`` annotated with ``pending_count``: their comments awaiting moderation."""
     pending = Comment.objects.filter(status=PENDING)
     return posts.annotate(pending_count=_count_per_post(pending))
+
+
+# --- The admin's thread view -------------------------------------------------------------
+
+ADMIN_THREAD_FIELDS = (
+    "id", "parent_id", "level", "author_name", "author_email", "body", "status", "kind",
+    "created_at", "ip_address",
+)  # fmt: skip
+
+
+def admin_thread_page(focus, *, page=None):
+    """One page of ``focus``'s whole thread, in tree order, every status included.
+
+    ``COMMENTS_ADMIN_THREAD_PER_PAGE`` rows a page, so a thread of any size or depth costs
+    the same (the 5,000-deep thread was a 3 MB page). Without ``page``, the page that shows
+    ``focus``. Two queries on the (tree_id, lft) index: the size and position, the rows.
+    """
+    rows = Comment.objects.filter(tree_id=focus.tree_id).order_by("lft")
+    sizes = rows.aggregate(total=Count("pk"), before=Count("pk", filter=Q(lft__lt=focus.lft)))
+    paginator = Paginator(rows.only(*ADMIN_THREAD_FIELDS), settings.COMMENTS_ADMIN_THREAD_PER_PAGE)
+    paginator.count = sizes["total"]  # a cached_property: counted above, not again
+    if page is None:
+        page = sizes["before"] // paginator.per_page + 1
+    return paginator.get_page(page)

@@ -12,6 +12,7 @@ from .avatars import avatar_key
 from .cache import discussions_changed_on_commit
 from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
+from .metrics import COMMENTS_WRITTEN, MODERATION_CHANGES, count_on_commit
 from .models import Comment, CommentRevision
 from .notifications.subscriptions import subscription_request
 from .text import render_markdown
@@ -30,23 +31,38 @@ class AlreadySubmitted(Exception):
         self.comment = comment
 
 
+def _refuse_resent_form(*, post, author_name, body, submission_key):
+    if not submission_key:
+        return
+    earlier = submission.comment_for_key(submission_key)
+    if earlier is None:
+        return
+    if submission.is_same_submission(earlier, post=post, author_name=author_name, body=body):
+        raise AlreadySubmitted(earlier)
+    # The same form sent with other text (back button, edit, resend).
+    raise CommentRejected(
+        _("This form was already used. Please post your comment again."),
+        code="form_reused",
+    )
+
+
 def _refuse_repeats(*, post, author_name, author_email, body, submission_key, reject_duplicates):
-    """Checks that must run under the thread lock, so that twin requests see each other."""
-    if submission_key:
-        earlier = submission.comment_for_key(submission_key)
-        if earlier is not None:
-            if submission.is_same_submission(
-                earlier, post=post, author_name=author_name, body=body
-            ):
-                raise AlreadySubmitted(earlier)
-            # The same form sent with other text (back button, edit, resend).
-            raise CommentRejected(
-                _("This form was already used. Please post your comment again."),
-                code="form_reused",
-            )
+    """A form sent again, or the same text again: refused before any lock is taken.
+
+    Twins that race past these checks together are still stopped: ``submission_key`` is
+    unique, so the second insert fails (the view then answers with the first one's comment),
+    and both reply into the same thread, whose lock lets one in at a time. Only the same text
+    sent at the same instant from two different forms could pass twice."""
+    _refuse_resent_form(
+        post=post, author_name=author_name, body=body, submission_key=submission_key
+    )
     if reject_duplicates and antispam.is_duplicate(
         post=post, author_name=author_name, author_email=author_email, body=body
     ):
+        # Perhaps this form's own twin, committed since the look above: lead to it instead.
+        _refuse_resent_form(
+            post=post, author_name=author_name, body=body, submission_key=submission_key
+        )
         raise CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
 
 
@@ -111,26 +127,14 @@ def comment_create(
     if not moderation.post_accepts_comments(post):
         raise CommentRejected(_("Comments are closed on this post."), code="closed")
 
-    if parent_id is not None:
-        parent = _replyable_parent(post=post, parent_id=parent_id)
-    else:
-        parent = None
-        lock_new_threads()
-    _refuse_repeats(
-        post=post,
-        author_name=author_name,
-        author_email=author_email,
-        body=body,
-        submission_key=submission_key,
-        reject_duplicates=reject_duplicates,
-    )
-
+    # Everything that needs no lock comes first: the thread's lock is held until this
+    # transaction commits, and every other writer in the thread waits that long. Moderation
+    # policy (a query), rendering the text, checking the fields and looking for an earlier
+    # submission depend on the comment alone, not on the thread's current shape.
     if status is None:
         status = moderation.initial_status(author_email=author_email, body=body)
-
     comment = Comment(
         post=post,
-        parent=parent,
         author_name=author_name,
         author_email=author_email,
         author_url=author_url,
@@ -146,17 +150,35 @@ def comment_create(
         and getattr(post, "author_id", None) == author_user.pk,
     )
     # The database enforces the constraints and the foreign keys: the post and the parent
-    # (read under the thread lock) need no second look-up each.
+    # (read under the thread lock below) need no second look-up each.
     comment.full_clean(
         exclude=["lft", "rght", "tree_id", "level", "post", "parent"],
         validate_unique=False,
         validate_constraints=False,
     )
+
+    _refuse_repeats(
+        post=post,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        submission_key=submission_key,
+        reject_duplicates=reject_duplicates,
+    )
+
+    # Under the lock: only what must see the thread as it is now.
+    if parent_id is not None:
+        parent = _replyable_parent(post=post, parent_id=parent_id)
+    else:
+        parent = None
+        lock_new_threads()
     if parent is not None:
+        comment.parent = parent
         # Make room as mptt's save() would, without its re-read of the parent: the row was
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
+    count_on_commit(COMMENTS_WRITTEN, source="service", status=comment.status)
     comments_event(
         CREATED,
         [comment.pk],
@@ -215,6 +237,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
+    count_on_commit(MODERATION_CHANGES, len(changed), status=status.value)
     comments_event(
         event_for_status(status),
         [comment.pk for comment in changed],
@@ -250,6 +273,7 @@ def comment_edit(*, comment, fields):
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
     if "status" in fields:
+        count_on_commit(MODERATION_CHANGES, status=comment.status)
         comments_event(
             event_for_status(comment.status),
             [comment.pk],
