@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import privacy_admin, services
 from .models import QUEUE_RANK, Comment
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
@@ -98,7 +98,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("post",)
     list_per_page = 100
     show_full_result_count = False  # saves a count(*) over the whole table on every search
-    actions = list(MODERATION_ACTIONS)
+    actions = [*MODERATION_ACTIONS, "export_commenter_data", "erase_commenter_data"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # Where a comment sits in the tree is never edited here: moving a node is a tree rewrite
@@ -211,6 +211,15 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def restore_comments(self, request, queryset):
         self.moderate(request, queryset, "restore_comments")
+
+    # Privacy (comments.privacy_admin): erasing needs the delete permission, as deleting does.
+    @admin.action(description=_("Export the authors' data (JSON)"), permissions=["change"])
+    def export_commenter_data(self, request, queryset):
+        return privacy_admin.export_commenter_data(self, request, queryset)
+
+    @admin.action(description=_("Erase the authors' personal data"), permissions=["delete"])
+    def erase_commenter_data(self, request, queryset):
+        return privacy_admin.erase_commenter_data(self, request, queryset)
 
     # --- writes go through the services (thread locks, cache refresh) -----------------------
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
+from .privacy import privacy_note
 from .rendering import discussion_html, render_discussion
 from .selectors import PAGE_PARAM, discussion_page_of, subtree_discussion
 
@@ -72,6 +73,7 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None):
         "reply_to": reply_to,
         "reply_refused": reply_refused,
         "comments_open": post_accepts_comments(post),
+        "privacy_note": privacy_note(),
     }
 
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from .dates import DateLabeler
 from .models import Comment
+from .posts import published_posts
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
@@ -312,3 +313,20 @@ def with_comment_counts(posts):
 def with_pending_counts(posts):
     """``posts`` annotated with ``pending_count``: their comments awaiting moderation."""
     return posts.annotate(pending_count=Count("comments", filter=Q(comments__status=PENDING)))
+
+
+def latest_visible_comments(*, limit, post=None):
+    """The newest comments a reader sees (approved, on a published post), newest first, with
+    their post: what the comment feeds list. Served by ``comment_queue_idx`` (status,
+    created_at) site-wide and by the thread index for one post."""
+    comments = Comment.objects.visible().filter(post__in=published_posts())
+    if post is not None:
+        comments = comments.filter(post=post)
+    return (
+        comments.select_related("post")
+        .only(
+            "id", "author_name", "author_url", "body_html", "created_at", "kind",
+            "post__id", "post__slug", "post__title",
+        )  # fmt: skip
+        .order_by("-created_at", "-id")[:limit]
+    )
