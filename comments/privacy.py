@@ -35,6 +35,8 @@ def reduced_ip(address):
     """The network an address belongs to, as an address: IPv4 /24, IPv6 /48
     (``203.0.113.77`` → ``203.0.113.0``, ``2001:db8:1:2::5`` → ``2001:db8:1::``)."""
     ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped:  # an IPv4 client seen through IPv6
+        ip = ip.ipv4_mapped
     prefix = IPV4_PREFIX if ip.version == 4 else IPV6_PREFIX
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
