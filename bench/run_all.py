@@ -211,6 +211,19 @@ def main(argv=None):
                 "0",
             ),
         ]
+    print("\n== search over 100,000 comments against a post page (bench/search.py)")
+    found = script_figures("search.py", "--comments", "100000")
+    if found:
+        slowest, page = float(found["search_ms"]), float(found["post_ms"])
+        rows += [
+            row(
+                "search page, 100,000 comments: slowest query median / cold post page",
+                f"{slowest:.1f} ms / {page:.1f} ms",
+                "search ≤ post page, ≤ 100 ms",
+                max(slowest / page, slowest / 100),
+            ),
+            row("SQL queries, search page", found["queries"], "≤ 4", int(found["queries"]) / 4),
+        ]
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load}."

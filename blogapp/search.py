@@ -1,14 +1,16 @@
 """The site's search: posts (here) and visible comments (``comments.search``) in one ranked,
-paged list. The post side mirrors the comment side: a GIN expression index on PostgreSQL
-(``post_search_idx``, migration 0003), a bounded candidate set, headlines only for the page.
+paged list. The post side mirrors the comment side: a stored ``search_vector`` column with a
+GIN index on PostgreSQL (``post_search_idx``, migration 0003; the title weighs more than the
+text), a bounded candidate set, headlines only for the page.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comments import search as comment_search
 
@@ -17,37 +19,28 @@ from .models import Post
 MAX_QUERY_LENGTH = 200  # characters of the reader's words that are searched for
 
 
-def post_vector(config=None):
-    """The indexed expression: keep it identical to migration 0003's index."""
-    config = config or comment_search.search_config()
-    return SearchVector("title", weight="A", config=config) + SearchVector(
-        "body", weight="B", config=config
-    )
-
-
 @dataclass
 class Result:
     """One search result as the page shows it."""
 
     kind: str  # "post" or "comment"
     url: str
-    title: str  # the post's title (for a comment, the post it is on)
+    heading: str  # the post's title; for a comment, who wrote it on which post
     snippet: str  # safe HTML: escaped text with <mark>ed words
     date: object
-    author: str = ""
 
 
 def _post_candidates(text, *, limit):
     posts = Post.objects.published()
     if comment_search.uses_full_text_search():
         query = comment_search.search_query(text)
-        matches = (
-            posts.annotate(document=post_vector()).filter(document=query).order_by().values("pk")
-        )
+        vector = comment_search.stored_vector()
         return list(
-            Post.objects.filter(pk__in=matches[:limit])
-            .annotate(rank=SearchRank(post_vector(), query))
-            .values_list("rank", "published_at", "pk")
+            posts.annotate(document=vector)
+            .filter(document=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by()  # any order: PostgreSQL stops at the limit
+            .values_list("rank", "published_at", "pk")[:limit]
         )
     condition = Q()
     for word in text.split():
@@ -57,7 +50,11 @@ def _post_candidates(text, *, limit):
 
 
 def _post_results(text, ids):
-    posts = Post.objects.filter(pk__in=ids).only("id", "slug", "title", "published_at", "body")
+    posts = (
+        Post.objects.filter(pk__in=ids)
+        .only("id", "slug", "title", "published_at", "body")
+        .order_by()
+    )
     if comment_search.uses_full_text_search():
         posts = posts.annotate(
             headline=SearchHeadline(
@@ -71,6 +68,15 @@ def _post_results(text, ids):
         )
         return {p.pk: (p, comment_search.highlighted(p.headline)) for p in posts}
     return {p.pk: (p, comment_search.plain_snippet(p.body, text)) for p in posts}
+
+
+def _comment_heading(comment):
+    if comment.author_name:
+        return _("%(author)s on %(title)s") % {
+            "author": comment.author_name,
+            "title": comment.post.title,
+        }
+    return _("A comment on %(title)s") % {"title": comment.post.title}
 
 
 def search(text, page_number=1):
@@ -103,16 +109,8 @@ def search(text, page_number=1):
             )
         elif kind == "comment" and pk in comments:
             comment, snippet = comments[pk]
-            results.append(
-                Result(
-                    "comment",
-                    comment.get_absolute_url(),
-                    comment.post.title,
-                    snippet,
-                    comment.created_at,
-                    comment.author_name,
-                )
-            )
+            url, date = comment.get_absolute_url(), comment.created_at
+            results.append(Result("comment", url, _comment_heading(comment), snippet, date))
     page.object_list = results
     # More matches than were ranked: the count shown is a lower bound.
     page.capped = len(post_rows) >= limit or len(comment_rows) >= limit

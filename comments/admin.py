@@ -212,8 +212,9 @@ class CommentAdmin(admin.ModelAdmin):
     def restore_comments(self, request, queryset):
         self.moderate(request, queryset, "restore_comments")
 
-    # Privacy (comments.privacy_admin): erasing needs the delete permission, as deleting does.
-    @admin.action(description=_("Export the authors' data (JSON)"), permissions=["change"])
+    # Privacy (comments.privacy_admin): both need the delete permission (superusers, not the
+    # Moderators group): one hands out, the other destroys, everything about a person.
+    @admin.action(description=_("Export the authors' data (JSON)"), permissions=["delete"])
     def export_commenter_data(self, request, queryset):
         return privacy_admin.export_commenter_data(self, request, queryset)
 

@@ -1,14 +1,19 @@
 """Finding visible comments by words: PostgreSQL full-text search, a plain fallback elsewhere.
 
-The index is an expression GIN index over ``to_tsvector(COMMENTS_SEARCH_CONFIG, body)``,
-partial on approved comments (``comment_search_idx``, migration 0018). It is created by the
-migration on PostgreSQL only, and not declared in ``Comment.Meta``, because a GIN index does
-not exist on SQLite (which ``make run`` uses). The queries below build the vector with the
-same expression (``comment_vector``), which is what lets PostgreSQL use that index.
+On PostgreSQL each comment's text is kept as a ``tsvector`` in the configured language
+(``COMMENTS_SEARCH_CONFIG``) in a stored generated column, ``search_vector``, with a GIN index
+over the approved comments (``comment_search_idx``; migration 0018 adds both, the posts'
+twin is blogapp's 0003). PostgreSQL computes it on every insert and update, COPY included.
+It is not a model field because SQLite (which ``make run`` uses) has neither: the queries
+name it with ``stored_vector``.
 
-Ranking every match of a common word over a million comments is slow, and so is
-``ts_headline``: a search takes at most ``COMMENTS_SEARCH_CANDIDATES`` matches from the index,
-ranks only those, and writes snippets only for the rows of the page shown.
+Stored rather than an expression index, because ranking and matching then read the vector
+instead of parsing the text again: a phrase's positions are checked from it, and a word found
+in half the comments is answered by reading the first rows of the table, not by building a
+bitmap of every match. Even so ranking every match of a common word over a million comments
+is slow, and so is ``ts_headline``: a search takes at most ``COMMENTS_SEARCH_CANDIDATES``
+matches, in no particular order (the query has no ORDER BY, so PostgreSQL stops at the
+limit), ranks only those, and writes snippets only for the rows of the page shown.
 """
 
 from django.conf import settings
@@ -16,10 +21,10 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Expression, Q
 from django.utils.html import escape, strip_tags
 
 from .models import Comment
@@ -41,9 +46,24 @@ def search_config():
     return settings.COMMENTS_SEARCH_CONFIG
 
 
-def comment_vector(config=None):
-    """The indexed expression: keep it identical to migration 0018's index."""
-    return SearchVector("body", config=config or search_config())
+SEARCH_COLUMN = "search_vector"
+
+
+class StoredVector(Expression):
+    """The stored ``search_vector`` column of the queried model's table (PostgreSQL only).
+    Not a model field, so named here: as the query's own table, whatever alias it has."""
+
+    def __init__(self):
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
+
+
+def stored_vector():
+    """The stored vector of the rows being queried (comments here, posts in blogapp)."""
+    return StoredVector()
 
 
 def search_query(text, config=None):
@@ -60,22 +80,18 @@ def visible_comments():
 def comment_candidates(text, *, limit):
     """Up to ``limit`` matching visible comments as ``(rank, created_at, id)``, best first.
 
-    The inner query takes at most ``limit`` matches from the GIN index, unordered, so its cost
-    is bounded however common the words are; only those are ranked.
+    The query has no ORDER BY, so PostgreSQL stops at ``limit`` matches and ranks only those:
+    its cost is bounded however common the words are.
     """
     if uses_full_text_search():
         query = search_query(text)
-        matches = (
-            visible_comments()
-            .annotate(document=comment_vector())
-            .filter(document=query)
-            .order_by()  # any order: sorting would read every match
-            .values("pk")[:limit]
-        )
         rows = (
-            Comment.objects.filter(pk__in=matches)
-            .annotate(rank=SearchRank(comment_vector(), query))
-            .values_list("rank", "created_at", "pk")
+            visible_comments()
+            .annotate(document=stored_vector())
+            .filter(document=query)
+            .annotate(rank=SearchRank(stored_vector(), query))
+            .order_by()  # any order: sorting would read every match
+            .values_list("rank", "created_at", "pk")[:limit]
         )
     else:
         words = text.split()
@@ -95,8 +111,11 @@ def comment_candidates(text, *, limit):
 def comment_results(text, ids):
     """The comments ``ids`` (one page of results) with their post and a safe HTML snippet:
     ``{id: (comment, snippet_html)}``, in one query."""
-    comments = Comment.objects.filter(pk__in=ids).select_related("post").only(
-        "id", "author_name", "created_at", "body", "post__id", "post__slug", "post__title"
+    comments = (
+        Comment.objects.filter(pk__in=ids)
+        .select_related("post")
+        .only("id", "author_name", "created_at", "body", "post__id", "post__slug", "post__title")
+        .order_by()
     )
     if uses_full_text_search():
         comments = comments.annotate(
