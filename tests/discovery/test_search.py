@@ -58,6 +58,7 @@ def test_every_page_has_the_search_form_in_its_header(client, post):
         assert form.select_one(f'label[for="{field["id"]}"]') is not None
 
 
+@pytest.mark.postgres  # stemming and ranking are PostgreSQL's
 def test_search_finds_posts_and_visible_comments_by_stemmed_words(client, garden):
     found = results(client.get("/search/", {"q": "tomatoes"}))
     assert {(kind, href) for kind, href, _ in found} == {
@@ -96,6 +97,7 @@ def test_snippets_are_safe_html_whatever_the_text(client, post):
     assert "<script>alert(2)" not in response.content.decode()
 
 
+@pytest.mark.postgres  # stemming and ranking are PostgreSQL's
 def test_results_are_ranked_best_first(client, post):
     once = make_comment(post, body="A kettle and many other things in a long list of words.")
     often = make_comment(post, body="Kettle, kettle, kettle: the kettle.")
