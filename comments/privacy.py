@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
@@ -164,6 +165,18 @@ def log_commenter_action(*, user, comment_ids, message):
     )
 
 
+def _scrub_admin_history(comment_ids):
+    """Earlier admin history names each comment as it was ("Alice on 3: …"): name it anew."""
+    content_type = ContentType.objects.get_for_model(Comment)
+    entries = LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in comment_ids]
+    )
+    named = {int(pk) for pk in entries.values_list("object_id", flat=True).distinct()}
+    renamed = Comment.objects.filter(pk__in=named).only("id", "author_name", "post_id", "body")
+    for comment in renamed:
+        entries.filter(object_id=str(comment.pk)).update(object_repr=str(comment)[:200])
+
+
 @transaction.atomic
 def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     """Remove a person's name, email, website and IP address from every comment written with
@@ -198,6 +211,7 @@ def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     )
     mails.delete()
     subscriptions.delete()
+    _scrub_admin_history(ids)
     discussions_changed_on_commit(post for _pk, _tree, post in rows)
     message = (
         _("Commenter's personal data and text erased.")
