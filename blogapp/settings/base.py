@@ -267,7 +267,7 @@ COMMENTS_SEARCH_CONFIG = os.environ.get(
 # Search results per page, and how many matches of each kind (posts, comments) are ranked at
 # most: a word found in more comments than this is ranked over the first ones found.
 COMMENTS_SEARCH_PER_PAGE = int(os.environ.get("COMMENTS_SEARCH_PER_PAGE", "20"))
-COMMENTS_SEARCH_CANDIDATES = int(os.environ.get("COMMENTS_SEARCH_CANDIDATES", "500"))
+COMMENTS_SEARCH_CANDIDATES = int(os.environ.get("COMMENTS_SEARCH_CANDIDATES", "200"))
 # Items in each feed (latest posts, latest comments, a post's comments).
 COMMENTS_FEED_ITEMS = int(os.environ.get("COMMENTS_FEED_ITEMS", "30"))
 # Days a comment keeps its full IP address; the worker's sweep then shortens it (IPv4 to /24,
