@@ -7,6 +7,7 @@ subscriptions and the outgoing mail of an address; an address's "stop all mail" 
 """
 
 import ipaddress
+import json
 import logging
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from .cache import discussions_changed_on_commit
 from .locks import lock_threads
 from .models import Comment
 from .notifications.models import OutgoingMail, Subscription, Suppression, normalize_email
+from .webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,8 @@ def _when(value):
 
 def commenter_data(email):
     """Everything stored about ``email``, as plain JSON-ready data: the comments written with
-    it, its subscriptions, the mail sent or waiting for it, and a "stop all mail" request."""
+    it, its subscriptions, the mail sent or waiting for it, the webhook payloads about its
+    comments, and a "stop all mail" request."""
     address = normalize_email(email)
     comments = _comments_of(address).select_related("post").order_by("created_at", "pk")
     subscriptions = Subscription.objects.filter(email=address).order_by("created_at", "pk")
@@ -149,6 +152,17 @@ def commenter_data(email):
             }
             for m in mails
         ],
+        "webhook_deliveries": [
+            {
+                "id": w.pk,
+                "event": w.event,
+                "endpoint": w.url,
+                "status": w.status,
+                "created_at": _when(w.created_at),
+                "body": json.loads(w.body),
+            }
+            for w in _webhook_deliveries_of([c.pk for c in comments]).order_by("created_at", "pk")
+        ],
         "no_mail_requested_at": _when(suppression.created_at) if suppression else None,
     }
 
@@ -163,6 +177,27 @@ def log_commenter_action(*, user, comment_ids, message):
         action_flag=CHANGE,
         change_message=message,
     )
+
+
+def _webhook_deliveries_of(comment_ids):
+    """Webhook deliveries about these comments (their key is ``event:comment_id:url:…``)."""
+    deliveries = WebhookDelivery.objects.none()
+    ids = sorted(comment_ids)
+    for start in range(0, len(ids), 500):
+        chunk = "|".join(str(pk) for pk in ids[start : start + 500])
+        deliveries |= WebhookDelivery.objects.filter(key__regex=rf"^[^:]+:({chunk}):")
+    return deliveries
+
+
+def _redact_webhook_bodies(comment_ids, *, remove_text):
+    """The payloads sent (or to be sent) about these comments carry the author's name,
+    website and text: keep them without those."""
+    erased = {"author_name": "", "author_url": ""} | ({"body": ""} if remove_text else {})
+    for delivery in _webhook_deliveries_of(comment_ids).only("pk", "body"):
+        data = json.loads(delivery.body)
+        data["comment"].update(erased)
+        delivery.body = json.dumps(data)
+        delivery.save(update_fields=["body"])
 
 
 def _scrub_admin_history(comment_ids):
@@ -183,7 +218,8 @@ def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     ``email``; with ``remove_text`` their text too (the comment then shows as "Comment
     removed." where it has visible replies, and disappears where it has none: threads keep
     their shape). Their subscriptions and the mail to the address go; the copies of their
-    comments in mail already sent to others are emptied. A "stop all mail" request stays, so
+    comments in mail already sent to others are emptied, and the webhook payloads about them
+    lose the name and website (and the text). A "stop all mail" request stays, so
     the address is never mailed again.
 
     Takes the locks of every thread concerned and refreshes those discussions on commit.
@@ -211,6 +247,7 @@ def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     )
     mails.delete()
     subscriptions.delete()
+    _redact_webhook_bodies(ids, remove_text=remove_text)
     _scrub_admin_history(ids)
     discussions_changed_on_commit(post for _pk, _tree, post in rows)
     message = (

@@ -15,6 +15,8 @@ from django.test import TestCase
 
 from comments.models import Comment
 from comments.notifications.models import OutgoingMail, Subscription, Suppression
+from comments.webhooks.dispatch import dispatch
+from comments.webhooks.models import WebhookDelivery
 from tests.factories import make_comment, make_post
 from tests.html import comment_tree, soup
 from tests.privacy.test_ip_retention import database_url
@@ -32,7 +34,7 @@ def run(*args):
 
 
 @pytest.fixture
-def people(post):
+def people(post, settings):
     """Alice wrote three comments (one held), has a subscription and a mail; Bob replied."""
     first = make_comment(post, author_name="Alice", author_email=EMAIL,
                          author_url="https://alice.example/", ip_address="198.51.100.7",
@@ -50,6 +52,9 @@ def people(post):
     OutgoingMail.objects.create(key="k2", kind="comment", to="bob@example.com", comment=first,
                                 subject="Alice commented", body="My first words")  # fmt: skip
     Suppression.objects.create(email="alice@example.com")
+    # A webhook payload about her first comment (it carries her name, website and text).
+    settings.COMMENTS_WEBHOOKS = [{"url": "https://hooks.example/in", "secret": "s"}]
+    dispatch("comment.created", [first.pk, reply.pk], "created")
     return {"first": first, "reply": reply, "lonely": lonely, "held": held,
             "subscription": subscription}  # fmt: skip
 
@@ -71,6 +76,9 @@ def test_export_writes_everything_stored_about_the_address(people):
     assert [s["id"] for s in data["subscriptions"]] == [people["subscription"].pk]
     assert [m["subject"] for m in data["mail"]] == ["Please confirm"]
     assert data["no_mail_requested_at"] is not None
+    [hook] = data["webhook_deliveries"]
+    assert hook["body"]["comment"]["id"] == people["first"].pk
+    assert hook["body"]["comment"]["author_name"] == "Alice"
     assert "Bob" not in out and "bob@example.com" not in out
 
 
@@ -112,6 +120,12 @@ def test_erase_keeps_the_text_and_the_thread_but_not_the_person(client, post, pe
     to_bob = OutgoingMail.objects.get(to="bob@example.com")
     assert (to_bob.subject, to_bob.body) == ("", "")
     assert Suppression.objects.filter(email="alice@example.com").exists()  # still no mail
+    hooks = {json.loads(w.body)["comment"]["id"]: json.loads(w.body)["comment"]
+             for w in WebhookDelivery.objects.all()}  # fmt: skip
+    alices = hooks[people["first"].pk]
+    assert (alices["author_name"], alices["author_url"]) == ("", "")
+    assert alices["body"] == "My first words"  # the text kept, as on the page
+    assert hooks[people["reply"].pk]["author_name"] == "Bob"
 
     page = client.get(post.get_absolute_url())  # the cached page was replaced
     html = page.content.decode()
@@ -130,6 +144,9 @@ def test_erase_with_the_text_leaves_placeholders_where_replies_hang(client, post
     run("erase", EMAIL, "--no-input", "--remove-text")
     first = Comment.objects.get(pk=people["first"].pk)
     assert (first.body, first.body_html, first.status) == ("", "", "removed")
+    [hook] = [json.loads(w.body)["comment"] for w in WebhookDelivery.objects.all()
+              if json.loads(w.body)["comment"]["id"] == first.pk]  # fmt: skip
+    assert (hook["author_name"], hook["body"]) == ("", "")
     page = client.get(post.get_absolute_url())
     html = page.content.decode()
     assert "Alice" not in html
