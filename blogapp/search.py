@@ -86,6 +86,8 @@ def search(text, page_number=1):
     posts and comments with their snippets. Raises ``InvalidPage`` for a page that does not
     exist.
     """
+    # Control characters (a NUL cannot even reach PostgreSQL) are not words.
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
     if not text:
         return None

@@ -136,7 +136,8 @@ def test_no_words_no_search_and_odd_input_is_harmless(client, garden):
     empty = client.get("/search/", {"q": "   "})
     assert empty.status_code == 200
     assert results(empty) == []
-    for odd in ['"unclosed', "a & | ! :* ()", "-", "x" * 5000, "'; DROP TABLE x; --"]:
+    for odd in ['"unclosed', "a & | ! :* ()", "-", "x" * 5000, "'; DROP TABLE x; --",
+                "tomato\x00\x1b[31m", "\u202etomato"]:  # fmt: skip
         response = client.get("/search/", {"q": odd})
         assert response.status_code == 200, odd
     nothing = client.get("/search/", {"q": "zeppelin"})
