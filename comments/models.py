@@ -178,7 +178,7 @@ class Comment(MPTTModel):
                 name="comment_whole_ip_idx",
             ),
         ]
-        # On PostgreSQL the search's GIN index (comment_search_idx) is made by migration 0018
+        # On PostgreSQL the search's GIN index (comment_search_idx) is made by migration 0019
         # (comments.search says why it is not declared here).
 
     def __str__(self):

@@ -2,7 +2,7 @@
 
 On PostgreSQL each comment's text is kept as a ``tsvector`` in the configured language
 (``COMMENTS_SEARCH_CONFIG``) in a stored generated column, ``search_vector``, with a GIN index
-over the approved comments (``comment_search_idx``; migration 0018 adds both, the posts'
+over the approved comments (``comment_search_idx``; migration 0019 adds both, the posts'
 twin is blogapp's 0003). PostgreSQL computes it on every insert and update, COPY included.
 It is not a model field because SQLite (which ``make run`` uses) has neither: the queries
 name it with ``stored_vector``.
