@@ -2,8 +2,10 @@
 highlighted and sanitised snippets, paging), what it never shows, and its fallback."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from comments.models import Comment
 from comments.services import comments_moderate
 from tests.factories import make_comment, make_post
 from tests.html import soup
+from tests.importers.conftest import TEXT_SAMPLE, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +194,13 @@ def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, m
     assert ("post", garden["post"].get_absolute_url()) in [(k, h) for k, h, _ in titles]
     assert Comment.objects.filter(status="pending", body__icontains="tomato").exists()
     assert "Pending" not in client.get("/search/", {"q": "tomato"}).content.decode()
+
+
+def test_imported_comments_are_found(client):
+    """The importer's COPY fills the search column too (PostgreSQL computes it)."""
+    call_command("import_archive", sample(TEXT_SAMPLE), stdout=StringIO(), stderr=StringIO())
+    found = results(client.get("/search/", {"q": "mouse trap"}))
+    [(kind, href, snippet)] = found
+    brown = Comment.objects.get(author_name="Brown")
+    assert (kind, href) == ("comment", f"/comment/{brown.pk}/")
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["mouse", "trap"]
