@@ -219,6 +219,19 @@ def main(argv=None):
                 "0",
             ),
         ]
+    print("\n== search over 100,000 comments against a post page (bench/search.py)")
+    found = script_figures("search.py", "--comments", "100000")
+    if found:
+        slowest, page = float(found["search_ms"]), float(found["post_ms"])
+        rows += [
+            row(
+                "search page, 100,000 comments: slowest query median / cold post page",
+                f"{slowest:.1f} ms / {page:.1f} ms",
+                "search ≤ post page, ≤ 100 ms",
+                max(slowest / page, slowest / 100),
+            ),
+            row("SQL queries, search page", found["queries"], "≤ 4", int(found["queries"]) / 4),
+        ]
     print("\n== every page at scale (bench/scale.py, 100,000 comments on 1,000 posts)")
     scale = script_figures("scale.py", "--comments", "100000", "--posts", "1000")
     if scale:

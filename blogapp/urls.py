@@ -1,11 +1,24 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import metrics, views
+from . import feeds, metrics, views
+from .sitemaps import SITEMAPS
 
 blog_patterns = [
     path("", views.PostListView.as_view(), name="post_list"),
     path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
+    path("search/", views.search_view, name="search"),
+    path("feed/", feeds.LatestPostsFeed(), name="posts_feed"),
+    path("feed/atom/", feeds.AtomLatestPostsFeed(), name="posts_feed_atom"),
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="comments_feed"),
+    path("comments/feed/atom/", feeds.AtomLatestCommentsFeed(), name="comments_feed_atom"),
+    path("posts/<slug:slug>/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
+    path(
+        "posts/<slug:slug>/feed/atom/",
+        feeds.AtomPostCommentsFeed(),
+        name="post_comments_feed_atom",
+    ),
 ]
 
 # Moderators need the width for the comment queue more than a second navigation column.
@@ -17,6 +30,8 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     # set_language: the footer's language switcher posts here (templates/language_switcher.html).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include((blog_patterns, "blogapp"))),
     path("", include("comments.urls")),
 ]

@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors, services
+from . import privacy_admin, selectors, services
 from .models import QUEUE_RANK, Comment, CommentRevision
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
@@ -125,7 +125,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("post",)
     list_per_page = 100
     show_full_result_count = False  # saves a count(*) over the whole table on every search
-    actions = list(MODERATION_ACTIONS)
+    actions = [*MODERATION_ACTIONS, "export_commenter_data", "erase_commenter_data"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # Where a comment sits in the tree is never edited here: moving a node is a tree rewrite
@@ -269,6 +269,16 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def restore_comments(self, request, queryset):
         self.moderate(request, queryset, "restore_comments")
+
+    # Privacy (comments.privacy_admin): both need the delete permission (superusers, not the
+    # Moderators group): one hands out, the other destroys, everything about a person.
+    @admin.action(description=_("Export the authors' data (JSON)"), permissions=["delete"])
+    def export_commenter_data(self, request, queryset):
+        return privacy_admin.export_commenter_data(self, request, queryset)
+
+    @admin.action(description=_("Erase the authors' personal data"), permissions=["delete"])
+    def erase_commenter_data(self, request, queryset):
+        return privacy_admin.erase_commenter_data(self, request, queryset)
 
     # --- writes go through the services (thread locks, cache refresh) -----------------------
 

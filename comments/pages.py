@@ -13,6 +13,7 @@ from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
 from .ownership import with_own_actions
+from .privacy import privacy_note
 from .remember import remembered_author
 from .rendering import discussion_html, render_discussion
 from .selectors import PAGE_PARAM, discussion_page_of, newest_first, subtree_discussion
@@ -91,6 +92,7 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None, pre
         "reply_refused": reply_refused,
         "comments_open": post_accepts_comments(post),
         "preview_html": preview_html,
+        "privacy_note": privacy_note(),
     }
 
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from .dates import DateLabeler
 from .models import Comment
+from .posts import published_posts
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
@@ -410,3 +411,20 @@ def admin_thread_page(focus, *, page=None):
     if page is None:
         page = sizes["before"] // paginator.per_page + 1
     return paginator.get_page(page)
+
+
+def latest_visible_comments(*, limit, post=None):
+    """The newest comments a reader sees (approved, on a published post), newest first, with
+    their post: what the comment feeds list. Served by ``comment_queue_idx`` (status,
+    created_at) site-wide and by the thread index for one post."""
+    comments = Comment.objects.visible().filter(post__in=published_posts())
+    if post is not None:
+        comments = comments.filter(post=post)
+    return (
+        comments.select_related("post")
+        .only(
+            "id", "author_name", "author_url", "body_html", "created_at", "kind",
+            "post__id", "post__slug", "post__title",
+        )  # fmt: skip
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # counts grouped the reader's way: 1,234 / 1.234
+    "django.contrib.sitemaps",
     "mptt",
     "django_tasks",
     "django_tasks_db",
@@ -401,3 +402,23 @@ COMMENTS_DELIVERY_MAX_DELAY = float(os.environ.get("COMMENTS_DELIVERY_MAX_DELAY"
 COMMENTS_DELIVERY_LEASE = float(os.environ.get("COMMENTS_DELIVERY_LEASE", "300"))
 # How often (seconds) each worker looks for deliveries a killed worker left behind.
 COMMENTS_DELIVERY_SWEEP_INTERVAL = float(os.environ.get("COMMENTS_DELIVERY_SWEEP_INTERVAL", "30"))
+
+# --- Search, feeds and privacy --------------------------------------------------------
+# PostgreSQL's text search configuration for the site's search (stemming, stop words): the
+# one matching LANGUAGE_CODE. The search indexes are built with it when migrating; after
+# changing it, rebuild them (README "Feeds and search").
+COMMENTS_SEARCH_CONFIG = os.environ.get(
+    "COMMENTS_SEARCH_CONFIG", {"en": "english", "de": "german"}.get(LANGUAGE_CODE[:2], "simple")
+)
+# Search results per page, and how many matches of each kind (posts, comments) are ranked at
+# most: a word found in more comments than this is ranked over the first ones found.
+COMMENTS_SEARCH_PER_PAGE = int(os.environ.get("COMMENTS_SEARCH_PER_PAGE", "20"))
+COMMENTS_SEARCH_CANDIDATES = int(os.environ.get("COMMENTS_SEARCH_CANDIDATES", "200"))
+# Items in each feed (latest posts, latest comments, a post's comments).
+COMMENTS_FEED_ITEMS = int(os.environ.get("COMMENTS_FEED_ITEMS", "30"))
+# Days a comment keeps its full IP address; the worker's sweep then shortens it (IPv4 to /24,
+# IPv6 to /48). None keeps addresses whole.
+COMMENTS_IP_RETENTION_DAYS = env_optional_int("COMMENTS_IP_RETENTION_DAYS", 30)
+# The note beside the comment form about what is stored; empty (the default) shows the
+# built-in, translated text (comments.privacy.privacy_note).
+COMMENTS_PRIVACY_NOTE = os.environ.get("COMMENTS_PRIVACY_NOTE", "")
