@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import links, views
 
 blog_patterns = [
     path("", views.PostListView.as_view(), name="post_list"),
     path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
+    # Where a comment an old site called <old_id> is now (static/js/old-links.js asks).
+    path("posts/<slug:slug>/old-comment/<str:old_id>/", links.old_comment, name="old_comment"),
 ]
 
 # Moderators need the width for the comment queue more than a second navigation column.

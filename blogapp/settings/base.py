@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old addresses of imported posts: looked up only when no page answered (blogapp/links.py).
+    "blogapp.links.OldLinkMiddleware",
 ]
 
 ROOT_URLCONF = "blogapp.urls"
