@@ -66,9 +66,7 @@ def remember_old_links(links: Iterable[tuple[int, str]]) -> int:
 
 def old_link_target(path: str, query: str) -> str | None:
     """Where an old address lives now, or None."""
-    post = (
-        Post.objects.filter(old_links__path=old_path(path, query)).only("slug").first()
-    )
+    post = Post.objects.filter(old_links__path=old_path(path, query)).only("slug").first()
     return f"{post.get_absolute_url()}?{FROM_OLD_LINK}" if post else None
 
 

@@ -49,9 +49,7 @@ def round_trip(tmp_path, *options):
 def test_samples_survive_export_and_import(archive, tmp_path):
     import_file(sample(archive))
     assert Comment.objects.exists()
-    before, after, exported = round_trip(
-        tmp_path, "--include-spam", "--with-personal-data"
-    )
+    before, after, exported = round_trip(tmp_path, "--include-spam", "--with-personal-data")
     assert after == before
     # A second import of the export changes nothing.
     out, _err = import_file(exported)
