@@ -13,14 +13,14 @@ from .records import PostRecord
 FORMATS = ("text", "wxr", "disqus")
 # A file with one of these in its first bytes is XML, whatever comes before it.
 XML_SIGNS = (b"<?xml", b"<rss", b"<disqus")
-XML_NEAR_START = 256
+XML_NEAR_START = 16  # room for a BOM and a few stray bytes, not for a title
 
 
 def detect_format(path: str | Path) -> str:
     """``wxr``, ``disqus`` or ``text``: XML files by their root element, anything else is text.
 
     A file is XML when it starts with ``<`` (after a byte-order mark and blanks) or has an
-    XML declaration or an ``<rss``/``<disqus`` root in its first ``XML_NEAR_START`` bytes.
+    XML declaration or an ``<rss``/``<disqus`` root starting in its first ``XML_NEAR_START`` bytes.
     """
     with open(path, "rb") as f:
         head = f.read(8192)
@@ -29,7 +29,7 @@ def detect_format(path: str | Path) -> str:
     # A stray byte before the XML declaration (seen in real Disqus exports) must not turn an
     # export into a text archive whose body is the XML: such a file is read as XML and
     # refused by the parser, naming the place.
-    near_start = lowered[:XML_NEAR_START]
+    near_start = lowered[: XML_NEAR_START + len(b"<disqus")]
     if not stripped.startswith(b"<") and not any(sign in near_start for sign in XML_SIGNS):
         return "text"
     if b"<disqus" in lowered or b"disqus.com" in lowered:
