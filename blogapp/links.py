@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -91,7 +91,8 @@ class OldLinkMiddleware:
 
 
 def old_comment(request, slug, old_id):
-    """Redirect to the permalink of the comment a post's original site called ``old_id``."""
+    """Where the comment the post's original site called ``old_id`` is now, as JSON
+    (``{"permalink": "/comment/<id>/"}``), or 404."""
     post = get_object_or_404(Post.objects.published().only("pk", "source", "source_id"), slug=slug)
     source_id = comment_source_id(post.source, post.source_id, old_id)
     comment_id = source_id and comment_id_by_source(
@@ -99,4 +100,5 @@ def old_comment(request, slug, old_id):
     )
     if not comment_id:
         raise Http404("No comment of this post had that id.")
-    return HttpResponseRedirect(reverse("comments:permalink", kwargs={"comment_id": comment_id}))
+    permalink = reverse("comments:permalink", kwargs={"comment_id": comment_id})
+    return JsonResponse({"permalink": permalink})
