@@ -7,7 +7,7 @@ benchmarks) with a generated WXR export of ``--comments`` comments (``bench/impo
 generator: threads up to 10 levels, ~300-character bodies), then, ``--rounds`` times,
 interleaved: ``manage.py export_archive OUT --include-spam --with-personal-data`` in a child
 process, and the importer's parser reading OUT in another. Each child reports its own time for
-the work (not Python's start-up); the kernel reports each child's peak memory. Prints the
+the work (not Python's start-up) and its peak memory (VmHWM). Prints the
 medians; the last line is machine-readable: ``export_per_s=… read_per_s=… export_peak_mib=…
 comments=…``.
 """
@@ -32,7 +32,7 @@ def child_export(path: str) -> None:
 
     started = time.perf_counter()
     call_command("export_archive", path, "--include-spam", "--with-personal-data", verbosity=0)
-    print(f"seconds={time.perf_counter() - started:.4f}")
+    print(f"seconds={time.perf_counter() - started:.4f} peak_mib={peak_rss_mib():.1f}")
 
 
 def child_read(path: str) -> None:
@@ -40,24 +40,34 @@ def child_read(path: str) -> None:
 
     started = time.perf_counter()
     comments = sum(len(post.comments) for post in parse(path, "wxr"))
-    print(f"seconds={time.perf_counter() - started:.4f} comments={comments}")
+    print(
+        f"seconds={time.perf_counter() - started:.4f} comments={comments} "
+        f"peak_mib={peak_rss_mib():.1f}"
+    )
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM starts again at exec; the kernel's
+    ru_maxrss of a child would still count the parent it was forked from)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def run_child(role: str, path: Path) -> tuple[float, float, str]:
-    """(seconds the child reports, its peak RSS in MiB, its output) for one child."""
-    process = subprocess.Popen(
+    """(seconds and peak RSS in MiB the child reports, its output) for one child."""
+    result = subprocess.run(
         [sys.executable, __file__, "--child", role, str(path)],
-        stdout=subprocess.PIPE,
+        capture_output=True,
         text=True,
+        check=False,
     )
-    output = process.stdout.read()
-    process.stdout.close()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        sys.exit(f"{role} child failed ({process.returncode}): {output}")
-    figures = dict(part.split("=", 1) for part in output.split())
-    return float(figures["seconds"]), usage.ru_maxrss / 1024, output
+    if result.returncode:
+        sys.exit(f"{role} child failed ({result.returncode}): {result.stdout}{result.stderr}")
+    figures = dict(part.split("=", 1) for part in result.stdout.split())
+    return float(figures["seconds"]), float(figures["peak_mib"]), result.stdout
 
 
 def setup(url: str) -> None:
