@@ -98,3 +98,26 @@ def test_the_admin_lists_old_links(admin_client):
     import_old_site()
     page = admin_client.get("/admin/blogapp/oldlink/").content.decode()
     assert "/2016/05/moving-house" in page and "/?p=42" in page
+
+
+def test_a_disqus_threads_link_and_comment_ids_survive(client, tmp_path):
+    path = tmp_path / "disqus.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<disqus xmlns="http://disqus.com" '
+        'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        '<thread dsq:id="t1"><link>http://old.example/2013/05/on-disqus/</link>'
+        "<title>On Disqus</title><createdAt>2013-05-01T10:00:00Z</createdAt></thread>\n"
+        '<post dsq:id="5551"><message>First.</message><createdAt>2013-05-02T10:00:00Z'
+        '</createdAt><author><name>Ann</name></author><thread dsq:id="t1"/></post>\n'
+        '<post dsq:id="5552"><message>Reply.</message><createdAt>2013-05-02T11:00:00Z'
+        '</createdAt><author><name>Bob</name></author><thread dsq:id="t1"/>'
+        '<parent dsq:id="5551"/></post>\n'
+        "</disqus>\n"
+    )
+    call_command("import_archive", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    response = client.get("/2013/05/on-disqus/")
+    assert response.status_code == 301
+    assert response["Location"] == "/posts/on-disqus/?via=old-link"
+    reply = Comment.objects.get(source="disqus", source_id="5552")
+    found = client.get("/posts/on-disqus/old-comment/5552/").json()
+    assert found == {"permalink": f"/comment/{reply.pk}/"}
