@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, transaction
 
 from blogapp.models import Post
 from comments.selectors import comments_for_export
@@ -88,7 +89,20 @@ def export_chunks(options: ExportOptions) -> Iterator[str]:
         from .jsonformat import write_json as writer
     else:
         raise ValueError(f"unknown export format {options.format!r}")
-    return _chunked(writer(exported_posts(options), options))
+    return _in_one_snapshot(_chunked(writer(exported_posts(options), options)))
+
+
+def _in_one_snapshot(chunks: Iterator[str]) -> Iterator[str]:
+    """``chunks``, read in one transaction: on PostgreSQL a repeatable-read snapshot, so the
+    export is the archive at one moment even while readers comment, and its server-side
+    cursors stream rows (outside a transaction they would be WITH HOLD cursors, which the
+    server copies whole before the first row). A generator, so a streamed HTTP response
+    holds the transaction only while it is being sent."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not connection.savepoint_ids:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield from chunks
 
 
 def _chunked(pieces: Iterable[str]) -> Iterator[str]:
