@@ -45,7 +45,9 @@ def old_path_of_url(url: str) -> str | None:
     """The key of an absolute or relative URL; None when it names no post (the home page)."""
     parts = urlsplit(url.strip())
     key = old_path(parts.path, parts.query)
-    return None if key == "/" or len(key) > PATH_MAX_LENGTH else key
+    if key == "/" or len(key) > PATH_MAX_LENGTH or "\x00" in key:
+        return None
+    return key
 
 
 def remember_old_links(links: Iterable[tuple[int, str]]) -> int:
@@ -66,7 +68,10 @@ def remember_old_links(links: Iterable[tuple[int, str]]) -> int:
 
 def old_link_target(path: str, query: str) -> str | None:
     """Where an old address lives now, or None."""
-    post = Post.objects.filter(old_links__path=old_path(path, query)).only("slug").first()
+    key = old_path(path, query)
+    if "\x00" in key or len(key) > PATH_MAX_LENGTH:  # never stored; PostgreSQL refuses NUL
+        return None
+    post = Post.objects.filter(old_links__path=key).only("slug").first()
     return f"{post.get_absolute_url()}?{FROM_OLD_LINK}" if post else None
 
 
@@ -94,7 +99,7 @@ def old_comment(request, slug, old_id):
     """Where the comment the post's original site called ``old_id`` is now, as JSON
     (``{"permalink": "/comment/<id>/"}``), or 404."""
     post = get_object_or_404(Post.objects.published().only("pk", "source", "source_id"), slug=slug)
-    source_id = comment_source_id(post.source, post.source_id, old_id)
+    source_id = "\x00" not in old_id and comment_source_id(post.source, post.source_id, old_id)
     comment_id = source_id and comment_id_by_source(
         post_id=post.pk, source=post.source, source_id=source_id
     )

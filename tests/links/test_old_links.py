@@ -62,6 +62,8 @@ def test_an_old_address_answers_301_to_the_new_post(client, old, post):
 def test_addresses_nobody_had_stay_what_they_were(client):
     import_old_site()
     assert client.get("/2016/05/never-was/").status_code == 404
+    assert client.get("/%00/").status_code == 404
+    assert client.get("/" + "x" * 600 + "/").status_code == 404
     assert client.get("/?p=999").status_code == 200  # the home page, as before
     assert client.get("/posts/moving-house/").status_code == 200
 
@@ -74,6 +76,7 @@ def test_an_old_comment_id_resolves_to_its_permalink(client):
     # A comment of another post, or an id the old site never had, is not found.
     assert client.get("/posts/moving-house/old-comment/106/").status_code == 404
     assert client.get("/posts/moving-house/old-comment/999/").status_code == 404
+    assert client.get("/posts/moving-house/old-comment/%00/").status_code == 404
 
 
 def test_the_post_page_loads_the_resolver_only_for_imported_posts(client):
