@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from comments.selectors import comment_id_by_source
 
@@ -95,6 +96,7 @@ class OldLinkMiddleware:
         return response
 
 
+@require_GET
 def old_comment(request, slug, old_id):
     """Where the comment the post's original site called ``old_id`` is now, as JSON
     (``{"permalink": "/comment/<id>/"}``), or 404."""
