@@ -148,6 +148,24 @@ def main(argv=None):
                     target / rate if target else None,
                 )
             )
+    print("\n== export (bench/export.py, 100,000 comments, interleaved with the importer)")
+    exported = script_figures("export.py", "--comments", "100000", "--rounds", "3")
+    if exported:
+        export_rate, read_rate = float(exported["export_per_s"]), float(exported["read_per_s"])
+        rows += [
+            row(
+                "export_archive, 100,000 comments: speed / importer reading the same file",
+                f"{export_rate:,.0f} / {read_rate:,.0f} comments/s",
+                "export ≥ read",
+                read_rate / export_rate,
+            ),
+            row(
+                "export_archive, 100,000 comments: peak memory",
+                f"{exported['export_peak_mib']} MiB",
+                "≤ 200 MiB (at 1,000,000)",
+                float(exported["export_peak_mib"]) / 200,
+            ),
+        ]
     print("\n== one busy thread (bench/concurrency.py)")
     busy = script_figures("concurrency.py")
     if busy:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import feeds, metrics, views
+from . import feeds, links, metrics, views
 from .sitemaps import SITEMAPS
 
 blog_patterns = [
@@ -19,6 +19,8 @@ blog_patterns = [
         feeds.AtomPostCommentsFeed(),
         name="post_comments_feed_atom",
     ),
+    # Where a comment an old site called <old_id> is now (static/js/old-links.js asks).
+    path("posts/<slug:slug>/old-comment/<str:old_id>/", links.old_comment, name="old_comment"),
 ]
 
 # Moderators need the width for the comment queue more than a second navigation column.

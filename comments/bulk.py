@@ -44,7 +44,7 @@ from .locks import lock_new_threads, lock_threads
 from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
-from .text import render_comment_body
+from .text import render_comment_body, sanitize_comment_html
 
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
@@ -319,7 +319,9 @@ def _row(node: _Node) -> tuple:
         _http_url(record.author_url),
         record.ip_address or None,
         body,
-        render_comment_body(body, record.body_format),
+        render_comment_body(body, record.body_format)
+        if record.body_html is None
+        else sanitize_comment_html(record.body_html),
         record.created_at or datetime.now(UTC),
         record.status,
         record.kind,

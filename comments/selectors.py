@@ -428,3 +428,34 @@ def latest_visible_comments(*, limit, post=None):
         )  # fmt: skip
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+# What an export writes of each comment (blogapp.exporters), in this order.
+EXPORT_COLUMNS = (
+    "id", "parent_id", "author_name", "author_email", "author_url", "ip_address", "body",
+    "body_html", "created_at", "status", "kind",
+)  # fmt: skip
+
+
+def comments_for_export(post_id, *, chunk_size=2000):
+    """Every comment of a post as ``EXPORT_COLUMNS`` tuples, in tree order, streamed.
+
+    Parents come before their replies and siblings keep their order, so a reader of the
+    export can rebuild the tree in one pass. On PostgreSQL the rows come through a
+    server-side cursor, ``chunk_size`` at a time: memory stays flat however big the post.
+    """
+    return (
+        Comment.objects.filter(post_id=post_id)
+        .order_by("tree_id", "lft")
+        .values_list(*EXPORT_COLUMNS)
+        .iterator(chunk_size=chunk_size)
+    )
+
+
+def comment_id_by_source(*, post_id, source, source_id):
+    """The id of the imported comment of ``post_id`` known by ``(source, source_id)``, or None."""
+    return (
+        Comment.objects.filter(source=source, source_id=source_id, post_id=post_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
