@@ -105,6 +105,10 @@ class Comment(MPTTModel):
     # The one-time key of the form submission that created the comment (comments.submission):
     # a double-click or a re-sent form finds the comment it already made instead of a second.
     submission_key = models.CharField(max_length=64, blank=True, db_default="", editable=False)
+    # The spam filter's verdict when the comment was written (comments.spamfilter): 0 (ham)
+    # to 1 (spam), None when not scored, and the strongest reasons (rules and features).
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
+    spam_reasons = models.JSONField(_("spam reasons"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -153,6 +157,13 @@ class Comment(MPTTModel):
                 name="comment_thread_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # The queue's "likely spam first" view: scored comments, highest score first.
+            models.Index(
+                F("spam_score").desc(),
+                F("id").desc(),
+                condition=Q(spam_score__isnull=False),
+                name="comment_spam_score_idx",
+            ),
             models.Index(
                 QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_pending_first_idx"
             ),
@@ -201,4 +212,5 @@ from .notifications.models import (  # noqa: E402, F401
     Subscription,
     Suppression,
 )
+from .spamfilter.models import SpamEvidence, SpamFeatureCount, SpamRule  # noqa: E402, F401
 from .webhooks.models import WebhookDelivery  # noqa: E402, F401

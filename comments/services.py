@@ -1,5 +1,7 @@
 """The one write path for comments, used by the public form, the admin and tests."""
 
+from dataclasses import replace
+
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,9 @@ from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
 from .notifications.subscriptions import subscription_request
+from .spamfilter import learning, rules
+from .spamfilter import screening as screening_module
+from .spamfilter.features import Signals
 from .text import render_plain_text
 from .webhooks.dispatch import CREATED, event_for_status
 
@@ -74,8 +79,52 @@ def _replyable_parent(*, post, parent_id):
     return parent
 
 
+def comment_create(*, post, body, author_name, author_email="", author_url="", ip_address=None,
+                   status=None, signals=None, **fields):  # fmt: skip
+    """Create a comment (a reply when ``parent_id`` is given) and return it.
+
+    ``status`` defaults to what the moderators' rules, the spam filter and the moderation
+    policy decide, in that order (``comments.spamfilter.screening``); a caller that gives a
+    status (the admin, an import) skips them. ``signals``: the behaviour the write path saw
+    (``spamfilter.features.Signals``). Raises ``CommentRejected`` when the post is closed, a
+    rule refuses the comment or the parent cannot be replied to; nothing is stored then (a
+    refusing rule's hit is counted all the same, outside the refused write).
+    The other keyword arguments are ``_comment_write``'s.
+    """
+    if not moderation.post_accepts_comments(post):
+        raise CommentRejected(_("Comments are closed on this post."), code="closed")
+    screening = known = None
+    if status is None:
+        known = moderation.is_known_commenter(author_email)
+        signals = replace(signals or Signals(), first_time=not known)
+        try:
+            screening = screening_module.screen(
+                body=body,
+                author_name=author_name,
+                author_email=author_email,
+                author_url=author_url,
+                ip_address=ip_address,
+                signals=signals,
+            )
+        except screening_module.RuleRefusal as refusal:
+            rules.record_hits(refusal.rules)
+            raise CommentRejected(screening_module.REFUSED_MESSAGE, code="refused") from None
+    return _comment_write(
+        post=post,
+        body=body,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        ip_address=ip_address,
+        status=status,
+        screening=screening,
+        known_commenter=known,
+        **fields,
+    )
+
+
 @transaction.atomic
-def comment_create(
+def _comment_write(
     *,
     post,
     body,
@@ -91,11 +140,13 @@ def comment_create(
     reject_duplicates=False,
     notify_replies=False,
     notify_post=False,
+    screening=None,
+    known_commenter=None,
 ):
-    """Create a comment (a reply when ``parent_id`` is given) and return it.
+    """The write of ``comment_create``, in one transaction.
 
-    ``status`` defaults to what the moderation policy decides. Raises ``CommentRejected``
-    when the post is closed or the parent cannot be replied to; nothing is stored then.
+    ``screening``: the rules' and the filter's verdict, when the status is to be decided here;
+    ``known_commenter``: whether the email has an approved comment, if already asked.
     ``submission_key`` (unique when given) marks the public form submission that made it: a
     second submission of the same form raises ``AlreadySubmitted`` with the first comment.
     ``reject_duplicates`` refuses the same text by the same author on the post recently.
@@ -104,9 +155,6 @@ def comment_create(
     ``comments.notifications.subscriptions``).
     A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
-    if not moderation.post_accepts_comments(post):
-        raise CommentRejected(_("Comments are closed on this post."), code="closed")
-
     if parent_id is not None:
         parent = _replyable_parent(post=post, parent_id=parent_id)
     else:
@@ -122,7 +170,11 @@ def comment_create(
     )
 
     if status is None:
-        status = moderation.initial_status(author_email=author_email, body=body)
+        status = moderation.initial_status(
+            author_email=author_email, body=body, known_commenter=known_commenter
+        )
+        if screening is not None:
+            status = screening.status(status)
 
     comment = Comment(
         post=post,
@@ -138,6 +190,9 @@ def comment_create(
         kind=kind,
         submission_key=submission_key,
     )
+    if screening is not None:
+        comment.spam_score = screening.score
+        comment.spam_reasons = screening.reasons
     # The database enforces the constraints and the foreign keys: the post and the parent
     # (read under the thread lock) need no second look-up each.
     comment.full_clean(
@@ -150,6 +205,11 @@ def comment_create(
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
+    comment.shadow_banned = screening is not None and screening.shadow_banned
+    if screening is not None:
+        screening_module.save_evidence(comment, screening)
+    if comment.shadow_banned:
+        return comment  # nobody hears of it: no mail, no alert, no webhook, no subscription
     comments_event(
         CREATED,
         [comment.pk],
@@ -208,6 +268,8 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
+    # Approving teaches the filter ham, marking as spam teaches spam, a reversal unlearns.
+    learning.learn_statuses(comment_ids=[comment.pk for comment in changed])
     comments_event(
         event_for_status(status),
         [comment.pk for comment in changed],
@@ -243,6 +305,7 @@ def comment_edit(*, comment, fields):
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
     if "status" in fields:
+        learning.learn_statuses(comment_ids=[comment.pk])
         comments_event(
             event_for_status(comment.status),
             [comment.pk],

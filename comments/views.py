@@ -23,6 +23,7 @@ from .pages import (
 from .posts import post_detail_template, published_posts
 from .selectors import PAGE_PARAM, discussion_page_of, page_root_level
 from .services import AlreadySubmitted, CommentRejected, comment_create
+from .spamfilter.features import Signals
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,12 @@ THREAD_FIELD = "thread"
 
 
 def _remember_own_pending(request, comment):
-    if comment.status == Comment.Status.PENDING:
+    if comment.shadow_banned:
+        # Shown to its author's session as if published; nobody else ever sees it.
+        remember_own_pending(request, comment, shadowed=True)
+    elif comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
+        # Stored as spam by the filter, it is kept for review: to its author, it awaits
+        # moderation (a person wrongly judged is told the truth, a spammer learns nothing).
         remember_own_pending(request, comment)
         messages.info(request, gettext("Thanks! Your comment is awaiting moderation."))
 
@@ -85,6 +91,7 @@ def post_comment(request, slug):
                 body=data["body"],
                 ip_address=ip,
                 submission_key=key,
+                signals=Signals(seconds_to_post=submission.seconds_since_signed(data["token"])),
                 reject_duplicates=True,
                 notify_replies=data["notify_replies"],
                 notify_post=data["notify_post"],

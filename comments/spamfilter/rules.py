@@ -1,0 +1,93 @@
+"""Matching a comment against the moderators' rules: one query, whatever their number.
+
+The comment is turned into the few values a rule could equal: its word sequences of up to
+``MAX_PHRASE_WORDS`` words (normalised as rules are, see ``normalise``), its email address
+and the domains above it, the domains it links to or gives as website and theirs, and its
+IP address. One ``SELECT`` finds the rules whose value is among those (through the
+``(kind, value)`` unique index) or whose IP range holds the address (``spamrule_ip_idx``).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .features import URL, domain_of
+from .models import SpamRule, ip_hex
+from .normalise import normalise, words
+
+MAX_PHRASE_WORDS = 5  # a phrase rule longer than this never matches (said in the admin)
+MAX_GRAMS = 20_000  # a 10,000-character comment has ~2,000 words: ample
+
+
+@dataclass
+class RuleMatch:
+    rules: list = field(default_factory=list)
+
+    @property
+    def action(self):
+        """The strongest action among the matching rules, or None."""
+        if not self.rules:
+            return None
+        return max((rule.action for rule in self.rules), key=SpamRule.STRENGTH.__getitem__)
+
+    def reasons(self):
+        return [f"rule:{rule.kind}:{rule.pattern}" for rule in self.rules]
+
+
+def _phrases(text):
+    tokens = words(normalise(text))
+    grams = set()
+    for size in range(1, MAX_PHRASE_WORDS + 1):
+        for start in range(len(tokens) - size + 1):
+            grams.add(" ".join(tokens[start : start + size]))
+            if len(grams) >= MAX_GRAMS:
+                return grams
+    return grams
+
+
+def _with_parents(host):
+    """example.org for www.mail.example.org, and every domain in between."""
+    parts = host.split(".")
+    return {".".join(parts[i:]) for i in range(len(parts) - 1)}
+
+
+def _email_values(email):
+    email = normalise(email or "").strip()
+    if "@" not in email:
+        return set()
+    return {email} | _with_parents(email.rpartition("@")[2])
+
+
+def _website_values(body, url):
+    hosts = {domain_of(link) for link in URL.findall(normalise(body))}
+    if url:
+        hosts.add(domain_of(url))
+    values = set()
+    for host in hosts:
+        if host:
+            values |= _with_parents(host)
+    return values
+
+
+def matching_rules(*, body, author_name="", author_email="", author_url="", ip_address=None):
+    """Every rule the comment matches (one query)."""
+    condition = Q(kind=SpamRule.Kind.WORD, value__in=_phrases(f"{author_name}\n{body}"))
+    emails = _email_values(author_email)
+    if emails:
+        condition |= Q(kind=SpamRule.Kind.EMAIL, value__in=emails)
+    websites = _website_values(body, author_url)
+    if websites:
+        condition |= Q(kind=SpamRule.Kind.WEBSITE, value__in=websites)
+    if ip_address:
+        address = ip_hex(ip_address)
+        condition |= Q(kind=SpamRule.Kind.IP, ip_first__lte=address, ip_last__gte=address)
+    return RuleMatch(list(SpamRule.objects.filter(condition).only("kind", "pattern", "action")))
+
+
+def record_hits(rules):
+    """Count one hit on each of ``rules`` (one UPDATE)."""
+    if rules:
+        SpamRule.objects.filter(pk__in=[rule.pk for rule in rules]).update(
+            hits=F("hits") + 1, last_hit_at=timezone.now()
+        )
