@@ -9,8 +9,9 @@ and against the throwaway in-memory model of ``spamfilter evaluate``.
 import math
 from dataclasses import dataclass
 
-# Robinson's prior: a feature seen few times leans towards 0.5 with this strength.
-PRIOR_STRENGTH = 0.45
+# Robinson's prior: a feature seen few times leans towards 0.5 with this strength (his s;
+# 1.0 measured better than SpamBayes' 0.45 on held-out comments, see the README).
+PRIOR_STRENGTH = 1.0
 PRIOR = 0.5
 # Features whose probability is closer to 0.5 than this say nothing and are ignored.
 MIN_DISTANCE = 0.1

@@ -127,6 +127,21 @@ class SpamRule(models.Model):
     def clean(self):
         super().clean()
         self.value, self.ip_first, self.ip_last = self.normalised(self.kind, self.pattern)
+        twin = SpamRule.objects.filter(kind=self.kind, value=self.value).exclude(pk=self.pk)
+        if twin.exists():
+            raise ValidationError({"pattern": _("A rule for this already exists.")})
+
+    def save(self, *args, **kwargs):
+        # Whatever made the rule (the admin's form, code), its value is the normalised pattern.
+        self.value, self.ip_first, self.ip_last = self.normalised(self.kind, self.pattern)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def build(cls, *, kind, pattern, action, note=""):
+        """An unsaved rule with its normalised value (for ``bulk_create``)."""
+        value, ip_first, ip_last = cls.normalised(kind, pattern)
+        return cls(kind=kind, pattern=pattern, action=action, note=note, value=value,
+                   ip_first=ip_first, ip_last=ip_last)  # fmt: skip
 
     @classmethod
     def normalised(cls, kind, pattern):
