@@ -124,17 +124,17 @@ class SpamRule(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.pattern}"
 
+    def save(self, *args, **kwargs):
+        # Whatever made the rule (the admin's form, code), its value is the normalised pattern.
+        self.value, self.ip_first, self.ip_last = self.normalised(self.kind, self.pattern)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         self.value, self.ip_first, self.ip_last = self.normalised(self.kind, self.pattern)
         twin = SpamRule.objects.filter(kind=self.kind, value=self.value).exclude(pk=self.pk)
         if twin.exists():
             raise ValidationError({"pattern": _("A rule for this already exists.")})
-
-    def save(self, *args, **kwargs):
-        # Whatever made the rule (the admin's form, code), its value is the normalised pattern.
-        self.value, self.ip_first, self.ip_last = self.normalised(self.kind, self.pattern)
-        super().save(*args, **kwargs)
 
     @classmethod
     def build(cls, *, kind, pattern, action, note=""):
