@@ -8,8 +8,10 @@ IP address. One ``SELECT`` finds the rules whose value is among those (through t
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from .features import URL, domain_of
@@ -18,6 +20,13 @@ from .normalise import normalise, words
 
 MAX_PHRASE_WORDS = 5  # a phrase rule longer than this never matches (said in the admin)
 MAX_GRAMS = 20_000  # a 10,000-character comment has ~2,000 words: ample
+
+
+class Hit(NamedTuple):
+    pk: int
+    kind: str
+    pattern: str
+    action: str
 
 
 @dataclass
@@ -71,18 +80,36 @@ def _website_values(body, url):
 
 
 def matching_rules(*, body, author_name="", author_email="", author_url="", ip_address=None):
-    """Every rule the comment matches (one query)."""
-    condition = Q(kind=SpamRule.Kind.WORD, value__in=_phrases(f"{author_name}\n{body}"))
-    emails = _email_values(author_email)
-    if emails:
-        condition |= Q(kind=SpamRule.Kind.EMAIL, value__in=emails)
-    websites = _website_values(body, author_url)
-    if websites:
-        condition |= Q(kind=SpamRule.Kind.WEBSITE, value__in=websites)
+    """Every rule the comment matches (one query).
+
+    Plain SQL: on the write path of every comment, the ORM's building of this query cost
+    more CPU than the matching itself. Each part uses the (kind, value) index or, for
+    addresses, spamrule_ip_idx.
+    """
+    parts = [("word", sorted(_phrases(f"{author_name}\n{body}")))]
+    parts.append(("email", sorted(_email_values(author_email))))
+    parts.append(("website", sorted(_website_values(body, author_url))))
+    conditions, params = [], []
+    for kind, values in parts:
+        if not values:
+            continue
+        if connection.vendor == "postgresql":
+            conditions.append("(kind = %s AND value = ANY(%s))")
+            params += [kind, values]
+        else:
+            conditions.append(f"(kind = %s AND value IN ({', '.join(['%s'] * len(values))}))")
+            params += [kind, *values]
     if ip_address:
+        conditions.append("(kind = %s AND ip_first <= %s AND ip_last >= %s)")
         address = ip_hex(ip_address)
-        condition |= Q(kind=SpamRule.Kind.IP, ip_first__lte=address, ip_last__gte=address)
-    return RuleMatch(list(SpamRule.objects.filter(condition).only("kind", "pattern", "action")))
+        params += [SpamRule.Kind.IP, address, address]
+    if not conditions:
+        return RuleMatch([])
+    table = connection.ops.quote_name(SpamRule._meta.db_table)
+    sql = f"SELECT id, kind, pattern, action FROM {table} WHERE {' OR '.join(conditions)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return RuleMatch([Hit(*row) for row in cursor.fetchall()])
 
 
 def record_hits(rules):
