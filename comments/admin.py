@@ -177,7 +177,9 @@ class CommentAdmin(admin.ModelAdmin):
         def decide(comment):
             return self.decision_buttons(comment, preserved)
 
-        return (*self.list_display, decide)
+        # Next to the status, so the buttons are in view without scrolling sideways.
+        at = self.list_display.index("status_label") + 1
+        return (*self.list_display[:at], decide, *self.list_display[at:])
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("post__body", "post__body_html")
@@ -187,7 +189,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         """The start of the rendered, sanitised text, as readers see it (not its markup)."""
-        html = Truncator(comment.body_html.replace("</p>", " </p>")).chars(120, html=True)
+        html = Truncator(comment.body_html.replace("</p>", " </p>")).chars(80, html=True)
         return mark_safe(nh3.clean(html, tags=EXCERPT_TAGS, attributes={}).strip())  # noqa: S308
 
     @admin.display(description=_("Status"), ordering="status")
