@@ -79,6 +79,13 @@ def _website_values(body, url):
     return values
 
 
+def _address_key(ip_address):
+    try:
+        return ip_hex(ip_address) if ip_address else ""
+    except ValueError:  # not an address (a caller's mistake): no IP rule can match it
+        return ""
+
+
 def matching_rules(*, body, author_name="", author_email="", author_url="", ip_address=None):
     """Every rule the comment matches (one query).
 
@@ -99,9 +106,9 @@ def matching_rules(*, body, author_name="", author_email="", author_url="", ip_a
         else:
             conditions.append(f"(kind = %s AND value IN ({', '.join(['%s'] * len(values))}))")
             params += [kind, *values]
-    if ip_address:
+    address = _address_key(ip_address)
+    if address:
         conditions.append("(kind = %s AND ip_first <= %s AND ip_last >= %s)")
-        address = ip_hex(ip_address)
         params += [SpamRule.Kind.IP, address, address]
     if not conditions:
         return RuleMatch([])
