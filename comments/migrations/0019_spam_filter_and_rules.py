@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blogapp', '0002_translatable_names'),
-        ('comments', '0017_subscription_threads_and_html'),
+        ('comments', '0018_comment_table_fill_factor'),
     ]
 
     operations = [
