@@ -213,6 +213,41 @@ def main(argv=None):
             ),
             row("A/B: lost / duplicated, one task per reply", ab["problems"], "0"),
         ]
+    print("\n== the spam filter's share of a reply POST's CPU (bench/reply_profile.py)")
+    profile = script_figures("reply_profile.py")
+    if profile:
+        share = float(profile["filter_share"])
+        rows.append(
+            row(
+                "spam screening (rules + filter score + evidence) CPU per reply POST",
+                f"{profile['filter_ms']} of {profile['cpu_ms']} ms = {share:.1%}",
+                "≤ 10 %",
+                share / 0.10,
+            )
+        )
+    print("\n== reply latency with and without the spam filter (bench/spam_ab.py, A/B)")
+    spam_ab = script_figures("spam_ab.py")
+    if spam_ab:
+        off, on = float(spam_ab["p95_off_ms"]), float(spam_ab["p95_on_ms"])
+        rows += [
+            row(
+                "reply POST p95, spam filter off / on, interleaved",
+                f"{off:.1f} / {on:.1f} ms (replies/s {spam_ab['replies_per_s_off']} / "
+                f"{spam_ab['replies_per_s_on']})",
+                "on ≤ 1.10 × off",
+                on / off / 1.10,
+            ),
+            row("spam A/B: lost / duplicated, every reply scored", spam_ab["problems"], "0"),
+        ]
+    print("\n== 10,000 spam rules on the write path (bench/spam_rules.py)")
+    rules = script_figures("spam_rules.py")
+    if rules:
+        rows.append(
+            row(
+                "rule check, 10,000 rules: typical / 10,000-character / matching comment",
+                f"{rules['typical_ms']} / {rules['long_ms']} / {rules['matching_ms']} ms, 1 query",
+            )
+        )
     print("\n== notification mail (bench/notifications.py, 1,000 subscribers)")
     notify = script_figures("notifications.py")
     if notify:

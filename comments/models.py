@@ -116,6 +116,10 @@ class Comment(MPTTModel):
     by_post_author = models.BooleanField(_("by the post's author"), db_default=False, default=False)
     # When its author last edited it (within COMMENTS_EDIT_WINDOW); None if never.
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The spam filter's verdict when the comment was written (comments.spamfilter): 0 (ham)
+    # to 1 (spam), None when not scored, and the strongest reasons (rules and features).
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
+    spam_reasons = models.JSONField(_("spam reasons"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -164,6 +168,13 @@ class Comment(MPTTModel):
                 name="comment_thread_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # The queue's "likely spam first" view: scored comments, highest score first.
+            models.Index(
+                F("spam_score").desc(),
+                F("id").desc(),
+                condition=Q(spam_score__isnull=False),
+                name="comment_spam_score_idx",
+            ),
             models.Index(
                 QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_pending_first_idx"
             ),
@@ -241,4 +252,5 @@ from .notifications.models import (  # noqa: E402, F401
     Subscription,
     Suppression,
 )
+from .spamfilter.models import SpamEvidence, SpamFeatureCount, SpamRule  # noqa: E402, F401
 from .webhooks.models import WebhookDelivery  # noqa: E402, F401

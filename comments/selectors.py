@@ -13,6 +13,7 @@ from .posts import published_posts
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
+SPAM = Comment.Status.SPAM.value
 COMMENT = Comment.Kind.COMMENT.value
 
 # Only the columns the page shows.
@@ -114,12 +115,14 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0, cou
     nodes = [ThreadNode(row, label_date) for row in rows]
     by_id = {node.id: node for node in nodes}
     own_pending = frozenset(own_pending_ids)
+    shadowed = getattr(own_pending_ids, "shadowed", frozenset())
     shown = {}
     # Reverse preorder visits every child before its parent.
     for node in reversed(nodes):
-        if node.status == PENDING and node.id in own_pending:
+        if node.id in own_pending and node.status in (PENDING, SPAM):
             node.is_placeholder = False
-            node.awaiting_moderation = True
+            # A shadow-banned author's comment looks published to them, and only to them.
+            node.awaiting_moderation = node.id not in shadowed
         keep = not node.is_placeholder or bool(node.children)
         shown[node.id] = keep
         if keep and node.parent_id is not None:
@@ -228,7 +231,7 @@ def thread_index(post, *, own_pending_ids=()):
     """One grouped query over the post's comments: every thread's visibility and numbering."""
     shown = Q(status=APPROVED)
     if own_pending_ids:
-        shown |= Q(pk__in=list(own_pending_ids), status=PENDING)
+        shown |= Q(pk__in=list(own_pending_ids), status__in=[PENDING, SPAM])
     rows = (
         Comment.objects.filter(post=post)
         .values("tree_id")
@@ -393,7 +396,7 @@ def with_pending_counts(posts):
 
 ADMIN_THREAD_FIELDS = (
     "id", "parent_id", "level", "author_name", "author_email", "body", "status", "kind",
-    "created_at", "ip_address",
+    "created_at", "ip_address", "spam_score", "spam_reasons",
 )  # fmt: skip
 
 

@@ -359,6 +359,15 @@ COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(
 # How long a rendered comment form may be submitted (seconds).
 COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
 
+# The learning spam filter (comments.spamfilter): a comment scoring at or above
+# COMMENTS_SPAM_THRESHOLD is stored as spam (kept for review, never shown); one above
+# COMMENTS_HOLD_THRESHOLD (0.5 is "the model cannot tell") is held as pending; below, the
+# moderation policy decides. Off (COMMENTS_SPAM_FILTER_ENABLED=0): no scoring at all (the A/B
+# switch of the reply benchmarks); the moderators' rules still apply.
+COMMENTS_SPAM_FILTER_ENABLED = env_bool("COMMENTS_SPAM_FILTER_ENABLED", True)
+COMMENTS_SPAM_THRESHOLD = float(os.environ.get("COMMENTS_SPAM_THRESHOLD", "0.99"))
+COMMENTS_HOLD_THRESHOLD = float(os.environ.get("COMMENTS_HOLD_THRESHOLD", "0.5"))
+
 # --- Notifications (comments.notifications) -------------------------------------------
 # Off: no comment or decision enqueues mail, moderator alerts or webhooks (subscribing still
 # works). The A/B switch of bench/reply_ab.py; a site that wants no notifications at all.
