@@ -65,8 +65,9 @@ def statements_after_the_lock(queries):
 @pytest.mark.parametrize("size", [3, 200])
 def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size):
     """Moderation policy, rendering, field checks and the repeat checks happen before the
-    lock; under it only the parent's re-read, making room, the insert and the task: the same
-    four statements whatever the thread's size (so a busy thread queues briefly)."""
+    lock; under it only the parent's re-read, making room, the insert, the spam filter's
+    evidence and the task: the same five statements whatever the thread's size (so a busy
+    thread queues briefly)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -82,6 +83,7 @@ def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, siz
         "SELECT comments_comment",  # the parent, re-read under the lock
         "UPDATE comments_comment",  # room for the reply (lft/rght of what follows)
         "INSERT comments_comment",
+        "INSERT comments_spamevidence",  # what the spam filter saw, to learn from the decision
         "INSERT django_tasks_database_dbtaskresult",  # the notification task
     ], under_lock
     # The known-commenter and the repeat checks (queries of their own) ran before the lock.
