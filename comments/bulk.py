@@ -16,7 +16,7 @@ owns everything about those rows:
 - the columns: ``body_html`` rendered by body format (``text.render_comment_body``), author
   links kept only when http(s), one mapping (``_row``) for both ways of inserting: PostgreSQL
   ``COPY``, ``bulk_create`` elsewhere (SQLite, as ``make run`` uses);
-- the cached discussions of the posts that changed, refreshed when the transaction commits.
+- the discussion versions of the posts that changed, bumped in the import's transaction.
 
 Everything runs on the caller's connection, in the caller's transaction and thread.
 
@@ -38,7 +38,7 @@ from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
-from .cache import discussions_changed_on_commit
+from .cache import discussions_changed
 from .locks import lock_new_threads, lock_threads
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
@@ -113,7 +113,7 @@ def comments_bulk_import(
     if check_each_copy:
         _set_constraints(immediate=False)  # Django's default again
     if not dry_run:
-        discussions_changed_on_commit(writer.result.post_ids)
+        discussions_changed(writer.result.post_ids)
     return writer.result
 
 

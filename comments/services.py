@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import antispam, moderation, submission
-from .cache import discussions_changed_on_commit
+from .cache import discussions_changed
 from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .models import Comment
 from .notifications.subscriptions import subscription_request
+from .signals import BUMPED_BY_CALLER
 from .text import render_plain_text
 from .webhooks.dispatch import CREATED, event_for_status
 
@@ -149,7 +150,9 @@ def comment_create(
         # Make room as mptt's save() would, without its re-read of the parent: the row was
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
-    comment.save()  # the post_save signal refreshes the cached discussion on commit
+    setattr(comment, BUMPED_BY_CALLER, True)  # bumped below, last
+    comment.save()
+    delattr(comment, BUMPED_BY_CALLER)  # a later save of this instance bumps as usual
     comments_event(
         CREATED,
         [comment.pk],
@@ -163,6 +166,8 @@ def comment_create(
             subscription_request(post=post, email=author_email, thread=comment)
         if notify_post:
             subscription_request(post=post, email=author_email)
+    # Last: the post's version row stays locked from here to the commit.
+    discussions_changed([post.pk])
     return comment
 
 
@@ -186,7 +191,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
 
     Comments already in ``status`` (or, with ``from_statuses``, in any other status) are left
     alone. Takes the locks of every affected thread, records the change in each comment's
-    admin history under ``moderator`` and refreshes the affected discussions on commit.
+    admin history under ``moderator`` and bumps the affected discussions' versions.
     Nothing is deleted: a hidden comment with visible replies stays as a placeholder.
     """
     status = Comment.Status(status)
@@ -207,12 +212,12 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             # Stored as written, so in the moderator's language.
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
-    discussions_changed_on_commit(comment.post_id for comment in changed)
     comments_event(
         event_for_status(status),
         [comment.pk for comment in changed],
         published=status == Comment.Status.APPROVED,
     )
+    discussions_changed(comment.post_id for comment in changed)  # last: see comment_create
     return len(changed)
 
 
@@ -241,7 +246,7 @@ def comment_edit(*, comment, fields):
         validate_unique=False,
         validate_constraints=False,
     )
-    comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
+    comment.save(update_fields=sorted(fields))  # the post_save signal bumps the version
     if "status" in fields:
         comments_event(
             event_for_status(comment.status),
@@ -278,6 +283,6 @@ def comments_delete(*, comments, moderator):
                 )
                 % {"count": size - 1},
             )
-        comment.delete()  # post_delete signals refresh the cached discussion on commit
+        comment.delete()  # post_delete signals bump the version
         deleted += size
     return deleted
