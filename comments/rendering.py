@@ -40,7 +40,8 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
 
     Readers share one cached rendering per (post, page, version); ``page`` is canonical (an
     int, see ``pages.requested_discussion_page``), so each page has one cache entry. A reader
-    whose own comments still await moderation sees them in place, so their page is rendered for them.
+    whose own comments still await moderation sees them in place: their page is rendered for
+    them.
     ``index``: the post's ThreadIndex if the caller has already read it for this reader.
     """
     per_page = comments_per_page()

@@ -107,6 +107,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
+            # Redis is an accelerator: a stopped or stalled server must cost a request a
+            # fraction of a second, never a hung worker (README "When things fail").
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25")),
+            },
         }
     }
 else:
@@ -196,6 +202,9 @@ COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", "50"))
 # Seconds a rendered discussion page stays in the cache. Any change to a post's comments
 # replaces it at once (comments/cache.py); 0 turns the discussion cache off.
 COMMENTS_CACHE_TIMEOUT = int(os.environ.get("COMMENTS_CACHE_TIMEOUT", "3600"))
+# After the cache fails (Redis stopped, or stalled past its socket timeout), each process
+# does without it for this many seconds before asking again (comments/cache.py).
+COMMENTS_CACHE_RETRY_INTERVAL = float(os.environ.get("COMMENTS_CACHE_RETRY_INTERVAL", "1"))
 # Longest wait (milliseconds) for a thread's write lock before the writer gives up with a
 # "try again" page (comments.locks): a stuck writer never hangs a web worker.
 COMMENTS_LOCK_TIMEOUT = int(os.environ.get("COMMENTS_LOCK_TIMEOUT", "5000"))

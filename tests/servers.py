@@ -1,0 +1,162 @@
+"""Servers of a test's (or benchmark's) own, to stop, stall and restart at will.
+
+The shared PostgreSQL (5432) and Redis (6379) belong to everyone on the machine and are never
+touched: a fault test starts its own ``redis-server`` on a free port, and its own PostgreSQL
+cluster (``initdb`` + ``pg_ctl`` from ``/usr/lib/postgresql/*/bin``, run as the ``postgres``
+OS user when we are root) in a temporary directory.
+"""
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(check, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up within {seconds} s")
+        time.sleep(0.05)
+
+
+def _port_answers(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class OwnRedis:
+    """A private ``redis-server`` (no persistence) that can be stopped, stalled and resumed."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+        self.stalled = False
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def available(self):
+        return shutil.which("redis-server") is not None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        _wait_for(lambda: _port_answers(self.port), 10, "redis-server")
+        return self
+
+    def stop(self):
+        """Gone: connections are refused."""
+        if self.process and self.process.poll() is None:
+            if self.stalled:
+                self.resume()
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def stall(self):
+        """Still listening (the kernel accepts connections) but answering nothing: SIGSTOP."""
+        self.process.send_signal(signal.SIGSTOP)
+        self.stalled = True
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+        self.stalled = False
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _postgres_bin(name):
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name)
+
+
+class OwnPostgres:
+    """A private PostgreSQL cluster in a temporary directory, on a free port.
+
+    As root, the cluster's programs run as the ``postgres`` OS user (PostgreSQL refuses root).
+    """
+
+    def __init__(self, dbname="blog"):
+        self.port = free_port()
+        self.dbname = dbname
+        self.directory = None
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.dbname}"
+
+    def available(self):
+        return _postgres_bin("initdb") is not None and _postgres_bin("pg_ctl") is not None
+
+    def _run(self, *command, check=True):
+        if os.geteuid() == 0:
+            command = ("runuser", "-u", "postgres", "--", *command)
+        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)
+
+    def create(self):
+        self.directory = Path(tempfile.mkdtemp(prefix="own-postgres-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        data = self.directory / "data"
+        self._run(
+            _postgres_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+            "--no-sync", "-E", "UTF8", "--locale=C",
+        )  # fmt: skip
+        self.start()
+        self._run(
+            _postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+            self.dbname,
+        )  # fmt: skip
+        return self
+
+    def start(self):
+        self._run(
+            _postgres_bin("pg_ctl"), "-D", str(self.directory / "data"), "-w", "-t", "60",
+            "-l", str(self.directory / "log"), "-o",
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off",
+            "start",
+        )  # fmt: skip
+        _wait_for(lambda: _port_answers(self.port), 30, "PostgreSQL")
+
+    def stop(self, mode="immediate"):
+        """Down: ``immediate`` kills every connection at once, as a crash would."""
+        self._run(
+            _postgres_bin("pg_ctl"), "-D", str(self.directory / "data"), "-m", mode, "-w",
+            "stop", check=False,
+        )  # fmt: skip
+
+    def destroy(self):
+        if self.directory is not None:
+            self.stop()
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+    def __enter__(self):
+        return self.create()
+
+    def __exit__(self, *exc):
+        self.destroy()
