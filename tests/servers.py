@@ -55,11 +55,11 @@ class OwnRedis:
         return shutil.which("redis-server") is not None
 
     def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        command = [
+            shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
         _wait_for(lambda: _port_answers(self.port), 10, "redis-server")
         return self
 
@@ -114,7 +114,9 @@ class OwnPostgres:
     def _run(self, *command, check=True):
         if os.geteuid() == 0:
             command = ("runuser", "-u", "postgres", "--", *command)
-        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)
+        return subprocess.run(  # noqa: S603 - PostgreSQL's own programs
+            command, check=check, capture_output=True, text=True, timeout=120
+        )
 
     def create(self):
         self.directory = Path(tempfile.mkdtemp(prefix="own-postgres-"))

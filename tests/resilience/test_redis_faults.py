@@ -73,16 +73,16 @@ def test_the_rate_limit_still_limits_without_redis_and_says_so(
     # The fallback counts in this process's memory: an address no other test posts from.
     address = {"stopped": "198.51.100.77", "stalled": "198.51.100.78"}[fault]
     tokens = [form_token(client, post) for _ in range(4)]
-    with override_settings(COMMENTS_RATE_LIMIT_COUNT=3, COMMENTS_RATE_LIMIT_PERIOD=3600):
-        with caplog.at_level(logging.WARNING, logger="comments"):
-            answers = [
-                client.post(
-                    comment_url(post),
-                    form_data(client, post, body=f"Flood {n}", token=token),
-                    REMOTE_ADDR=address,
-                )
-                for n, token in enumerate(tokens)
-            ]
+    limit = override_settings(COMMENTS_RATE_LIMIT_COUNT=3, COMMENTS_RATE_LIMIT_PERIOD=3600)
+    with limit, caplog.at_level(logging.WARNING, logger="comments"):
+        answers = [
+            client.post(
+                comment_url(post),
+                form_data(client, post, body=f"Flood {n}", token=token),
+                REMOTE_ADDR=address,
+            )
+            for n, token in enumerate(tokens)
+        ]
     assert [answer.status_code for answer in answers] == [302, 302, 302, 429]
     assert soup(answers[-1]).select_one("#id_body").get_text() == "Flood 3"
     assert "counted in this process's memory" in caplog.text
