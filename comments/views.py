@@ -20,7 +20,7 @@ from .pages import (
     remember_own_pending,
     thread_page_context,
 )
-from .posts import post_detail_template, published_posts
+from .posts import post_detail_template, post_model, published_posts
 from .selectors import PAGE_PARAM, discussion_page_of, page_root_level
 from .services import AlreadySubmitted, CommentRejected, comment_create
 
@@ -59,7 +59,24 @@ def _rate_limited(request, post, retry_after):
 
 @require_POST
 def post_comment(request, slug):
-    """Receive the comment form; redirect to the new comment, or show the form again."""
+    """Receive the comment form; redirect to the new comment, or show the form again.
+
+    Whatever the database does, the typed text is never lost: if it fails before the comment
+    is committed, the "try again" page (HTTP 503) is rendered from the posted form alone; if
+    it fails after, the comment is there, and the reader is sent to it.
+    """
+    committed = []  # the comment this request created, once its transaction has committed
+    try:
+        return _receive_comment(request, slug, committed)
+    except DatabaseError:
+        if committed:
+            logger.exception("After comment %s was saved, the database failed", committed[0])
+            return redirect(committed[0].get_absolute_url())
+        logger.exception("The database failed while a comment on %r was posted", slug)
+        return _save_failed(request, slug)
+
+
+def _receive_comment(request, slug, committed):
     # The post's text is only shown again if the form has errors (then loaded on demand).
     post = get_object_or_404(published_posts().defer("body", "body_html"), slug=slug)
     ip = client_ip(request)
@@ -68,7 +85,6 @@ def post_comment(request, slug):
         return _rate_limited(request, post, retry_after)
 
     form = CommentForm(request.POST)
-    status = 200
     if not moderation.post_accepts_comments(post):
         # Said first: no other problem with the form matters any more.
         form.refuse(CommentRejected(gettext("Comments are closed on this post."), code="closed"))
@@ -96,20 +112,45 @@ def post_comment(request, slug):
             if rejection.code == "form_reused":
                 form.renew_token()
         except DatabaseError:
-            # Should a twin request still have won the race for this form's key, show its comment.
+            # Should a twin request still have won the race for this form's key, show its
+            # comment (a database that is down fails this look-up too: the page below).
             earlier = submission.comment_for_key(key)
             if earlier is not None:
                 return _already_posted(request, earlier)
             logger.exception("Saving a comment on post %s failed", post.pk)
-            form.add_error(None, SAVE_FAILED)
-            status = 503
+            return _save_failed(request, slug, form)
         else:
+            committed.append(comment)
             _remember_own_pending(request, comment)
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])
                 messages.info(request, SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED)
             return redirect(comment.get_absolute_url())
-    return _show_form_again(request, post, form, status)
+    return _show_form_again(request, post, form, status=200)
+
+
+def _save_failed(request, slug, form=None):
+    """The "try again" page (HTTP 503): the posted form with its text, rendered from the
+    request alone, without a database query, so it also answers when the database is down.
+
+    The form's one-time key is kept: if the comment did reach the database after all, sending
+    the form again leads to it rather than to a second copy.
+    """
+    if form is None:
+        form = CommentForm(request.POST)
+        form.is_valid()  # the fields' own checks only: no database
+    form.add_error(None, SAVE_FAILED)
+    thread = request.POST.get(THREAD_FIELD, "")
+    context = {
+        # Only what the form's template asks of the post: its slug and address.
+        "post": post_model()(slug=slug),
+        "comment_form": form,
+        "comments_open": True,
+        "thread_id": thread if thread.isdigit() else None,
+    }
+    response = render(request, "comments/save_failed.html", context, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def _thread_page_sent_from(request, post):

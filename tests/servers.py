@@ -162,3 +162,76 @@ class OwnPostgres:
 
     def __exit__(self, *exc):
         self.destroy()
+
+
+class AppServer:
+    """The project under gunicorn on a free port, with the environment given (settings,
+    DATABASE_URL…): the real stack, for tests and benchmarks that break its servers."""
+
+    def __init__(self, env, workers=2, probe="/healthz"):
+        self.port = free_port()
+        self.env = env
+        self.workers = workers
+        self.probe = probe
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        import sys
+
+        repo = Path(__file__).resolve().parent.parent
+        command = [
+            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+            "--access-logfile", "/dev/null", "--log-level", "warning", "--max-requests", "0",
+            "blogapp.wsgi",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, our own app
+            command, cwd=repo, env={**os.environ, **self.env}
+        )
+        _wait_for(self._answers, 60, "gunicorn")
+        return self
+
+    def _answers(self):
+        import http.client
+
+        if self.process.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            probe.request("GET", self.probe)
+            return probe.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            probe.close()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def manage(env, *args):
+    """``manage.py <args>`` in a child process with ``env`` (e.g. another DATABASE_URL)."""
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    return subprocess.run(  # noqa: S603 - this interpreter, our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=repo, env={**os.environ, **env}, check=True, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip

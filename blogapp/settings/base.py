@@ -50,9 +50,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the host check and the HTTPS redirect (blogapp/health.py).
+    "blogapp.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session the database cannot save does not undo a response.
+    "blogapp.middleware.SessionSavedIfPossibleMiddleware",
     # The reader's language: the set_language cookie, else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that cannot reach the database answers 503 (try again), not 500.
+    "blogapp.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "blogapp.urls"
@@ -178,6 +183,10 @@ BLOG_POSTS_PER_PAGE = 10
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# /readyz answers 503 once the task queue's oldest waiting task has waited this many seconds
+# (the workers are down or cannot keep up; blogapp/health.py).
+READYZ_QUEUE_MAX_AGE = float(os.environ.get("READYZ_QUEUE_MAX_AGE", "300"))
 
 # --- Comments: every setting the comments app reads, with its default -------------------
 # (Each can be set by the environment variable of the same name; the README lists them.)

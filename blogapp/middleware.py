@@ -1,0 +1,43 @@
+"""How the site answers when its database fails under a request (README "When things fail")."""
+
+import logging
+
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.template.response import TemplateResponse
+
+logger = logging.getLogger(__name__)
+
+
+class SessionSavedIfPossibleMiddleware(SessionMiddleware):
+    """Django's session middleware, except that a session that cannot be saved (the database
+    went away after the view did its work) costs the visitor that session change, not the
+    answer: the comment they just posted, committed already, is not reported as lost."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except DatabaseError:
+            logger.exception("The session of %s could not be saved", request.path)
+            return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 ("try again in a moment", with
+    Retry-After), not 500: the page is whole again as soon as PostgreSQL is back."""
+
+    RETRY_AFTER = "5"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.exception("The database is unavailable for %s", request.path)
+        response = TemplateResponse(request, "503.html", status=503)
+        response["Retry-After"] = self.RETRY_AFTER
+        return response.render()
