@@ -3,13 +3,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from comments.admin_params import RefuseBadLookupsMixin
 from comments.selectors import with_comment_counts, with_pending_counts
 
 from .models import Post
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status",

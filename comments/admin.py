@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .admin_params import RefuseBadLookupsMixin
 from .models import QUEUE_RANK, Comment
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
@@ -76,7 +77,7 @@ class PostWithCommentsFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
         "excerpt",
         "author_name",

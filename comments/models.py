@@ -25,8 +25,9 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def replyable(self):
-        """Comments a new reply may hang under (readers only reply to what they can see)."""
-        return self.visible()
+        """Comments a new reply may hang under: ordinary comments readers can see (a reply to
+        a pingback or trackback would be stored, counted and never shown)."""
+        return self.visible().filter(kind=Comment.Kind.COMMENT)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)

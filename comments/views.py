@@ -191,6 +191,13 @@ def _continued_thread_url(comment):
     return reverse("comments:thread", kwargs={"comment_id": root_id})
 
 
+def _reader_sees(request, comment):
+    """Readers see approved comments; the writer of a held one sees it too (their session)."""
+    if comment.status == Comment.Status.APPROVED:
+        return True
+    return comment.status == Comment.Status.PENDING and comment.pk in own_pending_ids(request)
+
+
 @require_GET
 def comment_permalink(request, comment_id):
     """A comment's permanent address: the page that shows it, at the comment.
@@ -199,6 +206,9 @@ def comment_permalink(request, comment_id):
     comment is on the page of the post's discussion that holds its top-level comment.
     """
     comment = get_object_or_404(_published_comments(), pk=comment_id)
+    if not _reader_sees(request, comment):
+        # A held, spam or removed comment: not even the post it is on is revealed.
+        raise Http404(gettext("No such comment."))
     page_url = _continued_thread_url(comment)
     if page_url is None:
         page, _index = discussion_page_of(

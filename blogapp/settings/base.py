@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "blogapp.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A body in a charset no form is sent in (utf-16, utf-7, base64…) is a 400, not a 500.
+    "blogapp.middleware.RequestCharsetMiddleware",
     # Django's, except that a session the database cannot save does not undo a response.
     "blogapp.middleware.SessionSavedIfPossibleMiddleware",
     # The reader's language: the set_language cookie, else the browser's Accept-Language.
@@ -180,6 +182,9 @@ STORAGES = {
 
 # --- The blog -------------------------------------------------------------------------
 BLOG_POSTS_PER_PAGE = 10
+# An imported post's text longer than this (characters) is left out, with a warning naming
+# the post; the post and its comments are imported.
+BLOG_IMPORT_MAX_POST_LENGTH = int(os.environ.get("BLOG_IMPORT_MAX_POST_LENGTH", "1000000"))
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -203,6 +208,9 @@ COMMENTS_CLOSE_AFTER_DAYS = env_optional_int("COMMENTS_CLOSE_AFTER_DAYS", None)
 
 # Longest comment text accepted from the form, in characters.
 COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "10000"))
+# Longest comment text an import stores, in characters: a longer one is left out with a
+# warning naming it (an archive's comments may be longer than the form allows, not 20 MB).
+COMMENTS_IMPORT_MAX_LENGTH = int(os.environ.get("COMMENTS_IMPORT_MAX_LENGTH", "100000"))
 # How many levels of replies a page shows before "Continue this thread →" (at least 2).
 COMMENTS_THREAD_MAX_DEPTH = max(2, int(os.environ.get("COMMENTS_THREAD_MAX_DEPTH", "6")))
 # Top-level comments per discussion page (replies always stay with their thread), like
