@@ -47,7 +47,7 @@ def _reply_target(post, raw_id):
     )
 
 
-CANONICAL_PAGE = re.compile(r"[1-9][0-9]{0,8}")  # how the page's own links write a page
+CANONICAL_PAGE = re.compile(r"[1-9][0-9]*")  # how the page's own links write a page
 
 
 def _page_number(raw):

@@ -174,7 +174,7 @@ def test_spellings_of_a_page_add_no_cache_entries(client, settings):
     assert set(cache._cache) == keys_before
 
 
-@pytest.mark.parametrize("cpage", ["3", "0", "-1", "abc", "", "1.0", "١", "9" * 30])
+@pytest.mark.parametrize("cpage", ["3", "0", "-1", "abc", "", "1.0", "١", "1234567890", "9" * 30])
 def test_pages_that_do_not_exist_are_404(client, cpage, settings):
     settings.COMMENTS_PER_PAGE = 1
     post = make_post()
