@@ -264,6 +264,11 @@ def comments_delete(*, comments, moderator):
     comments were deleted, replies included.
     """
     ids = _lock_threads_of(_comment_ids(comments))
+    # Every affected post's version first, in post order: each delete below bumps its post's
+    # again, and two deletes across the same posts must not lock those rows in other orders.
+    discussions_changed(
+        Comment.objects.filter(pk__in=ids).values_list("post_id", flat=True).distinct()
+    )
     deleted = 0
     # Tree order: an ancestor goes first and takes its selected descendants with it.
     for pk in (
