@@ -35,7 +35,7 @@ def _has_own_pending(post, own_pending_ids):
     )
 
 
-def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
+def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=False):
     """A page of the post's discussion, rendered; ``InvalidPage`` if there is no such page.
 
     Readers share one cached rendering per (post, page, version); ``page`` is canonical (an
@@ -43,12 +43,13 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     whose own comments still await moderation sees them in place: their page is rendered for
     them.
     ``index``: the post's ThreadIndex if the caller has already read it for this reader.
+    ``newest``: the newest threads first (``?sort=newest``), cached apart from the default.
     """
     per_page = comments_per_page()
 
     def build(own=()):
         discussion = discussion_for(
-            post, own_pending_ids=own, page=page, per_page=per_page, index=index
+            post, own_pending_ids=own, page=page, per_page=per_page, index=index, newest=newest
         )
         html = str(render_discussion(discussion))
         return asdict(
@@ -66,7 +67,8 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
         version = getattr(post, "discussion_version", None)
         if version is None:  # the post was read without selectors.with_discussion_version
             version = discussion_version(post.pk)
-        fields = cached_discussion(post.pk, version, page, per_page, build)
+        order = "newest" if newest else "oldest"
+        fields = cached_discussion(post.pk, version, page, per_page, build, order=order)
     rendered = RenderedDiscussion(**fields)
     rendered.html = mark_safe(rendered.html)  # noqa: S308 - rendered by the template above
     return rendered

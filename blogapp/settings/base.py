@@ -103,6 +103,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL streaming replicas the site may read from (README, "Scaling out"): one alias each,
+# replica0, replica1…; blogapp/replicas.py decides, per request, which reads may go there.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica{_index}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # Tests create no database of their own for a replica: it is the primary's copy.
+        "TEST": {"MIRROR": "default"},
+    }
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction) a server-side cursor
+# would outlive the transaction that opened it on a connection another client now uses.
+if env_bool("DATABASE_TRANSACTION_POOLING"):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+# How long after a browser wrote (a comment, a moderation action) its reads stay on the primary,
+# so that it sees its own change however far a replica lags: longer than the replicas' usual lag.
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "5"))
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["blogapp.replicas.ReplicaRouter"]
+    # Before anything reads the database (sessions, auth), so that their reads are routed too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("blogapp.middleware.SessionSavedIfPossibleMiddleware"),
+        "blogapp.replicas.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering-index columns (INCLUDE) only matter on PostgreSQL; SQLite ignores them, and says so.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -205,6 +233,13 @@ COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "first_time")
 COMMENTS_MAX_LINKS = env_optional_int("COMMENTS_MAX_LINKS", 2)
 # Refuse new comments on posts published more than this many days ago; None never closes.
 COMMENTS_CLOSE_AFTER_DAYS = env_optional_int("COMMENTS_CLOSE_AFTER_DAYS", None)
+
+# Seconds after writing a comment during which the browser that wrote it may edit or delete
+# it (comments/ownership.py), like Isso's 15 minutes.
+COMMENTS_EDIT_WINDOW = int(os.environ.get("COMMENTS_EDIT_WINDOW", str(15 * 60)))
+# Avatars are identicons drawn on this server (comments/avatars.py); True sends comments written
+# while it is on to Gravatar instead (a request to a third party, with a hash of the email).
+COMMENTS_AVATAR_GRAVATAR = env_bool("COMMENTS_AVATAR_GRAVATAR", False)
 
 # Longest comment text accepted from the form, in characters.
 COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "10000"))

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blogapp', '0002_translatable_names'),
-        ('comments', '0017_subscription_threads_and_html'),
+        ('comments', '0019_comment_edits_avatars_and_author_badge'),
     ]
 
     operations = [
