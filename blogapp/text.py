@@ -6,6 +6,8 @@ Sanitised with nh3 when a post is saved (``Post.render_body``); the page prints 
 import nh3
 from django.utils.html import linebreaks, urlize
 
+from comments.text import url_attributes_filter
+
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # Text structure, links, images and tables: nothing that runs or restyles the page.
@@ -28,6 +30,8 @@ POST_ATTRIBUTES = {
 _post_cleaner = nh3.Cleaner(
     tags=POST_TAGS,
     attributes=POST_ATTRIBUTES,
+    # Every URL attribute's scheme checked, cite included (nh3 alone lets cite through).
+    attribute_filter=url_attributes_filter(URL_SCHEMES),
     url_schemes=URL_SCHEMES,
     link_rel="noopener",
 )
