@@ -13,7 +13,7 @@ class PostListView(ListView):
     paginate_by = settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        posts = Post.objects.published().defer("body").order_by("-published_at", "-id")
+        posts = Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")
         return with_comment_counts(posts)
 
 

@@ -71,7 +71,7 @@ def _markup_fingerprint():
     return digest.hexdigest()[:12]
 
 
-def cached_discussion(post_id, page_number, per_page, build):
+def cached_discussion(post_id, page_number, per_page, build, *, replies_open=True):
     """``build()``'s result for this page of the post's discussion, from the cache if fresh.
 
     The version is read before ``build`` queries the database, so a rendering that races
@@ -87,6 +87,8 @@ def cached_discussion(post_id, page_number, per_page, build):
             str(discussion_version(post_id)),
             str(per_page),
             str(page_number),
+            # Closing a post changes no comment (no new version) but removes every Reply link.
+            "open" if replies_open else "closed",
             # The page is rendered in the reader's language (labels, dates).
             translation.get_language() or "",
             timezone.get_current_timezone_name(),

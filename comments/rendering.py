@@ -8,12 +8,16 @@ from django.utils.safestring import mark_safe
 from .cache import cached_discussion
 from .labels import count_labels
 from .models import Comment
+from .moderation import post_accepts_comments
 from .selectors import comments_per_page, discussion_for
 
 
-def render_discussion(discussion):
-    """The thread's HTML. Every comment body in it is the stored, sanitised ``body_html``."""
-    context = {"discussion": discussion, "counted": count_labels()}
+def render_discussion(discussion, *, replies_open=True):
+    """The thread's HTML. Every comment body in it is the stored, sanitised ``body_html``.
+
+    ``replies_open``: whether the post takes comments; a closed post's comments have no Reply.
+    """
+    context = {"discussion": discussion, "counted": count_labels(), "replies_open": replies_open}
     html = render_to_string("comments/discussion.html", context, using="jinja2")
     return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
 
@@ -43,12 +47,15 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     ``index``: the post's ThreadIndex if the caller has already read it for this reader.
     """
     per_page = comments_per_page()
+    # Part of the cache key: a post closes without any comment changing (the author's switch,
+    # or COMMENTS_CLOSE_AFTER_DAYS passing), and its page must lose its Reply links at once.
+    replies_open = post_accepts_comments(post)
 
     def build(own=()):
         discussion = discussion_for(
             post, own_pending_ids=own, page=page, per_page=per_page, index=index
         )
-        html = str(render_discussion(discussion))
+        html = str(render_discussion(discussion, replies_open=replies_open))
         return asdict(
             RenderedDiscussion(
                 html=html,
@@ -61,7 +68,9 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     if _has_own_pending(post, own_pending_ids):
         fields = build(own_pending_ids)
     else:
-        fields = cached_discussion(post.pk, str(page), per_page, build)
+        fields = cached_discussion(
+            post.pk, str(page), per_page, build, replies_open=replies_open
+        )
     rendered = RenderedDiscussion(**fields)
     rendered.html = mark_safe(rendered.html)  # noqa: S308 - rendered by the template above
     return rendered
