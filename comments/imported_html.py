@@ -1,4 +1,5 @@
-"""Imported comment HTML reshaped into what a comment may contain, before it is sanitised.
+"""Imported comment HTML reshaped into what a comment may contain, before it is sanitised;
+WordPress's paragraph-less HTML given its paragraphs (comments and, for the importer, posts).
 
 Old blogs' comments hold headings, tables and definition lists, which a comment here does not
 keep (``text.COMMENT_TAGS``): stripped by the sanitiser alone, their words would run together.
@@ -97,6 +98,15 @@ def autop(html: str) -> str:
     html = _BR_AFTER_BLOCK_TAG.sub(r"\1", html)
     html = _BR_BEFORE_BLOCK_TAG.sub(r"\1", html)
     return _EMPTY_PARAGRAPH.sub("", html)
+
+
+def add_paragraphs(html: str) -> str:
+    """``autop`` for a whole body: its ``<pre>`` blocks keep their line breaks. Block-editor
+    content (``<!-- wp:`` marks) already has its paragraphs, as WordPress assumes too."""
+    if "<!-- wp:" in html:
+        return html
+    held, restore_pre = _protect_pre(html)
+    return restore_pre(autop(held))
 
 
 def readable_comment_html(html: str, *, add_paragraphs: bool) -> str:
