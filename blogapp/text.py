@@ -4,6 +4,7 @@ Sanitised with nh3 when a post is saved (``Post.render_body``); the page prints 
 The plain-text excerpt the list of posts shows is made at the same time.
 """
 
+import re
 from html.parser import HTMLParser
 
 import nh3
@@ -37,9 +38,12 @@ _post_cleaner = nh3.Cleaner(
 )
 
 
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+
+
 def sanitize_post_html(html: str) -> str:
-    """Sanitise a post body written by the site's authors."""
-    return _post_cleaner.clean(html)
+    """Sanitise a post body written by the site's authors (paragraphs left empty go)."""
+    return _EMPTY_PARAGRAPH.sub("", _post_cleaner.clean(html))
 
 
 def plain_text_to_post_html(text: str) -> str:
