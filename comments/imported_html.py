@@ -58,6 +58,7 @@ def _protect_pre(html):
         return f"\n\n\x00{len(blocks) - 1}\x00\n\n"
 
     held = _PRE.sub(hold, html)
+
     def restore(text):
         return re.sub(r"(?:<p>)?\x00(\d+)\x00(?:</p>)?", lambda m: blocks[int(m.group(1))], text)
 

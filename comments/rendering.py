@@ -68,9 +68,7 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     if _has_own_pending(post, own_pending_ids):
         fields = build(own_pending_ids)
     else:
-        fields = cached_discussion(
-            post.pk, str(page), per_page, build, replies_open=replies_open
-        )
+        fields = cached_discussion(post.pk, str(page), per_page, build, replies_open=replies_open)
     rendered = RenderedDiscussion(**fields)
     rendered.html = mark_safe(rendered.html)  # noqa: S308 - rendered by the template above
     return rendered
