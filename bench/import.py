@@ -57,7 +57,7 @@ def plan_comments(comments: int, posts: int, depth: int, seed: int = 1):
     return plan
 
 
-def generate_wxr(path: Path, plan) -> None:
+def generate_wxr(path: Path, plan, unapproved_share: float = 0.08) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
@@ -81,7 +81,8 @@ def generate_wxr(path: Path, plan) -> None:
                 f"<wp:post_type>post</wp:post_type>\n"
             )
             for comment_id, parent, draw in thread:
-                approved = "0" if draw < 0.08 else "1"  # ~8% unapproved, ~2% pingbacks
+                # ~8% unapproved (unless told otherwise), ~2% pingbacks
+                approved = "0" if draw < unapproved_share else "1"
                 kind = "pingback" if draw > 0.98 else ""
                 body = escape(f"Comment {comment_id} & more: {FILLER}")
                 user = comment_id % 977

@@ -211,6 +211,18 @@ def main(argv=None):
                 "0",
             ),
         ]
+    print("\n== every page at scale (bench/scale.py, 100,000 comments on 1,000 posts)")
+    scale = script_figures("scale.py", "--comments", "100000", "--posts", "1000")
+    if scale:
+        rows += [
+            row("slowest public page at 100,000 comments, cold", f"{scale['public_max_ms']} ms",
+                "≤ 50 ms", float(scale["public_max_ms"]) / 50),
+            row("slowest admin page at 100,000 comments, cold", f"{scale['admin_max_ms']} ms",
+                "≤ 300 ms", float(scale["admin_max_ms"]) / 300),
+            row("reply p95 into a 10,000-comment imported tree / an ordinary thread",
+                f"{scale['reply_big_p95_ms']} / {scale['reply_small_p95_ms']} ms", "≤ 50 ms",
+                float(scale["reply_big_p95_ms"]) / 50),
+        ]  # fmt: skip
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load}."

@@ -76,3 +76,31 @@ def test_a_stuck_thread_lock_gives_the_try_again_page_with_the_text_kept(
     retry = client.post(comment_url(post), form_data(client, post, parent=str(parent.pk)))
     assert retry.status_code == 302
     assert Comment.objects.filter(parent=parent, body=TYPED["body"]).count() == 1
+
+
+def advisory_locks_held():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thread_locks_end_with_their_transaction_as_transaction_pooling_requires(client, post):
+    # A pooler in transaction mode (PgBouncer) hands the server connection to another client as
+    # soon as a transaction ends: a lock that outlived it would be held for a stranger.
+    parent = make_comment(post, author_name="Bea")
+    with transaction.atomic():
+        lock_threads([parent.tree_id])
+        lock_new_threads()
+        assert advisory_locks_held() == 2
+    assert advisory_locks_held() == 0
+
+    # The same through a real reply and a new thread, on this process's own connection.
+    reply = form_data(client, post, parent=str(parent.pk))
+    assert client.post(comment_url(post), reply).status_code == 302
+    new_thread = form_data(client, post, body="A new thread.")
+    assert client.post(comment_url(post), new_thread).status_code == 302
+    assert Comment.objects.count() == 3
+    assert advisory_locks_held() == 0

@@ -96,6 +96,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL streaming replicas the site may read from (README, "Scaling out"): one alias each,
+# replica0, replica1…; blogapp/replicas.py decides, per request, which reads may go there.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica{_index}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # Tests create no database of their own for a replica: it is the primary's copy.
+        "TEST": {"MIRROR": "default"},
+    }
+# Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction) a server-side cursor
+# would outlive the transaction that opened it on a connection another client now uses.
+if env_bool("DATABASE_TRANSACTION_POOLING"):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+# How long after a browser wrote (a comment, a moderation action) its reads stay on the primary,
+# so that it sees its own change however far a replica lags: longer than the replicas' usual lag.
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "5"))
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["blogapp.replicas.ReplicaRouter"]
+    # Before anything reads the database (sessions, auth), so that their reads are routed too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "blogapp.replicas.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering-index columns (INCLUDE) only matter on PostgreSQL; SQLite ignores them, and says so.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -1,10 +1,14 @@
 """A reply shifts lft/rght of the comments after it in its thread; on PostgreSQL no index
 holds those columns, so the shift rewrites rows in place (HOT updates, no index entries)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection, transaction
 
+from comments.bulk import comments_bulk_import
 from comments.models import Comment
+from comments.records import CommentRecord, PostComments
 from comments.services import comment_create
 from tests.factories import make_comment
 from tests.tree_check import expected_tree_fields, stored_tree_fields
@@ -66,4 +70,58 @@ def test_a_reply_shifts_its_thread_without_touching_an_index(post):
     # The rght of the root and of the parent, and the later replies' lft and rght, moved by 2.
     assert updated - updated_before == len(later) + 2
     assert hot - hot_before == updated - updated_before
+    assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
+
+
+def fill_factor():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT option_value FROM pg_options_to_table("
+            "(SELECT reloptions FROM pg_class WHERE oid = %s::regclass)) "
+            "WHERE option_name = 'fillfactor'",
+            [Comment._meta.db_table],
+        )
+        row = cursor.fetchone()
+        return int(row[0]) if row else 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_into_an_imported_tree_is_shifted_in_place(post):
+    # An import packs its rows with COPY; the table's fill factor leaves room on each page.
+    assert fill_factor() < 100
+    when = datetime(2020, 5, 1, tzinfo=UTC)
+    records = [
+        CommentRecord(
+            source_id="0",
+            parent_source_id=None,
+            author_name="Root",
+            body="The root.",
+            created_at=when,
+        )
+    ]
+    records += [
+        CommentRecord(
+            source_id=str(i),
+            parent_source_id=str(max(0, i - 1 - i % 7)),
+            author_name=f"Author {i}",
+            body=f"Comment number {i}, long enough to look like a real one. " * 4,
+            created_at=when,
+        )
+        for i in range(1, 2000)
+    ]
+    with transaction.atomic():
+        comments_bulk_import(
+            batches=[[PostComments(post_id=post.pk, source="test", comments=records)]],
+            use_copy=True,
+        )
+    early = Comment.objects.get(source="test", source_id="3")
+
+    with transaction.atomic():
+        updated_before, hot_before = updates_so_far()
+        comment_create(post=post, parent_id=early.pk, author_name="Ann", body="Near the top.")
+        updated, hot = updates_so_far()
+
+    shifted = updated - updated_before
+    assert shifted > 1900  # nearly the whole thread moved
+    assert (hot - hot_before) / shifted >= 0.8
     assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
