@@ -37,6 +37,11 @@ _CONTAINER = re.compile(
     _FLAGS,
 )
 
+_IMAGE = re.compile(r"<img\b([^>]*)>", _FLAGS)
+_ATTRIBUTE = r"\b{}\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+_SRC = re.compile(_ATTRIBUTE.format("src"), re.IGNORECASE)
+_ALT = re.compile(_ATTRIBUTE.format("alt"), re.IGNORECASE)
+
 _BEFORE_BLOCK = re.compile(rf"(<{_BLOCKS}[\s/>])", re.IGNORECASE)
 _AFTER_BLOCK = re.compile(rf"(</{_BLOCKS}>)", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -74,8 +79,20 @@ def _row(match):
     return f"<p>{' · '.join(cells)}</p>" if cells else ""
 
 
+def _image_link(match):
+    """An image a comment cannot show -> a link to it, named by its alt text (or file name)."""
+    src, alt = _SRC.search(match.group(1)), _ALT.search(match.group(1))
+    if not src:
+        return ""
+    url = src.group(1) or src.group(2) or ""
+    name = (alt.group(1) or alt.group(2)).strip() if alt else ""
+    name = name or url.rsplit("/", 1)[-1].split("?", 1)[0] or url
+    return f'<a href="{url}">{name}</a>'
+
+
 def flatten_structure(html: str) -> str:
-    """Headings, tables, definition lists and page sections -> paragraphs."""
+    """Headings, tables, definition lists and page sections -> paragraphs; images -> links."""
+    html = _IMAGE.sub(_image_link, html)
     html = _HEADING.sub(r"<p><strong>\1</strong></p>", html)
     html = _CAPTION.sub(r"<p>\1</p>", html)
     html = _ROW.sub(_row, html)

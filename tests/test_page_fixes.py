@@ -142,3 +142,19 @@ def soup_of(fragment):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(fragment, "html.parser")
+
+
+def test_an_imported_image_becomes_a_link_to_it():
+    html = soup_of(
+        render_comment_body(
+            'Look:\n<img src="https://img.example/a/wind.jpg?w=171" alt="Wind farm" />\nNice.',
+            "autop",
+        )
+    )
+    link = html.select_one("p a")
+    assert link.get_text() == "Wind farm" and link["href"] == "https://img.example/a/wind.jpg?w=171"
+    assert "nofollow" in link["rel"] and not html.select("img")
+    unnamed = soup_of(render_comment_body('<img src="http://img.example/p.png">', "html"))
+    assert unnamed.select_one("a").get_text() == "p.png"
+    hostile = render_comment_body('<img src="javascript:alert(1)" alt="x">', "html")
+    assert "javascript" not in soup_of(hostile).select_one("a").attrs.get("href", "")
