@@ -7,6 +7,7 @@ from . import views
 
 blog_patterns = [
     path("", views.PostListView.as_view(), name="post_list"),
+    path("posts/", views.PostArchiveView.as_view(), name="post_archive"),
     path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
 ]
 

@@ -85,6 +85,10 @@ def test_no_page_of_the_theme_test_import_is_wider_than_the_window(
         scroll_width, inner_width = _overflow(page)
         if scroll_width > inner_width:
             too_wide[f"/?page={number}"] = scroll_width
+    page.goto(f"{site}/posts/")
+    scroll_width, inner_width = _overflow(page)
+    if scroll_width > inner_width:
+        too_wide["/posts/"] = scroll_width
     assert too_wide == {}, f"wider than {WIDTHS[width]['width']} px"
 
     page.goto(site + "/posts/markup-html-tags-and-formatting/")
@@ -161,6 +165,11 @@ def test_the_frame_header_navigation_footer_and_the_jump_to_the_form(page, sampl
 
     page.goto(site_of(url) + "/")
     assert nav.get_by_role("link", name="Home").get_attribute("aria-current") == "page"
+    nav.get_by_role("link", name="Posts").click()
+    page.wait_for_url("**/posts/")
+    assert nav.get_by_role("link", name="Posts").get_attribute("aria-current") == "page"
+    page.get_by_role("link", name=post.title).click()
+    page.wait_for_url(url)
     assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith(".svg")
 
 
@@ -273,6 +282,8 @@ def test_axe_finds_no_serious_problem_on_any_page(
     check("home")
     page.goto(url)
     check("post")
+    page.goto(base + "/posts/")
+    check("archive")
     page.goto(f"{base}/comment/{comments['corky'].pk}/thread/")
     check("thread")
     page.goto(base + "/no/such/page/")

@@ -1,6 +1,8 @@
-"""The list of posts shows each post's opening words as plain text, made when it is saved."""
+"""The lists of posts: the home page with a plain-text excerpt of each post, made when it is
+saved or imported, and the archive of every post by year."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -62,3 +64,16 @@ def test_imported_posts_get_their_excerpts(client):
     assert markup.excerpt and "Header two" not in markup.excerpt  # an <h2>
     page = soup(client.get("/"))
     assert not page.select(".post-excerpt h1, .post-excerpt h2, .post-excerpt ul, .post-excerpt li")
+
+
+def test_the_archive_lists_every_published_post_by_year(client, django_assert_max_num_queries):
+    make_post(title="Old one", published_at=datetime(2019, 5, 1, 12, tzinfo=UTC))
+    make_post(title="New one", published_at=datetime(2024, 3, 2, 12, tzinfo=UTC))
+    make_post(title="Draft", status=Post.Status.DRAFT)
+    with django_assert_max_num_queries(3):
+        page = soup(client.get("/posts/"))
+    years = [h.get_text() for h in page.select(".archive-year h2")]
+    assert years == ["2024", "2019"]
+    titles = [a.get_text() for a in page.select(".archive-list a")]
+    assert titles == ["New one", "Old one"]
+    assert page.select_one(".site-nav a[aria-current=page]").get_text() == "Posts"
