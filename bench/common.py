@@ -142,6 +142,7 @@ def seed_post(n, *, seed=7, slug=None, comments_open=True):
     from django.utils import timezone
 
     from blogapp.models import Post
+    from comments.avatars import avatar_key
     from comments.models import Comment
 
     rng = random.Random(seed)
@@ -190,6 +191,10 @@ def seed_post(n, *, seed=7, slug=None, comments_open=True):
                     lft=lft,
                     rght=rght,
                     level=level,
+                    # Stored at write time, as comment_create and comments.bulk do.
+                    avatar_key=avatar_key(
+                        email=f"{name.lower().strip('<>')}@example.org" if name else "", name=name
+                    ),
                 )
             )
         Comment.objects.bulk_create(rows, batch_size=2000)

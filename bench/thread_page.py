@@ -46,13 +46,15 @@ def floor_connection(dsn):
 def floor_html(conn, post_id):
     """The same thread, fetched and turned into the same markup with nothing but the stdlib.
 
-    Same markup as the page's thread: numbered top-level comments, author (linked or not),
-    permalink with the three date forms, stored body_html, Reply link, and every reply list
-    inside a folding <details> whose summary counts the replies (from lft/rght).
+    Same markup as the page's thread: avatar, numbered top-level comments, author (linked or
+    not), permalink with the three date forms (day and time, exact to the second), stored
+    body_html, Reply link, and every reply list inside a folding <details> whose summary
+    counts the replies (from lft/rght).
     """
     with conn.cursor() as cursor:
         cursor.execute(
-            "SELECT id, level, lft, rght, author_name, author_url, body_html, created_at "
+            "SELECT id, level, lft, rght, author_name, author_url, body_html, created_at, "
+            "avatar_key "
             "FROM comments_comment WHERE post_id = %s AND status = 'approved' "
             "AND kind = 'comment' ORDER BY tree_id, lft",
             [post_id],
@@ -62,7 +64,7 @@ def floor_html(conn, post_id):
     out = ['<ol class="comment-list">']
     depth = -1
     number = 0
-    for cid, level, lft, rght, name, url, body_html, created in rows:
+    for cid, level, lft, rght, name, url, body_html, created, avatar in rows:
         if level <= depth:
             out.append("</li>")
             for _ in range(depth - level):
@@ -82,12 +84,16 @@ def floor_html(conn, post_id):
             )
         else:
             author = f'<span class="comment-author">{escape(name)}</span>'
+        stamp = f"{created:%Y-%m-%d %H:%M:%S}"  # one strftime: the title, and the clock from it
         out.append(
             f'<li class="comment" id="comment-{cid}" data-depth="{level}">'
-            f'<article class="comment-card"><header class="comment-meta">{num}{author} '
+            f'<article class="comment-card"><header class="comment-meta"><img class="avatar" '
+            f'src="/avatar/{avatar}.svg" alt="" width="40" height="40" loading="lazy">'
+            f"{num}{author} "
             f'<a class="comment-permalink" href="#comment-{cid}"><time '
-            f'datetime="{created.isoformat()}" title="{created:%Y-%m-%d %H:%M} UTC">'
-            f"{MONTHS[created.month]} {created.day}, {created.year}</time></a></header>"
+            f'datetime="{created.isoformat()}" title="{stamp} UTC">'
+            f"{MONTHS[created.month]} {created.day}, {created.year} at {stamp[11:16]}</time></a>"
+            "</header>"
             f'<div class="comment-body">{body_html}</div>'
             f'<footer class="comment-actions"><a class="comment-reply-link" '
             f'href="?replyto={cid}#respond" data-reply-to="{cid}" rel="nofollow">Reply</a>'

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +26,15 @@ class Post(models.Model):
     # The opening words as plain text, for the list of posts: made with body_html.
     excerpt = models.TextField(_("excerpt"), blank=True, editable=False)
     author_name = models.CharField(_("author name"), max_length=200, blank=True)
+    # The site user who wrote it, if any: their comments on it carry an "Author" badge.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     published_at = models.DateTimeField(_("published at"), default=timezone.now, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT

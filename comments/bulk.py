@@ -38,6 +38,7 @@ from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
+from .avatars import avatar_key
 from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_threads
 from .models import Comment
@@ -53,7 +54,7 @@ COPY_CHUNK = 1 << 16  # characters of rows sent at a time
 COLUMNS = (
     "id", "post_id", "parent_id", "author_name", "author_email", "author_url", "ip_address",
     "body", "body_html", "created_at", "status", "kind", "source", "source_id",
-    "lft", "rght", "tree_id", "level",
+    "lft", "rght", "tree_id", "level", "avatar_key",
 )  # fmt: skip
 
 
@@ -326,6 +327,7 @@ def _row(node: _Node) -> tuple:
         node.rght,
         node.tree_id,
         node.level,
+        avatar_key(email=record.author_email, name=record.author_name),
     )
 
 

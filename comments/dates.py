@@ -7,6 +7,7 @@ one time-zone lookup (``DateLabeler``) rather than by a template filter per comm
 from datetime import UTC
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 UTC_NAMES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu"}
 CLOCK = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)]
@@ -26,19 +27,23 @@ class DateLabeler:
         self.zone = UTC if getattr(zone, "key", None) in UTC_NAMES else zone
         self._days = {}
         self._offsets = {}
+        # "April 27, 2017 at 14:03": the words once per render, the day once per distinct day.
+        self._pattern = gettext("%(date)s at %(time)s")
 
     def __call__(self, value):
-        """(local datetime, ISO 8601, readable date, '2017-04-27 14:03 UTC').
+        """(local datetime, ISO 8601, readable day and time, '2017-04-27 14:03:09 UTC').
 
-        The readable date is the active language's DATE_FORMAT ("April 27, 2017",
-        "27. April 2017"), formatted once per distinct day: Django's formatter is slow.
+        The readable day is the active language's DATE_FORMAT ("April 27, 2017",
+        "27. April 2017"), formatted once per distinct day: Django's formatter is slow; the
+        readable form adds the hour and minute ("April 27, 2017 at 14:03").
         """
         local = value.astimezone(self.zone)
         day = local.toordinal()
         try:
             readable, date = self._days[day]
         except KeyError:
-            readable = formats.date_format(local, "DATE_FORMAT")
+            day_label = formats.date_format(local, "DATE_FORMAT")
+            readable = self._pattern % {"date": day_label, "time": "\x00"}
             date = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
             self._days[day] = readable, date
         offset = local.utcoffset()
@@ -49,5 +54,6 @@ class DateLabeler:
             name = local.tzname()
             self._offsets[offset, day] = iso_offset, name
         clock = CLOCK[local.hour * 60 + local.minute]
-        iso = f"{date}T{clock}:{SECONDS[local.second]}{iso_offset}"
-        return local, iso, readable, f"{date} {clock} {name}"
+        seconds = SECONDS[local.second]
+        iso = f"{date}T{clock}:{seconds}{iso_offset}"
+        return local, iso, readable.replace("\x00", clock), f"{date} {clock}:{seconds} {name}"

@@ -12,7 +12,11 @@ FORM_EXPIRED = _("This form has expired. Your text is kept below; please post it
 HONEYPOT_FILLED = _(
     "Your comment looks automated and was not posted. If you are a person, please post it again."
 )
-MAX_ID = 2**63 - 1  # the largest id PostgreSQL's bigint holds
+MAX_ID = 2**63 - 1
+MARKDOWN_HINT = _(
+    "Markdown works: **bold**, *italic*, `code`, [links](https://example.com), > quotes, "
+    "- lists and ``` code blocks. No images or HTML."
+)  # the largest id PostgreSQL's bigint holds
 
 
 class HoneypotInput(forms.TextInput):
@@ -51,6 +55,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         validators=[multi_line_text],
+        help_text=MARKDOWN_HINT,
     )
     notify_replies = forms.BooleanField(
         label=_("Notify me of replies to my comment"),
@@ -63,6 +68,10 @@ class CommentForm(forms.Form):
             "Either needs your email. The first time, you get a mail to confirm your address; "
             "every mail has an unsubscribe link."
         ),
+    )
+    remember = forms.BooleanField(
+        label=_("Save my name, email and website in this browser"),
+        required=False,
     )
     homepage = forms.CharField(
         label=_("Leave this field empty"), required=False, max_length=500, widget=HoneypotInput()
@@ -121,3 +130,25 @@ class CommentForm(forms.Form):
             if name in self.fields:
                 self.fields[name].widget.attrs["autofocus"] = True
                 break
+
+
+class AuthorEditForm(forms.Form):
+    """An author's new text for their own comment, within the edit window."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=settings.COMMENTS_MAX_LENGTH,
+        validators=[multi_line_text],
+        help_text=MARKDOWN_HINT,
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not has_visible_text(body):
+            raise forms.ValidationError(_("Please write a comment."))
+        return body
+
+
+class CommentPreviewForm(AuthorEditForm):
+    """Only the text of a comment form, for its preview."""

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 from jinja2 import Environment
 
-from .selectors import PAGE_PARAM
+from .selectors import PAGE_PARAM, SORT_PARAM
 
 
 def environment(**options):
@@ -16,5 +16,5 @@ def environment(**options):
         translation.gettext, translation.ngettext, newstyle=True,
         pgettext=translation.pgettext, npgettext=translation.npgettext,
     )  # fmt: skip
-    env.globals.update({"url": reverse, "PAGE_PARAM": PAGE_PARAM})
+    env.globals.update({"url": reverse, "PAGE_PARAM": PAGE_PARAM, "SORT_PARAM": SORT_PARAM})
     return env

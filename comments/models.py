@@ -105,6 +105,13 @@ class Comment(MPTTModel):
     # The one-time key of the form submission that created the comment (comments.submission):
     # a double-click or a re-sent form finds the comment it already made instead of a second.
     submission_key = models.CharField(max_length=64, blank=True, db_default="", editable=False)
+    # The commenter's avatar (comments/avatars.py), computed when the comment is written so the
+    # page prints a stored string and hashes nothing.
+    avatar_key = models.CharField(max_length=65, blank=True, db_default="", editable=False)
+    # Written by the post's own author, logged in as staff: the page shows an "Author" badge.
+    by_post_author = models.BooleanField(_("by the post's author"), db_default=False, default=False)
+    # When its author last edited it (within COMMENTS_EDIT_WINDOW); None if never.
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -192,6 +199,26 @@ class Comment(MPTTModel):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+
+class CommentRevision(models.Model):
+    """A comment's text as it was before its author edited it, kept for moderators."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("comment")
+    )
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("text as HTML"))
+    written_at = models.DateTimeField(_("written at"))
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["comment", "-replaced_at"]
+
+    def __str__(self):
+        return _("Version of %(written)s") % {"written": self.written_at}
 
 
 # The notification models live with their feature; importing them here registers them.

@@ -12,8 +12,10 @@ from django.utils.translation import gettext
 from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
+from .ownership import with_own_actions
+from .remember import remembered_author
 from .rendering import discussion_html, render_discussion
-from .selectors import PAGE_PARAM, discussion_page_of, subtree_discussion
+from .selectors import PAGE_PARAM, discussion_page_of, newest_first, subtree_discussion
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
 OWN_PENDING_KEPT = 50  # the newest held comments a visitor's session remembers
@@ -48,23 +50,39 @@ def _reply_target(post, raw_id):
     )
 
 
-def _discussion_page(request, post, reply_to, own_pending):
+def _discussion_page(request, post, reply_to, own_pending, newest):
     """(page asked for by ``?cpage=N``, else the page of the comment replied to; its index)."""
     requested = request.GET.get(PAGE_PARAM)
     if requested is not None:
         return requested, None
     if reply_to is not None:
-        return discussion_page_of(post, reply_to.tree_id, own_pending_ids=own_pending)
+        return discussion_page_of(
+            post, reply_to.tree_id, own_pending_ids=own_pending, newest=newest
+        )
     return 1, None
 
 
-def comment_form_context(request, post, *, form=None, default_reply_to=None):
+def author_initial(request):
+    """The form's author fields filled in: a logged-in staff user as themselves, else what
+    this browser saved ("Save my name…"). The form is rendered per request, never cached."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+    saved = remembered_author(request)
+    if saved is None:
+        return {}
+    return {**saved, "remember": True}
+
+
+def comment_form_context(request, post, *, form=None, default_reply_to=None, preview_html=""):
     """The comment form, the comment it answers (from ``?replyto=``, the posted form, or
     ``default_reply_to``) and whether the post takes comments at all."""
     if form is None:
         requested = request.GET.get("replyto")
         reply_to = _reply_target(post, requested) if requested else default_reply_to
-        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
+        form = CommentForm(
+            initial={"parent": reply_to.pk if reply_to else None, **author_initial(request)}
+        )
         reply_refused = bool(requested) and reply_to is None
     else:
         requested = form.data.get("parent")
@@ -75,31 +93,36 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None):
         "reply_to": reply_to,
         "reply_refused": reply_refused,
         "comments_open": post_accepts_comments(post),
+        "preview_html": preview_html,
     }
 
 
-def discussion_context(request, post, *, form=None):
+def discussion_context(request, post, *, form=None, preview_html=""):
     """A page of the post's discussion and the comment form; ``Http404`` for a missing page.
 
-    ``form``: a comment form sent back with its errors.
+    ``form``: a comment form sent back with its errors, or with its preview (``preview_html``).
     """
     own_pending = own_pending_ids(request)
-    form_context = comment_form_context(request, post, form=form)
-    page, index = _discussion_page(request, post, form_context["reply_to"], own_pending)
+    form_context = comment_form_context(request, post, form=form, preview_html=preview_html)
+    newest = newest_first(request)
+    page, index = _discussion_page(request, post, form_context["reply_to"], own_pending, newest)
     try:
-        discussion = discussion_html(post, page=page, own_pending_ids=own_pending, index=index)
+        discussion = discussion_html(
+            post, page=page, own_pending_ids=own_pending, index=index, newest=newest
+        )
     except InvalidPage as missing:
         raise Http404(gettext("No such page of comments.")) from missing
     long_discussion = discussion.comment_count >= LONG_DISCUSSION
     return {
         "discussion": discussion,
-        "discussion_html": discussion.html,
+        # The shared rendering, plus Edit and Delete on this reader's own recent comments.
+        "discussion_html": with_own_actions(request, discussion.html),
         "jump_to_form": form_context["comments_open"] and long_discussion,
         **form_context,
     }
 
 
-def thread_page_context(request, post, comment, *, form=None):
+def thread_page_context(request, post, comment, *, form=None, preview_html=""):
     """Everything a comment's thread page shows, or None if nothing of that thread is visible.
 
     ``comment`` is the thread's root, as just read (its lft/rght current), of ``post``; ``form``
@@ -110,14 +133,18 @@ def thread_page_context(request, post, comment, *, form=None):
         return None
     root = discussion.comments[0]
     form_context = comment_form_context(
-        request, post, form=form, default_reply_to=comment if answers_root(root) else None
+        request,
+        post,
+        form=form,
+        default_reply_to=comment if answers_root(root) else None,
+        preview_html=preview_html,
     )
     return {
         "post": post,
         "root": root,
         "parent_id": comment.parent_id,
-        "discussion_html": render_discussion(
-            discussion, replies_open=form_context["comments_open"]
+        "discussion_html": with_own_actions(
+            request, render_discussion(discussion, replies_open=form_context["comments_open"])
         ),
         **form_context,
     }

@@ -6,6 +6,8 @@ page helpers), not the other way round. What comments asks of the post model:
 - ``objects.published()``: the posts readers may see;
 - ``is_published``, ``comments_open`` and ``published_at``: whether it takes new comments;
 - ``slug``, ``title`` and ``get_absolute_url()``: the links and headings its pages print;
+- ``author_id``: the site user who wrote it, or None (their comments on it get an "Author"
+  badge);
 - a detail template named as Django's ``DetailView`` names it (``<app>/<model>_detail.html``),
   which shows a form sent back with errors on the post's own page.
 """

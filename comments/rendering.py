@@ -39,12 +39,13 @@ def _has_own_pending(post, own_pending_ids):
     )
 
 
-def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
+def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=False):
     """A page of the post's discussion, rendered; ``InvalidPage`` if there is no such page.
 
     Readers share one cached rendering per (post, page, version). A reader whose own
     comments still await moderation sees them in place, so their page is rendered for them.
     ``index``: the post's ThreadIndex if the caller has already read it for this reader.
+    ``newest``: the newest threads first (``?sort=newest``), cached apart from the default.
     """
     per_page = comments_per_page()
     # Part of the cache key: a post closes without any comment changing (the author's switch,
@@ -53,7 +54,7 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
 
     def build(own=()):
         discussion = discussion_for(
-            post, own_pending_ids=own, page=page, per_page=per_page, index=index
+            post, own_pending_ids=own, page=page, per_page=per_page, index=index, newest=newest
         )
         html = str(render_discussion(discussion, replies_open=replies_open))
         return asdict(
@@ -68,7 +69,10 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None):
     if _has_own_pending(post, own_pending_ids):
         fields = build(own_pending_ids)
     else:
-        fields = cached_discussion(post.pk, str(page), per_page, build, replies_open=replies_open)
+        order = "newest" if newest else "oldest"
+        fields = cached_discussion(
+            post.pk, f"{page}:{order}", per_page, build, replies_open=replies_open
+        )
     rendered = RenderedDiscussion(**fields)
     rendered.html = mark_safe(rendered.html)  # noqa: S308 - rendered by the template above
     return rendered

@@ -26,6 +26,9 @@ THREAD_COLUMNS = (
     "created_at",
     "status",
     "kind",
+    "avatar_key",
+    "by_post_author",
+    "edited_at",
 )
 
 
@@ -41,7 +44,9 @@ class ThreadNode:
 
     __slots__ = (
         "id", "parent_id", "level", "author_name", "author_url", "body_html", "created_at",
-        "status", "kind", "children", "number", "is_placeholder", "awaiting_moderation",
+        "status", "kind", "avatar_key", "by_post_author", "edited_at", "edited_iso",
+        "edited_label", "edited_exact", "children", "number", "is_placeholder",
+        "awaiting_moderation",
         "reply_count",  # every reply shown below this comment, at any depth
         "author_link",  # the author's website, only if it is a plain web address
         "date_iso", "date_label", "date_exact",  # created_at as the page prints it
@@ -62,8 +67,14 @@ class ThreadNode:
             created_at,
             self.status,
             self.kind,
+            self.avatar_key,
+            self.by_post_author,
+            edited_at,
         ) = row
         self.created_at, self.date_iso, self.date_label, self.date_exact = label_date(created_at)
+        self.edited_at = edited_at
+        if edited_at is not None:  # rare: only then are its labels made
+            _local, self.edited_iso, self.edited_label, self.edited_exact = label_date(edited_at)
         url = self.author_url
         self.author_link = url if url and url.startswith(("http://", "https://")) else ""
         # Most comments have no replies: they share one empty tuple, and a list is made only
@@ -89,14 +100,16 @@ class Discussion:
     page_number: int = 1
     num_pages: int = 1
     page_links: list = field(default_factory=list)  # page numbers and Paginator.ELLIPSIS
+    newest: bool = False  # newest threads first (?sort=newest): the page's links keep it
 
 
-def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
-    """Arrange rows given in MPTT order (tree_id, lft) into a Discussion.
+def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0, count_down_from=None):
+    """Arrange rows given in MPTT order (tree_id, lft; or newest thread first) into a Discussion.
 
     A hidden comment is kept as a placeholder only while a reply under it is shown, so a
     removed comment never takes its replies with it. Top-level comments are numbered from
-    ``numbers_before + 1`` (the count on earlier pages). Linear in the number of rows.
+    ``numbers_before + 1`` (the count on earlier pages); newest first, they keep their
+    numbers and count down from ``count_down_from``. Linear in the number of rows.
     """
     label_date = DateLabeler()
     nodes = [ThreadNode(row, label_date) for row in rows]
@@ -133,11 +146,17 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0):
             else:
                 node.excerpt = pingback_excerpt(node.body_html)
                 discussion.pingbacks.append(node)
-    number = numbers_before
-    for node in discussion.comments:
-        if not node.is_placeholder and not node.awaiting_moderation:
-            number += 1
+    numbered = [
+        node
+        for node in discussion.comments
+        if not node.is_placeholder and not node.awaiting_moderation
+    ]
+    if count_down_from is None:
+        for number, node in enumerate(numbered, start=numbers_before + 1):
             node.number = number
+    else:
+        for offset, node in enumerate(numbered):
+            node.number = count_down_from - offset
     discussion.thread = reading_order(discussion.comments, settings.COMMENTS_THREAD_MAX_DEPTH)
     return discussion
 
@@ -185,16 +204,24 @@ class ThreadIndex:
     pingback_threads: list  # tree_ids of the shown pingbacks/trackbacks (after the comments)
     comment_count: int  # visible comments (not pingbacks) of the post
 
-    def paginator(self, per_page):
-        return Paginator(self.comment_threads, per_page)
+    def threads(self, newest=False):
+        return self.comment_threads[::-1] if newest else self.comment_threads
 
-    def page_of(self, tree_id, per_page):
+    def paginator(self, per_page, newest=False):
+        return Paginator(self.threads(newest), per_page)
+
+    def numbers_before(self, first, newest=False):
+        """How many numbered threads come before position ``first`` in this order."""
+        numbered = self.numbered[::-1] if newest else self.numbered
+        return sum(numbered[:first])
+
+    def page_of(self, tree_id, per_page, newest=False):
         """The page (from 1) that shows thread ``tree_id``; the last page for pingbacks."""
         try:
-            position = self.comment_threads.index(tree_id)
+            position = self.threads(newest).index(tree_id)
         except ValueError:
             if tree_id in self.pingback_threads:
-                return self.paginator(per_page).num_pages
+                return self.paginator(per_page, newest).num_pages
             return 1
         return position // per_page + 1
 
@@ -232,6 +259,13 @@ def thread_index(post, *, own_pending_ids=()):
 
 
 PAGE_PARAM = "cpage"  # ?cpage=N: the Nth page of a post's discussion
+SORT_PARAM = "sort"  # ?sort=newest: newest top-level threads first (default: oldest first)
+NEWEST = "newest"
+
+
+def newest_first(request):
+    """Whether the reader asked for the newest threads first."""
+    return request.GET.get(SORT_PARAM) == NEWEST
 
 
 def comments_per_page():
@@ -239,46 +273,69 @@ def comments_per_page():
     return settings.COMMENTS_PER_PAGE
 
 
-def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None, index=None):
+def discussion_for(post, *, own_pending_ids=(), page=1, per_page=None, index=None, newest=False):
     """One page of the discussion of ``post``, paged by top-level comment.
 
     Two queries when paged (the thread index unless given, then the page's threads), one
-    when not. Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
+    when not. ``newest``: the newest threads first (replies stay in their order); pingbacks
+    stay last. Raises ``django.core.paginator.InvalidPage`` for a page that does not exist.
     """
     per_page = comments_per_page() if per_page is None else per_page
     thread = Comment.objects.for_thread_page(post, own_pending_ids=own_pending_ids)
+    if newest:
+        thread = thread.order_by("-tree_id", "lft")
     if per_page <= 0:
         if str(page) != "1":
             raise InvalidPage("The discussion has only one page.")
         rows = thread.values_list(*THREAD_COLUMNS)
-        return build_discussion(rows, own_pending_ids=own_pending_ids)
+        discussion = build_discussion(rows, own_pending_ids=own_pending_ids)
+        if newest:
+            _number_newest_first(discussion)
+            discussion.newest = True
+        return discussion
 
     if index is None:
         index = thread_index(post, own_pending_ids=own_pending_ids)
-    paginator = index.paginator(per_page)
+    paginator = index.paginator(per_page, newest)
     current = paginator.page(page)
     tree_ids = list(current.object_list)
     if not current.has_next():
         tree_ids += index.pingback_threads
     first = current.start_index() - 1 if tree_ids else 0
     rows = thread.filter(tree_id__in=tree_ids).values_list(*THREAD_COLUMNS) if tree_ids else ()
+    before = index.numbers_before(first, newest)
     discussion = build_discussion(
-        rows, own_pending_ids=own_pending_ids, numbers_before=sum(index.numbered[:first])
+        rows,
+        own_pending_ids=own_pending_ids,
+        numbers_before=before,
+        count_down_from=sum(index.numbered) - before if newest else None,
     )
     discussion.comment_count = index.comment_count
+    discussion.newest = newest
     discussion.page_number = current.number
     discussion.num_pages = paginator.num_pages
     discussion.page_links = list(paginator.get_elided_page_range(current.number))
     return discussion
 
 
-def discussion_page_of(post, tree_id, *, own_pending_ids=(), per_page=None):
+def _number_newest_first(discussion):
+    """Numbers as in the oldest-first order (the first comment is 1), on a newest-first page."""
+    numbered = [
+        node
+        for node in discussion.comments
+        if not node.is_placeholder and not node.awaiting_moderation
+    ]
+    for offset, node in enumerate(numbered):
+        node.number = len(numbered) - offset
+
+
+def discussion_page_of(post, tree_id, *, own_pending_ids=(), per_page=None, newest=False):
     """(page number that shows the thread ``tree_id`` of ``post``, the ThreadIndex or None)."""
     per_page = comments_per_page() if per_page is None else per_page
     if per_page <= 0:
         return 1, None
     index = thread_index(post, own_pending_ids=own_pending_ids)
-    return index.page_of(tree_id, per_page), index
+    return index.page_of(tree_id, per_page, newest), index
 
 
 def subtree_discussion(comment, *, own_pending_ids=()):

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import antispam, moderation, submission
+from .avatars import avatar_key
 from .cache import discussions_changed_on_commit
 from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
-from .models import Comment
+from .models import Comment, CommentRevision
 from .notifications.subscriptions import subscription_request
-from .text import render_plain_text
+from .text import render_markdown
 from .webhooks.dispatch import CREATED, event_for_status
 
 
@@ -91,6 +92,7 @@ def comment_create(
     reject_duplicates=False,
     notify_replies=False,
     notify_post=False,
+    author_user=None,
 ):
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
@@ -102,6 +104,8 @@ def comment_create(
     ``notify_replies`` subscribes ``author_email`` to the replies under this comment,
     ``notify_post`` to the post's new comments (double opt-in per address, see
     ``comments.notifications.subscriptions``).
+    ``author_user``: the site user writing it (staff, logged in); on a post whose
+    ``author_id`` is that user, the comment carries the "Author" badge.
     A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
     if not moderation.post_accepts_comments(post):
@@ -132,11 +136,14 @@ def comment_create(
         author_url=author_url,
         ip_address=ip_address,
         body=body,
-        body_html=render_plain_text(body),
+        body_html=render_markdown(body),
         created_at=created_at or timezone.now(),
         status=status,
         kind=kind,
         submission_key=submission_key,
+        avatar_key=avatar_key(email=author_email, name=author_name),
+        by_post_author=author_user is not None
+        and getattr(post, "author_id", None) == author_user.pk,
     )
     # The database enforces the constraints and the foreign keys: the post and the parent
     # (read under the thread lock) need no second look-up each.
@@ -234,7 +241,7 @@ def comment_edit(*, comment, fields):
         return comment
     lock_thread(comment.tree_id)
     if "body" in fields:
-        comment.body_html = render_plain_text(comment.body)
+        comment.body_html = render_markdown(comment.body)
         fields.add("body_html")
     comment.full_clean(
         exclude=["lft", "rght", "tree_id", "level"],
@@ -281,3 +288,66 @@ def comments_delete(*, comments, moderator):
         comment.delete()  # post_delete signals refresh the cached discussion on commit
         deleted += size
     return deleted
+
+
+class NotEditable(Exception):
+    """The comment can no longer be changed by its author (gone, hidden, or hidden meanwhile)."""
+
+
+def _own_comment_under_lock(comment_id):
+    """The author's comment, re-read under its thread's lock; ``NotEditable`` if it is gone."""
+    tree_id = Comment.objects.filter(pk=comment_id).values_list("tree_id", flat=True).first()
+    if tree_id is None:
+        raise NotEditable(comment_id)
+    lock_thread(tree_id)
+    comment = Comment.objects.filter(
+        pk=comment_id,
+        kind=Comment.Kind.COMMENT,
+        status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+    ).first()
+    if comment is None:
+        raise NotEditable(comment_id)
+    return comment
+
+
+@transaction.atomic
+def comment_author_edit(*, comment_id, body):
+    """Its author's new text for a comment: keep the old version, render, moderate again.
+
+    The moderation policy applies to the new text as to a new comment: an approved comment
+    whose new text the policy would hold (more links, say) goes back to the queue; a held one
+    stays held. The caller checks that the author may still edit (``comments.ownership``).
+    """
+    comment = _own_comment_under_lock(comment_id)
+    if body == comment.body:
+        return comment
+    now = timezone.now()
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        body_html=comment.body_html,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_at=now,
+    )
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = now
+    fields = ["body", "body_html", "edited_at"]
+    if comment.status == Comment.Status.APPROVED:
+        status = moderation.initial_status(author_email=comment.author_email, body=body)
+        if status != comment.status:
+            comment.status = status
+            fields.append("status")
+    comment.save(update_fields=fields)  # the post_save signal refreshes the cached discussion
+    if "status" in fields:
+        # Back in the queue: the moderators who asked for alerts hear of it like a new one.
+        comments_event(None, [comment.pk], held=True)
+    return comment
+
+
+@transaction.atomic
+def comment_author_delete(*, comment_id):
+    """Its author takes a comment back: removed as a moderator removes it (a placeholder keeps
+    its replies' place), so it can still be restored from the admin."""
+    comment = _own_comment_under_lock(comment_id)
+    comments_moderate(comments=[comment.pk], status=Comment.Status.REMOVED, moderator=None)

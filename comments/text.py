@@ -10,6 +10,7 @@ import re
 import nh3
 from django.utils.html import linebreaks, strip_tags, urlize
 from django.utils.text import Truncator
+from markdown_it import MarkdownIt
 
 from .imported_html import drop_empty_paragraphs, readable_comment_html
 from .records import AUTOP, TEXT
@@ -55,6 +56,21 @@ _comment_cleaner = nh3.Cleaner(
 def sanitize_comment_html(html: str) -> str:
     """Sanitise comment HTML (imports); every link is marked as user-generated."""
     return _comment_cleaner.clean(html)
+
+
+# What a comment written in the form may use: CommonMark's emphasis, links (bare addresses too),
+# inline code and code blocks, quotes and lists. No images (a reader's page would fetch them from
+# anywhere), no headings (a comment is not a document), and raw HTML stays text ("html": False).
+_markdown = (
+    MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
+    .enable("linkify")
+    .disable(["image", "heading", "lheading"])
+)
+
+
+def render_markdown(text: str) -> str:
+    """Comment text written in Markdown -> the sanitised HTML readers see."""
+    return sanitize_comment_html(_markdown.render(text.strip())).strip()
 
 
 def render_plain_text(text: str) -> str:

@@ -3,15 +3,16 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import antispam, moderation, submission
+from . import antispam, moderation, ownership, remember, submission
 from .antispam import client_ip
-from .forms import CommentForm
+from .avatars import gravatar_url, identicon_svg
+from .forms import AuthorEditForm, CommentForm, CommentPreviewForm
 from .models import Comment
 from .notifications.subscriptions import address_confirmed
 from .pages import (
@@ -21,8 +22,23 @@ from .pages import (
     thread_page_context,
 )
 from .posts import post_detail_template, published_posts
-from .selectors import PAGE_PARAM, discussion_page_of, page_root_level
-from .services import AlreadySubmitted, CommentRejected, comment_create
+from .selectors import (
+    NEWEST,
+    PAGE_PARAM,
+    SORT_PARAM,
+    discussion_page_of,
+    newest_first,
+    page_root_level,
+)
+from .services import (
+    AlreadySubmitted,
+    CommentRejected,
+    NotEditable,
+    comment_author_delete,
+    comment_author_edit,
+    comment_create,
+)
+from .text import render_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +53,18 @@ SUBSCRIBED = gettext_lazy("You will get new comments by mail; every mail has an 
 # The comment form's hidden field on a thread page (templates/comments/form.html): the id of
 # the comment the page is about.
 THREAD_FIELD = "thread"
+# The comment form's Preview button (templates/comments/form.html): scripts rely on the name.
+PREVIEW_FIELD = "preview"
+
+
+def _not_changeable_message(minutes):
+    return ngettext(
+        "This comment can no longer be edited or deleted here. A comment can be changed for "
+        "%(minutes)s minute after it was written, and only from the browser that wrote it.",
+        "This comment can no longer be edited or deleted here. A comment can be changed for "
+        "%(minutes)s minutes after it was written, and only from the browser that wrote it.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _remember_own_pending(request, comment):
@@ -57,11 +85,23 @@ def _rate_limited(request, post, retry_after):
     return response
 
 
+def _is_staff(request):
+    return request.user.is_authenticated and request.user.is_staff
+
+
+def _preview(request, post, form):
+    """The form shown again with its text rendered above it; nothing is stored."""
+    preview_html = render_markdown(form.cleaned_data["body"]) if form.is_valid() else ""
+    return _show_form_again(request, post, form, 200, preview_html=preview_html)
+
+
 @require_POST
 def post_comment(request, slug):
     """Receive the comment form; redirect to the new comment, or show the form again."""
     # The post's text is only shown again if the form has errors (then loaded on demand).
     post = get_object_or_404(published_posts().defer("body", "body_html"), slug=slug)
+    if PREVIEW_FIELD in request.POST:
+        return _preview(request, post, CommentForm(request.POST))
     ip = client_ip(request)
     retry_after = antispam.rate_limit_retry_after(ip)
     if retry_after is not None:
@@ -88,6 +128,9 @@ def post_comment(request, slug):
                 reject_duplicates=True,
                 notify_replies=data["notify_replies"],
                 notify_post=data["notify_post"],
+                # Staff logged in on the site comment as themselves, held by nobody.
+                status=Comment.Status.APPROVED if _is_staff(request) else None,
+                author_user=request.user if _is_staff(request) else None,
             )
         except AlreadySubmitted as repeat:
             return _already_posted(request, repeat.comment)
@@ -108,8 +151,23 @@ def post_comment(request, slug):
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])
                 messages.info(request, SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED)
-            return redirect(comment.get_absolute_url())
+            response = redirect(comment.get_absolute_url())
+            ownership.grant(request, response, comment)
+            return remember.apply_choice(request, response, data)
     return _show_form_again(request, post, form, status)
+
+
+@require_POST
+def preview_comment(request, slug):
+    """The rendered text of a comment form, as an HTML fragment (the page's script shows it
+    in place); nothing is stored. Invalid text gets its error message instead."""
+    get_object_or_404(published_posts().only("pk"), slug=slug)
+    form = CommentPreviewForm(request.POST)
+    if form.is_valid():
+        context = {"preview_html": render_markdown(form.cleaned_data["body"])}
+    else:
+        context = {"preview_errors": form.errors.get("body", [])}
+    return render(request, "comments/preview.html", context)
 
 
 def _thread_page_sent_from(request, post):
@@ -125,15 +183,21 @@ def _thread_page_sent_from(request, post):
     return Comment.objects.comments().filter(post=post, pk=comment_id).first()
 
 
-def _show_form_again(request, post, form, status):
-    """The form with its errors, on the page it was sent from: a comment's thread page, or
-    else the post page (also when that thread page no longer shows anything)."""
+def _show_form_again(request, post, form, status, *, preview_html=""):
+    """The form with its errors (or its preview), on the page it was sent from: a comment's
+    thread page, or else the post page (also when that thread page no longer shows anything)."""
     thread_root = _thread_page_sent_from(request, post)
     if thread_root is not None:
-        context = thread_page_context(request, post, thread_root, form=form)
+        context = thread_page_context(
+            request, post, thread_root, form=form, preview_html=preview_html
+        )
         if context is not None:
             return render(request, "comments/thread.html", context, status=status)
-    context = {"post": post, "object": post, **discussion_context(request, post, form=form)}
+    context = {
+        "post": post,
+        "object": post,
+        **discussion_context(request, post, form=form, preview_html=preview_html),
+    }
     return render(request, post_detail_template(post), context, status=status)
 
 
@@ -160,10 +224,14 @@ def comment_permalink(request, comment_id):
     comment = get_object_or_404(_published_comments(), pk=comment_id)
     page_url = _continued_thread_url(comment)
     if page_url is None:
+        newest = newest_first(request)  # ?sort=newest: the page in the newest-first order
         page, _index = discussion_page_of(
-            comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request)
+            comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request), newest=newest
         )
-        query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+        params = [f"{SORT_PARAM}={NEWEST}"] if newest else []
+        if page > 1:
+            params.append(f"{PAGE_PARAM}={page}")
+        query = f"?{'&'.join(params)}" if params else ""
         page_url = f"{comment.post.get_absolute_url()}{query}"
     return redirect(f"{page_url}#{comment.anchor}")
 
@@ -181,3 +249,93 @@ def comment_thread(request, comment_id):
     if context is None:
         raise Http404(gettext("No such comment."))
     return render(request, "comments/thread.html", context)
+
+
+def _changeable_comment(request, comment_id):
+    """(the comment, None) if this browser may still change it, else (None, a 403 page)."""
+    comment = _thread_roots().filter(pk=comment_id).first()
+    if comment is None or not ownership.may_change(request, comment):
+        minutes = max(1, settings.COMMENTS_EDIT_WINDOW // 60)
+        context = {"message": _not_changeable_message(minutes), "comment": comment}
+        return None, render(request, "comments/not_changeable.html", context, status=403)
+    return comment, None
+
+
+def _gone(request, comment):
+    """The comment changed under us (hidden meanwhile): the same refusal."""
+    return _changeable_comment(request, comment.pk)[1] or redirect(comment.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, comment_id):
+    """Its author edits a comment, from the browser that wrote it, within the edit window."""
+    comment, refusal = _changeable_comment(request, comment_id)
+    if refusal is not None:
+        return refusal
+    preview_html = ""
+    if request.method == "POST":
+        form = AuthorEditForm(request.POST)
+        if form.is_valid():
+            if PREVIEW_FIELD in request.POST:
+                preview_html = render_markdown(form.cleaned_data["body"])
+            else:
+                try:
+                    edited = comment_author_edit(
+                        comment_id=comment.pk, body=form.cleaned_data["body"]
+                    )
+                except NotEditable:
+                    return _gone(request, comment)
+                if edited.status == Comment.Status.PENDING:
+                    remember_own_pending(request, edited)
+                    messages.info(request, gettext("Saved. Your comment is awaiting moderation."))
+                else:
+                    messages.info(request, gettext("Your comment was updated."))
+                return redirect(edited.get_absolute_url())
+    else:
+        form = AuthorEditForm(initial={"body": comment.body})
+    context = {
+        "comment": comment,
+        "post": comment.post,
+        "form": form,
+        "preview_html": preview_html,
+        "until": ownership.editable_until(request, comment.pk),
+    }
+    return render(request, "comments/edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, comment_id):
+    """Its author takes a comment back (asked to confirm first); replies keep their place."""
+    comment, refusal = _changeable_comment(request, comment_id)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        try:
+            comment_author_delete(comment_id=comment.pk)
+        except NotEditable:
+            return _gone(request, comment)
+        messages.info(request, gettext("Your comment was deleted."))
+        return redirect(f"{comment.post.get_absolute_url()}#comments")
+    context = {
+        "comment": comment,
+        "post": comment.post,
+        "until": ownership.editable_until(request, comment.pk),
+    }
+    return render(request, "comments/delete.html", context)
+
+
+AVATAR_MAX_AGE = 60 * 60 * 24 * 365  # an identicon depends on its key alone
+
+
+@require_GET
+def avatar(request, key):
+    """A commenter's avatar: the identicon of a stored key (or Gravatar, when turned on)."""
+    if settings.COMMENTS_AVATAR_GRAVATAR:
+        remote = gravatar_url(key)
+        if remote is not None:
+            response = redirect(remote)
+            response["Cache-Control"] = "public, max-age=86400"
+            return response
+    response = HttpResponse(identicon_svg(key), content_type="image/svg+xml")
+    response["Cache-Control"] = f"public, max-age={AVATAR_MAX_AGE}, immutable"
+    return response

@@ -214,6 +214,13 @@ COMMENTS_MAX_LINKS = env_optional_int("COMMENTS_MAX_LINKS", 2)
 # Refuse new comments on posts published more than this many days ago; None never closes.
 COMMENTS_CLOSE_AFTER_DAYS = env_optional_int("COMMENTS_CLOSE_AFTER_DAYS", None)
 
+# Seconds after writing a comment during which the browser that wrote it may edit or delete
+# it (comments/ownership.py), like Isso's 15 minutes.
+COMMENTS_EDIT_WINDOW = int(os.environ.get("COMMENTS_EDIT_WINDOW", str(15 * 60)))
+# Avatars are identicons drawn on this server (comments/avatars.py); True sends comments written
+# while it is on to Gravatar instead (a request to a third party, with a hash of the email).
+COMMENTS_AVATAR_GRAVATAR = env_bool("COMMENTS_AVATAR_GRAVATAR", False)
+
 # Longest comment text accepted from the form, in characters.
 COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "10000"))
 # How many levels of replies a page shows before "Continue this thread →" (at least 2).

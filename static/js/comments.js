@@ -37,6 +37,50 @@
     if (target && target.classList.contains("comment")) showParentToo(target);
   });
 
+  // Dates less than a day old read "3 hours ago". Done here, from each <time datetime>, so a
+  // cached page never shows a stale relative time; the exact time stays in the title.
+  function relativeDates() {
+    if (!window.Intl || !Intl.RelativeTimeFormat) return;
+    var words = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "auto" });
+    var now = Date.now();
+    document.querySelectorAll(".comment-permalink time[datetime]").forEach(function (time) {
+      var seconds = Math.round((Date.parse(time.getAttribute("datetime")) - now) / 1000);
+      if (isNaN(seconds) || seconds < -86400 || seconds > 60) return;
+      var minutes = Math.round(seconds / 60);
+      time.textContent = seconds > -60
+        ? words.format(0, "second")  // "now"
+        : Math.abs(minutes) < 60
+          ? words.format(minutes, "minute")
+          : words.format(Math.round(minutes / 60), "hour");
+    });
+  }
+  relativeDates();
+
+  // Preview: the form's text rendered by the server, shown above the form without reloading.
+  // Without JavaScript the Preview button posts the form and the page comes back with it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[name=preview]");
+    var previewForm = button && button.form;
+    if (!previewForm || !previewForm.dataset.previewUrl || !window.fetch) return;
+    var box = previewForm.parentNode.querySelector(".comment-preview");
+    if (!box) return;
+    event.preventDefault();
+    fetch(previewForm.dataset.previewUrl, {
+      method: "POST",
+      body: new FormData(previewForm),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      box.querySelector(".comment-preview-body").innerHTML = html;
+      box.hidden = false;
+    }).catch(function () {
+      previewForm.requestSubmit(button);  // the no-JavaScript way, should fetch fail
+    });
+  });
+
   var respond = document.getElementById("respond");
   var form = respond && respond.querySelector("form.comment-form");
   if (!form) return;

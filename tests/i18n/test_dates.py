@@ -20,21 +20,21 @@ def labels(language, zone="UTC"):
 def test_english_and_german_dates():
     assert labels("en") == (
         "2017-09-05T21:07:03+00:00",
-        "September 5, 2017",
-        "2017-09-05 21:07 UTC",
+        "September 5, 2017 at 21:07",
+        "2017-09-05 21:07:03 UTC",
     )
     assert labels("de") == (
         "2017-09-05T21:07:03+00:00",
-        "5. September 2017",
-        "2017-09-05 21:07 UTC",
+        "5. September 2017 um 21:07",
+        "2017-09-05 21:07:03 UTC",
     )
 
 
 def test_the_local_day_is_labelled_in_the_site_time_zone():
     iso, readable, exact = labels("de", "Pacific/Auckland")
     assert iso == "2017-09-06T09:07:03+12:00"
-    assert readable == "6. September 2017"
-    assert exact == "2017-09-06 09:07 NZST"
+    assert readable == "6. September 2017 um 09:07"
+    assert exact == "2017-09-06 09:07:03 NZST"
 
 
 def test_each_day_is_formatted_once(monkeypatch):

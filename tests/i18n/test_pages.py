@@ -34,7 +34,7 @@ def test_english_is_the_default(client, discussed):
     assert text(page, "#respond-title") == "Leave a comment"
     assert text(page, ".comment-reply-link") == "Reply"
     assert text(page, "details.comment-thread > summary") == "3 replies"
-    assert text(page, ".comment-permalink time") == "April 27, 2017"
+    assert text(page, ".comment-permalink time") == "April 27, 2017 at 14:03"
     assert text(page, ".post-meta time") == "April 27, 2017"
 
 
@@ -54,9 +54,9 @@ def test_the_post_page_in_german(german_client, discussed):
     )
     # German dates; the machine-readable date and the exact time stay as they are.
     time = page.select_one(".comment-permalink time")
-    assert time.get_text() == "27. April 2017"
+    assert time.get_text() == "27. April 2017 um 14:03"
     assert time["datetime"] == "2017-04-27T14:03:09+00:00"
-    assert time["title"] == "2017-04-27 14:03 UTC"
+    assert time["title"] == "2017-04-27 14:03:09 UTC"
     assert text(page, ".post-meta time") == "27. April 2017"
     assert "Reply" not in response.content.decode()
 
@@ -84,7 +84,7 @@ def test_the_comment_form_sent_back_with_errors_in_german(german_client, discuss
     assert text(page, "#id_name_error") == "Bitte geben Sie Ihren Namen ein."
     assert text(page, "#id_body_error") == "Dieses Feld ist zwingend erforderlich."
     assert text(page, "#respond-title") == "Kommentar schreiben"
-    assert text(page, ".comment-permalink time") == "27. April 2017"
+    assert text(page, ".comment-permalink time") == "27. April 2017 um 14:03"
 
 
 def test_a_refused_form_in_german(german_client, discussed):

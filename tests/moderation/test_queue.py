@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.admin import PostFilter
 from tests.factories import make_comment, make_post
 from tests.html import soup
 
@@ -124,12 +125,31 @@ def test_post_list_in_the_admin_shows_counts_and_links_to_the_pending_queue(mode
     assert len(changelist_ids(queue)) == 2
 
 
-def test_post_filter_lists_only_posts_with_comments(moderator_client, post):
-    other = make_post(title="Also discussed")
-    make_comment(post)
-    make_comment(other, status="spam")
-    silent = make_post(title="Nobody commented")
+def test_post_filter_offers_posts_waiting_for_moderation_and_the_chosen_one(moderator_client, post):
+    waiting = make_post(title="Someone waits")
+    make_comment(waiting, status="pending")
+    make_comment(post)  # approved only: nothing to moderate there
+    make_post(title="Nobody commented")
     sidebar = soup(moderator_client.get(CHANGELIST)).select_one("#changelist-filter")
     titles = {a.get_text(strip=True) for a in sidebar.select("a")}
-    assert {post.title, other.title} <= titles
-    assert silent.title not in titles
+    assert waiting.title in titles
+    assert not titles & {post.title, "Nobody commented"}
+
+    # The post whose queue is shown stays on offer, chosen.
+    page = soup(moderator_client.get(f"{CHANGELIST}?post__id__exact={post.pk}"))
+    chosen = page.select_one("details[data-filter-title=post] li.selected a")
+    assert chosen is not None and chosen.get_text(strip=True) == post.title
+
+
+def test_post_filter_offers_a_bounded_number_of_posts(moderator_client):
+    for n in range(PostFilter.CHOICES + 5):
+        make_comment(make_post(title=f"Waiting {n}"), status="pending")
+    sidebar = soup(moderator_client.get(CHANGELIST)).select_one("#changelist-filter")
+    offered = [a for a in sidebar.select("a") if a.get_text(strip=True).startswith("Waiting")]
+    assert len(offered) == PostFilter.CHOICES
+
+
+def test_post_filter_refuses_a_value_that_is_no_post_id(moderator_client):
+    response = moderator_client.get(f"{CHANGELIST}?post__id__exact=notanumber")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")  # the admin's "wrong filter" page

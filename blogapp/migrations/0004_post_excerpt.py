@@ -18,7 +18,7 @@ def fill_excerpts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blogapp", "0002_translatable_names"),
+        ("blogapp", "0003_post_author"),
     ]
 
     operations = [

@@ -1,0 +1,206 @@
+"""Writing in a real browser: Markdown preview (with and without JavaScript, also in the
+reply-in-place form), remember-me, editing and deleting within the window and after it,
+sorting, avatars served by this site only, and axe-core on the pages this touches."""
+
+import re
+from urllib.parse import urlparse
+
+from django.test import override_settings
+
+from comments.models import Comment
+from tests.browser.conftest import screenshot
+from tests.browser.test_discussion_page import _axe_problems
+from tests.factories import make_comment, make_post
+
+
+def fill_form(scope, *, name="Ann", email="ann@example.com", body="Hello"):
+    scope.locator("input[name=name]").fill(name)
+    scope.locator("input[name=email]").fill(email)
+    scope.locator("textarea[name=body]").fill(body)
+
+
+def post_comment(page, url, *, body, remember=False, name="Ann"):
+    page.goto(url)
+    respond = page.locator("#respond")
+    fill_form(respond, name=name, body=body)
+    if remember:
+        respond.locator("input[name=remember]").check()
+    respond.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    return Comment.objects.latest("pk")
+
+
+def test_preview_in_place_with_javascript(page, site):
+    post = make_post()
+    parent = make_comment(post, author_name="Root", body="Root text")
+    page.goto(site + post.get_absolute_url())
+    respond = page.locator("#respond")
+    fill_form(respond, body="Some **bold** and `code`")
+    url_before = page.url
+    respond.get_by_role("button", name="Preview").click()
+    preview = page.locator("#comment-preview")
+    preview.locator("strong").wait_for()
+    assert preview.locator("strong").inner_text() == "bold"
+    assert preview.locator("code").inner_text() == "code"
+    assert page.url == url_before and Comment.objects.count() == 1  # no reload, nothing stored
+    screenshot(page, f"writing-preview-js-{page.viewport_size['width']}")
+
+    # Inside the reply-in-place form too.
+    page.locator(f"#comment-{parent.pk} .comment-reply-link").click()
+    reply_form = page.locator(f"#comment-{parent.pk} #respond")
+    reply_form.locator("textarea[name=body]").fill("> quoted *reply*")
+    reply_form.get_by_role("button", name="Preview").click()
+    reply_form.locator("#comment-preview blockquote em").wait_for()
+    assert reply_form.locator("#comment-preview blockquote em").inner_text() == "reply"
+    assert Comment.objects.count() == 1
+
+
+def test_preview_without_javascript(no_js_page, site):
+    post = make_post()
+    page = no_js_page
+    page.goto(site + post.get_absolute_url())
+    respond = page.locator("#respond")
+    fill_form(respond, body="*kept* text")
+    respond.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    assert page.locator("#comment-preview em").inner_text() == "kept"
+    assert page.locator("#respond textarea[name=body]").input_value() == "*kept* text"
+    assert Comment.objects.count() == 0
+    screenshot(page, "writing-preview-nojs")
+    page.locator("#respond").get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    assert Comment.objects.get().body_html == "<p><em>kept</em> text</p>"
+
+
+def test_remember_me_fills_the_next_form_and_unticking_forgets(desktop_page, site):
+    page = desktop_page
+    post = make_post()
+    url = site + post.get_absolute_url()
+    page.goto(url)
+    assert not page.locator("#respond input[name=remember]").is_checked()  # off by default
+    first = post_comment(page, url, body="First", remember=True, name="Remembered Ann")
+    page.goto(url)
+    assert page.locator("#respond input[name=name]").input_value() == "Remembered Ann"
+    assert page.locator("#respond input[name=email]").input_value() == "ann@example.com"
+    assert page.locator("#respond input[name=remember]").is_checked()
+    # The reply-in-place form is the same form: filled in too.
+    page.locator(f"#comment-{first.pk} .comment-reply-link").click()
+    in_place = page.locator(f"#comment-{first.pk} #respond")
+    assert in_place.locator("input[name=name]").input_value() == "Remembered Ann"
+    # Another browser sees none of it.
+    other = page.context.browser.new_context()
+    stranger = other.new_page()
+    stranger.goto(url)
+    assert stranger.locator("#respond input[name=name]").input_value() == ""
+    other.close()
+    # Unticking forgets.
+    in_place.locator("input[name=remember]").uncheck()
+    in_place.locator("textarea[name=body]").fill("Second")
+    in_place.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    page.goto(url)
+    assert page.locator("#respond input[name=name]").input_value() == ""
+    assert not page.locator("#respond input[name=remember]").is_checked()
+
+
+def test_edit_and_delete_within_the_window(page, site):
+    post = make_post()
+    url = site + post.get_absolute_url()
+    comment = post_comment(page, url, body="Teh typo")
+    card = page.locator(f"#comment-{comment.pk} > .comment-card")
+    edit = card.get_by_role("link", name="Edit")
+    assert "/edit/" in edit.get_attribute("href")
+    assert "/delete/" in card.get_by_role("link", name="Delete").get_attribute("href")
+    screenshot(page, f"writing-own-comment-{page.viewport_size['width']}")
+    edit.click()
+    page.locator("textarea[name=body]").fill("The **fix**")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    card = page.locator(f"#comment-{comment.pk} > .comment-card")
+    assert card.locator(".comment-body strong").inner_text() == "fix"
+    assert card.locator(".comment-edited").inner_text().startswith("edited")
+    card.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete comment").click()
+    page.wait_for_load_state()
+    assert Comment.objects.get(pk=comment.pk).status == "removed"
+
+
+def test_after_the_window_or_from_another_browser_the_urls_refuse(desktop_page, site, browser):
+    page = desktop_page
+    post = make_post()
+    url = site + post.get_absolute_url()
+    with override_settings(COMMENTS_EDIT_WINDOW=1):
+        comment = post_comment(page, url, body="Short window")
+        page.wait_for_timeout(1500)
+        page.goto(url)
+        assert page.locator(f"#comment-{comment.pk} .comment-own-actions").count() == 0
+        response = page.goto(f"{site}/comment/{comment.pk}/edit/")
+        assert response.status == 403
+        assert "from the browser that wrote it" in page.locator("main").inner_text()
+        screenshot(page, "writing-edit-refused")
+    other = browser.new_context()
+    stranger = other.new_page()
+    assert stranger.goto(f"{site}/comment/{comment.pk}/delete/").status == 403
+    other.close()
+
+
+def test_sorting_newest_first(desktop_page, site):
+    page = desktop_page
+    post = make_post()
+    older = make_comment(post, author_name="Older", body="First thread")
+    newer = make_comment(post, author_name="Newer", body="Second thread")
+    page.goto(site + post.get_absolute_url())
+    page.get_by_role("link", name="Newest first").click()
+    page.wait_for_load_state()
+    assert "sort=newest" in page.url
+    ids = page.locator("ol.comment-list > li.comment").evaluate_all("l => l.map(e => e.id)")
+    assert ids == [f"comment-{newer.pk}", f"comment-{older.pk}"]
+    page.get_by_role("link", name="Oldest first").click()
+    page.wait_for_load_state()
+    ids = page.locator("ol.comment-list > li.comment").evaluate_all("l => l.map(e => e.id)")
+    assert ids == [f"comment-{older.pk}", f"comment-{newer.pk}"]
+
+
+def test_avatars_make_no_request_outside_this_site(page, sample):
+    url, post, comments = sample
+    hosts = []
+    page.on("request", lambda request: hosts.append(urlparse(request.url).hostname))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    avatars = page.locator("li.comment img.avatar")
+    assert avatars.count() == 17
+    # They load lazily: load them all now, then every one is an image from this server.
+    avatars.evaluate_all("l => l.forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("[...document.querySelectorAll('img.avatar')].every(i => i.complete)")
+    page.wait_for_load_state("networkidle")
+    loaded = avatars.evaluate_all("l => l.map(i => i.complete && i.naturalWidth > 0)")
+    assert all(loaded)
+    assert set(hosts) == {"127.0.0.1"} or set(hosts) == {"localhost"}
+
+
+def test_recent_dates_read_relative_and_keep_the_exact_time(desktop_page, site):
+    page = desktop_page
+    post = make_post()
+    comment = make_comment(post, body="Just now")
+    page.goto(site + post.get_absolute_url())
+    time = page.locator(f"#comment-{comment.pk} .comment-permalink time")
+    assert time.inner_text() == "now"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", time.get_attribute("title"))
+
+
+def test_axe_on_the_pages_this_touches(page, site, axe_source):
+    post = make_post()
+    url = site + post.get_absolute_url()
+    make_comment(post, author_name="Other", body="Some *text*")
+    comment = post_comment(page, url, body="Mine", remember=True)
+    assert _axe_problems(page, axe_source) == []
+    page.locator("#respond").get_by_role("button", name="Preview").click()
+    page.locator("#comment-preview").wait_for()
+    assert _axe_problems(page, axe_source) == []
+    page.goto(f"{site}/comment/{comment.pk}/edit/")
+    assert _axe_problems(page, axe_source) == []
+    screenshot(page, f"writing-edit-page-{page.viewport_size['width']}")
+    page.goto(f"{site}/comment/{comment.pk}/delete/")
+    assert _axe_problems(page, axe_source) == []
+    page.goto(f"{url}?sort=newest")
+    assert _axe_problems(page, axe_source) == []
