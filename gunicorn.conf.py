@@ -12,10 +12,44 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# The app writes one log line per request itself (blogapp/request_id.py: with its request id,
+# as JSON in production), so gunicorn's own access log is off unless GUNICORN_ACCESSLOG names
+# a file (or "-" for stdout).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    # gunicorn's own lines (start-up, worker timeouts) as JSON objects too, like the app's.
+    # gunicorn lays this over its defaults key by key, so both of its handlers are named.
+    logconfig_dict = {
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": ["asctime", "levelname", "name", "message"],
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            # A logging config switches gunicorn's access log on: quiet unless asked for.
+            "gunicorn.access": {
+                "handlers": ["console"],
+                "level": "INFO" if accesslog else "WARNING",
+                "propagate": False,
+            },
+            "gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+        },
+    }
 
 def post_worker_init(worker):
     """Once the app is loaded in a worker, take everything loaded so far (Django, the app's
@@ -28,3 +62,12 @@ def post_worker_init(worker):
     """
     gc.collect()
     gc.freeze()
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set (blogapp/metrics.py), a worker that exits stops
+    counting in the metrics' live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

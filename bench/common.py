@@ -63,12 +63,45 @@ def reset_database():
     from django_tasks_db.models import DBTaskResult
 
     from blogapp.models import Post
-    from comments.models import Comment
+    from comments.models import Comment, SpamEvidence, SpamFeatureCount, SpamRule
 
-    models = (Comment, Post, DBTaskResult)
+    models = (Comment, Post, DBTaskResult, SpamEvidence, SpamFeatureCount, SpamRule)
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+SPAM_WORDS = (  # noqa: SIM905
+    "free gift cards subscribe channel money bonus casino cheap pills followers promo win "
+    "click visit offer deal discount prize winner cash earn online now today limited"
+).split()
+
+
+def seed_spam_model(documents=4000, seed=11):
+    """A trained spam filter, as a site's would be after months of decisions: ``documents``
+    labelled comments (a quarter spam) over a vocabulary of ~20,000 made-up words, learned
+    through the filter's own features and counts (``comments.spamfilter``)."""
+    from collections import defaultdict
+
+    from comments.spamfilter import store
+    from comments.spamfilter.models import TOTALS_KEY
+    from comments.spamfilter.screening import features_of
+
+    rng = random.Random(seed)
+    vocabulary = [*WORDS, *(f"{rng.choice(WORDS)}{n}" for n in range(20_000))]
+    deltas = defaultdict(lambda: [0, 0])
+    for n in range(documents):
+        spam = n % 4 == 0
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(5, 60))]
+        if spam:
+            words += rng.sample(SPAM_WORDS, 4)
+            words.append(f"https://promo{rng.randint(1, 300)}.example.com/")
+        keys = features_of(body=" ".join(words), author_name="", author_email=f"a{n}@example.org",
+                           author_url="")  # fmt: skip
+        for key in (TOTALS_KEY, *keys):
+            deltas[key][0 if spam else 1] += 1
+    store.add_counts(deltas)
+    return len(deltas)
 
 
 def _bodies(rng, count=200, length=300):

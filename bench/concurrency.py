@@ -10,6 +10,11 @@ duplicated comment, and whether the thread's MPTT fields still match its parent 
 last line is machine-readable (``comments_per_s=… p50_ms=… p95_ms=… lost=… duplicated=…
 tree_valid=…``).
 
+``--lock-profile`` also has the server log each thread lock's wait and hold time (the
+``comments.locks`` logger at DEBUG, JSON lines) and prints where the time goes: per lock kind
+(a reply's thread lock, a new thread's tree-id lock) how long writers waited for it and held
+it (from taking it to the commit that releases it), beside the server's own time per POST.
+
 Form tokens are minted here with the server's own secret instead of fetching the page before
 every post, so the figure is the write path's. Bounded: --timeout seconds overall.
 Writes to its own database (--database-url, default blog_concurrency_bench on the local
@@ -70,7 +75,10 @@ def server_environment(args, port):
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=str(args.workers),
         CACHE_KEY_PREFIX=f"bench-{os.getpid()}",
+        LOG_FORMAT="json",
     )
+    if args.lock_profile:
+        env["LOCK_LOG_LEVEL"] = "DEBUG"
     if redis_answers():
         env["REDIS_URL"] = REDIS_URL
     else:
@@ -141,6 +149,8 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--timeout", type=float, default=300, help="overall limit in seconds")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--lock-profile", action="store_true",
+                        help="print how long thread locks were waited for and held")  # fmt: skip
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout
 
@@ -148,6 +158,7 @@ def main():
     port = free_port()
     env = server_environment(args, port)
     os.environ.update(env)
+    os.environ.pop("LOCK_LOG_LEVEL", None)  # the server's profile, not this process's setup
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -193,7 +204,39 @@ def main():
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+    if args.lock_profile:
+        lock_profile(log.name)
     return report(args, post, root, results, Comment, expected_tree_fields, stored_tree_fields)
+
+
+def lock_profile(log_path):
+    """Where a POST's time goes, from the server's JSON log lines."""
+    import json
+
+    waited, held, served = {}, {}, []
+    with open(log_path) as lines:
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if record.get("logger") == "comments.locks":
+                waited.setdefault(record["lock"], []).append(record["waited_ms"])
+                held.setdefault(record["lock"], []).append(record["held_ms"])
+            elif record.get("logger") == "blogapp.requests" and record.get("method") == "POST":
+                served.append(record["duration_ms"])
+
+    def spread(values):
+        values = sorted(values)
+        return (f"median {statistics.median(values):.1f} ms, "
+                f"p95 {values[int(len(values) * 0.95) - 1]:.1f} ms")  # fmt: skip
+
+    print("lock profile (server side):")
+    for kind in sorted(waited):
+        print(f"  {kind} lock x{len(waited[kind])}: waited {spread(waited[kind])}; "
+              f"held {spread(held[kind])}")  # fmt: skip
+    if served:
+        print(f"  POST in the app (request line): {spread(served)}")
 
 
 def run_writers(args, port, post, root, new_form_token, deadline):

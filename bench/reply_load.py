@@ -38,6 +38,7 @@ from bench.common import (
     percentile,
     reset_database,
     seed_post,
+    seed_spam_model,
     setup_django,
     tree_problems,
 )
@@ -260,6 +261,7 @@ def run(clients, seconds, comments, workers=None, pace=0.0, form="signed", subsc
     from blogapp.models import Post
 
     reset_database()
+    seed_spam_model()  # the filter scores every reply (unless COMMENTS_SPAM_FILTER_ENABLED=0)
     post = seed_post(comments, slug="reply-load")
     Post.objects.filter(pk=post.pk).update(comments_open=True)
     add_subscribers(post, subscribers)

@@ -1,6 +1,7 @@
 """One reply POST, in process: its SQL queries with their times, and its CPU time.
 
     python bench/reply_profile.py [--comments 10000] [--replies 200] [--profile] [--explain]
+                                  [--without-spam-filter]
 
 Seeds a post (bench settings, BENCH_DATABASE_URL; rate limit off), then posts replies at
 random comments through the Django test client, as the public form does, each with a fresh
@@ -8,10 +9,16 @@ one-time form token signed in process. Prints the median CPU time (this process:
 the database driver; PostgreSQL's own work is in the query times) and wall time per POST,
 and every distinct SQL statement of one POST with its median time. ``--explain`` adds
 EXPLAIN ANALYZE of each SELECT's slowest run; ``--profile`` a cProfile of all POSTs.
+
+The spam filter is trained first (``bench.common.seed_spam_model``) and its share is
+printed: the CPU time of screening a comment (the rules and the filter's score, with their
+two queries as the driver sees them) and of storing its evidence, against the whole POST's.
+``--without-spam-filter`` runs with ``COMMENTS_SPAM_FILTER_ENABLED=0``.
 """
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
 import re
@@ -23,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import reset_database, seed_post, setup_django, tree_problems
+from bench.common import reset_database, seed_post, seed_spam_model, setup_django, tree_problems
 
 WARMUP = 5
 EMAIL = "ann@example.org"  # a seeded commenter's address: the known-commenter path
@@ -33,6 +40,23 @@ def statement_shape(sql):
     """The statement with its literal values blanked, so repeated runs group together."""
     shape = re.sub(r"'(?:[^']|'')*'", "?", sql)
     return re.sub(r"\b\d+(?:\.\d+)?\b", "?", shape)
+
+
+class CpuMeter:
+    """Wraps a function; adds the CPU time of each call to ``spent``."""
+
+    def __init__(self, module, name):
+        self.spent = 0.0
+        original = getattr(module, name)
+
+        def timed(*args, **kwargs):
+            began = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent += time.process_time() - began
+
+        setattr(module, name, timed)
 
 
 class QueryTimer:
@@ -86,18 +110,26 @@ def main(argv=None):
     parser.add_argument("--email", default=EMAIL, help="the form's email ('' for none)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the POSTs")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each statement")
+    parser.add_argument("--without-spam-filter", action="store_true")
     args = parser.parse_args(argv)
+    if args.without_spam_filter:
+        os.environ["COMMENTS_SPAM_FILTER_ENABLED"] = "0"
     setup_django()
+    from comments.spamfilter import screening
+
+    screen_meter = CpuMeter(screening, "screen")
+    evidence_meter = CpuMeter(screening, "save_evidence")
 
     from django.db import connection
     from django.test import Client
 
     reset_database()
+    features = seed_spam_model()
     post = seed_post(args.comments, slug="reply-profile")
     parent_ids = list(post.comments.values_list("id", flat=True))
     rng = random.Random(7)
     client = Client()
-    cpu_ms, wall_ms, counts = [], [], []
+    cpu_ms, wall_ms, counts, filter_ms = [], [], [], []
     by_shape = defaultdict(list)  # shape -> [(ms, sql, params)]
     profiler = cProfile.Profile() if args.profile else None
     for number in range(WARMUP + args.replies):
@@ -106,15 +138,18 @@ def main(argv=None):
         with connection.execute_wrapper(captured):
             if profiler and number >= WARMUP:
                 profiler.enable()
+            screen_meter.spent = evidence_meter.spent = 0.0
             cpu, wall = time.process_time(), time.perf_counter()
             post_reply(client, post, parent_id, number, args.email)
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            screened = screen_meter.spent + evidence_meter.spent
             if profiler and number >= WARMUP:
                 profiler.disable()
         if number < WARMUP:
             continue
         cpu_ms.append(cpu * 1000)
         wall_ms.append(wall * 1000)
+        filter_ms.append(screened * 1000)
         counts.append(len(captured.queries))
         for ms, sql, params in captured.queries:
             by_shape[statement_shape(sql)].append((ms, sql, params))
@@ -125,6 +160,12 @@ def main(argv=None):
         f"CPU median {statistics.median(cpu_ms):.2f} ms, wall median "
         f"{statistics.median(wall_ms):.2f} ms, queries per POST median "
         f"{statistics.median(counts):g} (min {min(counts)}, max {max(counts)})"
+    )
+    share = statistics.median(f / c for f, c in zip(filter_ms, cpu_ms, strict=True) if c)
+    state = "off" if args.without_spam_filter else f"on, a model of {features:,} features"
+    print(
+        f"spam filter {state}: screening (rules, score) and evidence CPU median "
+        f"{statistics.median(filter_ms):.2f} ms per POST, {share:.1%} of the POST's CPU"
     )
     total = 0.0
     print("per POST  median ms  runs  statement")
@@ -147,6 +188,10 @@ def main(argv=None):
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    print(
+        f"cpu_ms={statistics.median(cpu_ms):.2f} filter_ms={statistics.median(filter_ms):.2f} "
+        f"filter_share={share:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -148,6 +148,24 @@ def main(argv=None):
                     target / rate if target else None,
                 )
             )
+    print("\n== export (bench/export.py, 100,000 comments, interleaved with the importer)")
+    exported = script_figures("export.py", "--comments", "100000", "--rounds", "3")
+    if exported:
+        export_rate, read_rate = float(exported["export_per_s"]), float(exported["read_per_s"])
+        rows += [
+            row(
+                "export_archive, 100,000 comments: speed / importer reading the same file",
+                f"{export_rate:,.0f} / {read_rate:,.0f} comments/s",
+                "export ≥ read",
+                read_rate / export_rate,
+            ),
+            row(
+                "export_archive, 100,000 comments: peak memory",
+                f"{exported['export_peak_mib']} MiB",
+                "≤ 200 MiB (at 1,000,000)",
+                float(exported["export_peak_mib"]) / 200,
+            ),
+        ]
     print("\n== one busy thread (bench/concurrency.py)")
     busy = script_figures("concurrency.py")
     if busy:
@@ -173,6 +191,14 @@ def main(argv=None):
                 f"{admin['remove_ms']} ms",
             )
         )
+        rows.append(
+            row(
+                "admin thread view: 10,000-comment tree / 5,000-deep thread (page of the last)",
+                f"{admin['tree10k_last_ms']} / {admin['deep5k_last_ms']} ms",
+                "≤ 300 ms",
+                max(float(admin["tree10k_last_ms"]), float(admin["deep5k_last_ms"])) / 300,
+            )
+        )
     print("\n== reply latency with and without notifications (bench/reply_ab.py, A/B)")
     ab = script_figures("reply_ab.py")
     if ab:
@@ -187,6 +213,41 @@ def main(argv=None):
             ),
             row("A/B: lost / duplicated, one task per reply", ab["problems"], "0"),
         ]
+    print("\n== the spam filter's share of a reply POST's CPU (bench/reply_profile.py)")
+    profile = script_figures("reply_profile.py")
+    if profile:
+        share = float(profile["filter_share"])
+        rows.append(
+            row(
+                "spam screening (rules + filter score + evidence) CPU per reply POST",
+                f"{profile['filter_ms']} of {profile['cpu_ms']} ms = {share:.1%}",
+                "≤ 10 %",
+                share / 0.10,
+            )
+        )
+    print("\n== reply latency with and without the spam filter (bench/spam_ab.py, A/B)")
+    spam_ab = script_figures("spam_ab.py")
+    if spam_ab:
+        off, on = float(spam_ab["p95_off_ms"]), float(spam_ab["p95_on_ms"])
+        rows += [
+            row(
+                "reply POST p95, spam filter off / on, interleaved",
+                f"{off:.1f} / {on:.1f} ms (replies/s {spam_ab['replies_per_s_off']} / "
+                f"{spam_ab['replies_per_s_on']})",
+                "on ≤ 1.10 × off",
+                on / off / 1.10,
+            ),
+            row("spam A/B: lost / duplicated, every reply scored", spam_ab["problems"], "0"),
+        ]
+    print("\n== 10,000 spam rules on the write path (bench/spam_rules.py)")
+    rules = script_figures("spam_rules.py")
+    if rules:
+        rows.append(
+            row(
+                "rule check, 10,000 rules: typical / 10,000-character / matching comment",
+                f"{rules['typical_ms']} / {rules['long_ms']} / {rules['matching_ms']} ms, 1 query",
+            )
+        )
     print("\n== notification mail (bench/notifications.py, 1,000 subscribers)")
     notify = script_figures("notifications.py")
     if notify:
@@ -210,6 +271,19 @@ def main(argv=None):
                 notify["problems"],
                 "0",
             ),
+        ]
+    print("\n== search over 100,000 comments against a post page (bench/search.py)")
+    found = script_figures("search.py", "--comments", "100000")
+    if found:
+        slowest, page = float(found["search_ms"]), float(found["post_ms"])
+        rows += [
+            row(
+                "search page, 100,000 comments: slowest query median / cold post page",
+                f"{slowest:.1f} ms / {page:.1f} ms",
+                "search ≤ post page, ≤ 100 ms",
+                max(slowest / page, slowest / 100),
+            ),
+            row("SQL queries, search page", found["queries"], "≤ 4", int(found["queries"]) / 4),
         ]
     print("\n== every page at scale (bench/scale.py, 100,000 comments on 1,000 posts)")
     scale = script_figures("scale.py", "--comments", "100000", "--posts", "1000")

@@ -1,11 +1,32 @@
+from django import forms
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from comments.selectors import with_comment_counts, with_pending_counts
 
-from .models import Post
+from .exporters import ExportOptions, export_chunks
+from .models import OldLink, Post
+
+EXPORT_CONTENT_TYPES = {"wxr": "application/rss+xml", "json": "application/json"}
+EXPORT_SUFFIXES = {"wxr": "xml", "json": "json"}
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("wxr", _("WordPress (WXR 1.2)")), ("json", _("JSON"))],
+        initial="wxr",
+    )
+    include_spam = forms.BooleanField(label=_("Include spam comments"), required=False)
+    with_personal_data = forms.BooleanField(
+        label=_("Include commenters' email and IP addresses"), required=False
+    )
 
 
 @admin.register(Post)
@@ -23,6 +44,36 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ("title", "body", "author_name")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
+
+    def get_urls(self):
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="blogapp_post_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The archive as a download, streamed as it is read (``blogapp.exporters``)."""
+        if not request.user.has_perm("blogapp.export_archive"):
+            raise PermissionDenied
+        form = ExportForm(request.GET if "format" in request.GET else None)
+        if form.is_valid():
+            options = ExportOptions(**form.cleaned_data)
+            name = f"blog-{timezone.localdate():%Y-%m-%d}.{EXPORT_SUFFIXES[options.format]}"
+            response = StreamingHttpResponse(
+                export_chunks(options),
+                content_type=f"{EXPORT_CONTENT_TYPES[options.format]}; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Export the archive"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/blogapp/post/export.html", context)
 
     def get_queryset(self, request):
         return with_pending_counts(with_comment_counts(super().get_queryset(request)))
@@ -43,3 +94,16 @@ class PostAdmin(admin.ModelAdmin):
             post.pk,
             post.pending_count,
         )
+
+
+@admin.register(OldLink)
+class OldLinkAdmin(admin.ModelAdmin):
+    """The addresses imported posts had: each one redirects to its post (blogapp/links.py)."""
+
+    list_display = ("path", "post", "url", "created_at")
+    list_select_related = ("post",)
+    search_fields = ("path", "url", "post__title", "post__slug")
+    readonly_fields = ("path", "url", "post", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # written by imports

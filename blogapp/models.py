@@ -63,6 +63,7 @@ class Post(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="post_listing_idx")]
+        permissions = [("export_archive", _("Can download an export of the archive"))]
 
     def __str__(self):
         return self.title
@@ -89,3 +90,27 @@ class Post(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+class OldLink(models.Model):
+    """An address a post had on the site it was imported from (``blogapp/links.py``).
+
+    ``path`` is the lookup key: the URL's path without its trailing slash, plus ``?p=<id>``
+    for WordPress's numeric links. A request that matches no page here but an old path is
+    redirected to the post for good (301).
+    """
+
+    path = models.CharField(_("old path"), max_length=500, unique=True)
+    url = models.CharField(_("old address"), max_length=1000)
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="old_links", verbose_name=_("post")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old link")
+        verbose_name_plural = _("old links")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.path

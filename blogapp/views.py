@@ -1,10 +1,16 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from comments.pages import discussion_context
 from comments.selectors import with_comment_counts
 
 from .models import Post
+from .search import search
 
 ARCHIVE_POSTS_PER_PAGE = 200  # titles only: a long page reads quickly
 
@@ -45,3 +51,20 @@ class PostDetailView(DetailView):
         """The post, a page of its discussion and the comment form (from comments)."""
         post = self.object
         return {"post": post, "object": post, **discussion_context(self.request, post)}
+
+
+def search_view(request):
+    """The search page: ``?q=words&page=N`` (the header's search form sends ``q``)."""
+    query = request.GET.get("q", "").strip()
+    try:
+        page = search(query, request.GET.get("page", 1))
+    except InvalidPage as exc:
+        raise Http404(_("There is no such page of results.")) from exc
+    return render(request, "blogapp/search.html", {"query": query, "page_obj": page})
+
+
+def robots_txt(request):
+    """Crawlers may read everything but the admin; the sitemap lists the published posts."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,26 +1,35 @@
 """Moderating comments from the Django admin: the queue, bulk actions and the thread view."""
 
+import nh3
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import privacy_admin, selectors, services
+from .forms import ReplyAsAuthorForm
 from .models import QUEUE_RANK, Comment, CommentRevision
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
 # Matches the index comment_pending_first_idx, so the first page never sorts the table.
 QUEUE_ORDER = (QUEUE_RANK.asc(), "-created_at", "-id")
+# "Likely spam first": scored comments by score, as the index comment_spam_score_idx holds them.
+SPAM_FIRST_ORDER = (F("spam_score").desc(), "-id")
+# The excerpt keeps the rendered text's emphasis; links, paragraphs and the rest go (an
+# excerpt sits inside the row's link, and a list row is one line).
+EXCERPT_TAGS = {"b", "strong", "i", "em", "code"}
 
 # Admin action name -> (service call, the message saying how many changed). Whole sentences
 # per action, so each language can word and inflect them as it needs.
@@ -66,6 +75,25 @@ def status_counts():
     }
 
 
+class SpamScoreFilter(admin.SimpleListFilter):
+    """The filter's verdicts: the likely spam first (by score), or what it did not score."""
+
+    title = _("spam score")
+    parameter_name = "spam"
+    LIKELY = "likely"
+    UNSCORED = "unscored"
+
+    def lookups(self, request, model_admin):
+        return [(self.LIKELY, _("Likely spam first")), (self.UNSCORED, _("Not scored"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.LIKELY:
+            return queryset.filter(spam_score__isnull=False)
+        if self.value() == self.UNSCORED:
+            return queryset.filter(spam_score__isnull=True)
+        return queryset
+
+
 class PostFilter(admin.SimpleListFilter):
     """The queue of one post. Offers the chosen post and the posts with comments awaiting
     moderation (the newest first, at most ``CHOICES``), not every post of the site: with
@@ -108,7 +136,8 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt",
         "author_name",
         "post_title",
-        "status",
+        "status_label",
+        "score",
         "kind",
         "created_at",
         "depth",
@@ -117,6 +146,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display_links = ("excerpt",)
     list_filter = (
         "status",
+        SpamScoreFilter,
         "kind",
         PostFilter,
         "created_at",
@@ -125,7 +155,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("post",)
     list_per_page = 100
     show_full_result_count = False  # saves a count(*) over the whole table on every search
-    actions = list(MODERATION_ACTIONS)
+    actions = [*MODERATION_ACTIONS, "export_commenter_data", "erase_commenter_data"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # Where a comment sits in the tree is never edited here: moving a node is a tree rewrite
@@ -144,6 +174,7 @@ class CommentAdmin(admin.ModelAdmin):
         "by_post_author",
         "body",
         "body_html",
+        "spam_verdict",
         "thread_link",
         "earlier_versions",
     )
@@ -156,11 +187,17 @@ class CommentAdmin(admin.ModelAdmin):
         "edited_at",
         "by_post_author",
         "body_html",
+        "spam_verdict",
         "thread_link",
         "earlier_versions",
     )
 
+    class Media:
+        css = {"all": ["comments/admin-queue.css"]}
+
     def get_ordering(self, request):
+        if request.GET.get(SpamScoreFilter.parameter_name) == SpamScoreFilter.LIKELY:
+            return SPAM_FIRST_ORDER
         return QUEUE_ORDER
 
     @admin.display(description=_("Earlier versions"))
@@ -188,6 +225,20 @@ class CommentAdmin(admin.ModelAdmin):
             ),
         )
 
+    def get_list_display(self, request):
+        """The queue's columns; moderators also get each row's one-click decisions."""
+        if not self.has_change_permission(request):
+            return self.list_display
+        preserved = self.get_preserved_filters(request)
+
+        @admin.display(description=_("Decide"))
+        def decide(comment):
+            return self.decision_buttons(comment, preserved)
+
+        # Next to the status, so the buttons are in view without scrolling sideways.
+        at = self.list_display.index("status_label") + 1
+        return (*self.list_display[:at], decide, *self.list_display[at:])
+
     def get_queryset(self, request):
         return super().get_queryset(request).defer("post__body", "post__body_html")
 
@@ -195,7 +246,62 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+        """The start of the rendered, sanitised text, as readers see it (not its markup)."""
+        html = Truncator(comment.body_html.replace("</p>", " </p>")).chars(80, html=True)
+        return mark_safe(nh3.clean(html, tags=EXCERPT_TAGS, attributes={}).strip())  # noqa: S308
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_label(self, comment):
+        return format_html(
+            '<span class="comment-status comment-status--{}">{}</span>',
+            comment.status,
+            comment.get_status_display(),
+        )
+
+    @admin.display(description=_("Spam score"), ordering="spam_score")
+    def score(self, comment):
+        if comment.spam_score is None:
+            return "—"
+        return format_html(
+            '<span class="spam-score" title="{}">{}</span>',
+            "; ".join(comment.spam_reasons or []),
+            f"{comment.spam_score:.2f}",
+        )
+
+    @admin.display(description=_("Spam filter"))
+    def spam_verdict(self, comment):
+        """The score and its strongest reasons, for the change page."""
+        if comment.spam_score is None and not comment.spam_reasons:
+            return gettext("Not scored.")
+        score = "—" if comment.spam_score is None else f"{comment.spam_score:.2f}"
+        return format_html(
+            "{}<ul>{}</ul>",
+            score,
+            format_html_join("", "<li>{}</li>", ((r,) for r in comment.spam_reasons or [])),
+        )
+
+    def decision_buttons(self, comment, preserved_filters):
+        """Approve and spam buttons for one row: each a POST (the changelist form's CSRF token)
+        to the decide view, which comes back to this queue with its filters."""
+        buttons = []
+        for decision, label, aria in (
+            ("approve", gettext("Approve"), gettext("Approve comment #%(id)s")),
+            ("spam", gettext("Spam"), gettext("Mark comment #%(id)s as spam")),
+        ):
+            if comment.status == self.DECISIONS[decision][0]:
+                continue
+            url = reverse("admin:comments_comment_decide", args=[comment.pk, decision])
+            url += f"?{self.FROM_QUEUE}=1"
+            url = add_preserved_filters(
+                {"preserved_filters": preserved_filters, "opts": self.opts}, url
+            )
+            buttons.append((decision, url, aria % {"id": comment.pk}, label))
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button decide-{}" formaction="{}" formmethod="post" '
+            'formnovalidate aria-label="{}">{}</button>',
+            buttons,
+        )
 
     @admin.display(description=_("Post"), ordering="post__title")
     def post_title(self, comment):
@@ -270,6 +376,16 @@ class CommentAdmin(admin.ModelAdmin):
     def restore_comments(self, request, queryset):
         self.moderate(request, queryset, "restore_comments")
 
+    # Privacy (comments.privacy_admin): both need the delete permission (superusers, not the
+    # Moderators group): one hands out, the other destroys, everything about a person.
+    @admin.action(description=_("Export the authors' data (JSON)"), permissions=["delete"])
+    def export_commenter_data(self, request, queryset):
+        return privacy_admin.export_commenter_data(self, request, queryset)
+
+    @admin.action(description=_("Erase the authors' personal data"), permissions=["delete"])
+    def erase_commenter_data(self, request, queryset):
+        return privacy_admin.erase_commenter_data(self, request, queryset)
+
     # --- writes go through the services (thread locks, cache refresh) -----------------------
 
     def has_add_permission(self, request):
@@ -307,6 +423,8 @@ class CommentAdmin(admin.ModelAdmin):
         "spam": (Comment.Status.SPAM, _("Mark this comment as spam?"), _("Mark as spam")),
     }
 
+    FROM_QUEUE = "queue"  # a decision from the queue's row buttons goes back to the queue
+
     def decide_view(self, request, comment_id, decision):
         """One moderation decision from a moderator alert's link, after a confirmation."""
         if decision not in self.DECISIONS:
@@ -328,6 +446,13 @@ class CommentAdmin(admin.ModelAdmin):
                                   messages.SUCCESS)  # fmt: skip
             else:
                 self.message_user(request, _("Nothing changed."), messages.WARNING)
+            if request.GET.get(self.FROM_QUEUE):
+                queue = reverse("admin:comments_comment_changelist")
+                preserved = {
+                    "preserved_filters": self.get_preserved_filters(request),
+                    "opts": self.opts,
+                }
+                return HttpResponseRedirect(add_preserved_filters(preserved, queue))
             return HttpResponseRedirect(self.thread_url(comment))
         context = {
             **self.admin_site.each_context(request),
@@ -339,49 +464,81 @@ class CommentAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/comments/comment/decide.html", context)
 
+    REPLY_FIELD = "reply_as_author"
+
+    def moderate_in_thread(self, request, thread):
+        action = request.POST.get("action")
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if action not in MODERATION_ACTIONS:
+            self.message_user(request, gettext("Choose an action."), messages.WARNING)
+        elif not selected:
+            self.message_user(request, gettext("Select comments to act on."), messages.WARNING)
+        else:
+            ids = [int(pk) for pk in selected if pk.isdigit()]
+            self.moderate(request, thread.filter(pk__in=ids), action)
+
+    @staticmethod
+    def post_author_name(post, user):
+        return getattr(post, "author_name", "") or user.get_full_name() or user.get_username()
+
+    def reply_as_author(self, request, post, form):
+        """Publish the moderator's reply under the post author's name; None if refused."""
+        if not form.is_valid():
+            return None
+        try:
+            reply = services.comment_create(
+                post=post,
+                parent_id=form.cleaned_data["parent"],
+                body=form.cleaned_data["body"],
+                author_name=self.post_author_name(post, request.user),
+                author_email=request.user.email,
+                status=Comment.Status.APPROVED,
+            )
+        except services.CommentRejected as rejection:
+            form.add_error(None, rejection)
+            return None
+        self.message_user(request, gettext("Reply published."), messages.SUCCESS)
+        return reply
+
     def thread_view(self, request, comment_id):
-        """The whole thread of a comment as an indented tree, with the moderation actions."""
+        """A comment's whole thread as an indented tree, a page at a time, with the actions."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         focus = Comment.objects.filter(pk=comment_id).select_related("post").first()
         if focus is None:
             raise Http404(gettext("No such comment."))
-        thread = Comment.objects.filter(tree_id=focus.tree_id).order_by("lft")
         can_moderate = self.has_change_permission(request)
 
+        reply_to = request.GET.get("reply_to", "")
+        reply_to = int(reply_to) if reply_to.isdigit() else focus.pk
+        reply_form = ReplyAsAuthorForm(initial={"parent": reply_to})
         if request.method == "POST":
             if not can_moderate:
                 raise PermissionDenied
-            action = request.POST.get("action")
-            selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-            if action not in MODERATION_ACTIONS:
-                self.message_user(request, gettext("Choose an action."), messages.WARNING)
-            elif not selected:
-                self.message_user(request, gettext("Select comments to act on."), messages.WARNING)
+            if self.REPLY_FIELD in request.POST:
+                reply_form = ReplyAsAuthorForm(request.POST)
+                reply = self.reply_as_author(request, focus.post, reply_form)
+                if reply is not None:
+                    anchor = f"#thread-comment-{reply.pk}"
+                    return HttpResponseRedirect(self.thread_url(reply) + anchor)
             else:
-                ids = [int(pk) for pk in selected if pk.isdigit()]
-                self.moderate(request, thread.filter(pk__in=ids), action)
-            return HttpResponseRedirect(request.path)
+                self.moderate_in_thread(request, Comment.objects.filter(tree_id=focus.tree_id))
+                # Back to the page the moderator acted on.
+                return HttpResponseRedirect(request.get_full_path())
 
+        page = selectors.admin_thread_page(focus, page=request.GET.get("page"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Thread on “%(title)s”") % {"title": focus.post.title},
             "focus": focus,
             "post": focus.post,
-            "thread": thread.only(
-                "id",
-                "parent_id",
-                "level",
-                "author_name",
-                "author_email",
-                "body",
-                "status",
-                "kind",
-                "created_at",
-                "ip_address",
-            ),  # fmt: skip
+            "page": page,
+            "thread": page.object_list,
             "can_moderate": can_moderate,
+            "reply_form": reply_form,
+            "reply_field": self.REPLY_FIELD,
+            "post_author": self.post_author_name(focus.post, request.user),
             "actions": [
                 (name, getattr(self, name).short_description) for name in MODERATION_ACTIONS
             ],
@@ -392,4 +549,5 @@ class CommentAdmin(admin.ModelAdmin):
 
 # The notification feature's admin pages register themselves on import.
 from .notifications import admin as notifications_admin  # noqa: E402, F401
+from .spamfilter import admin as spamfilter_admin  # noqa: E402, F401
 from .webhooks import admin as webhooks_admin  # noqa: E402, F401

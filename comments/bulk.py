@@ -41,9 +41,10 @@ from django.utils.translation import gettext as _
 from .avatars import avatar_key
 from .cache import discussions_changed_on_commit
 from .locks import lock_new_threads, lock_threads
+from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
-from .text import render_comment_body
+from .text import render_comment_body, sanitize_comment_html
 
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
@@ -115,6 +116,7 @@ def comments_bulk_import(
         _set_constraints(immediate=False)  # Django's default again
     if not dry_run:
         discussions_changed_on_commit(writer.result.post_ids)
+        count_on_commit(COMMENTS_WRITTEN, writer.result.created, source="import", status="any")
     return writer.result
 
 
@@ -317,7 +319,9 @@ def _row(node: _Node) -> tuple:
         _http_url(record.author_url),
         record.ip_address or None,
         body,
-        render_comment_body(body, record.body_format),
+        render_comment_body(body, record.body_format)
+        if record.body_html is None
+        else sanitize_comment_html(record.body_html),
         record.created_at or datetime.now(UTC),
         record.status,
         record.kind,

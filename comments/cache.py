@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
+from .metrics import DISCUSSION_CACHE
+
 VERSION_TIMEOUT = None  # versions never expire; rendered discussions do.
 
 
@@ -97,6 +99,9 @@ def cached_discussion(post_id, page_number, per_page, build, *, replies_open=Tru
     )
     value = cache.get(key)
     if value is None:
+        DISCUSSION_CACHE.labels("miss").inc()
         value = build()
         cache.set(key, value, timeout)
+    else:
+        DISCUSSION_CACHE.labels("hit").inc()
     return value

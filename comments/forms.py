@@ -152,3 +152,21 @@ class AuthorEditForm(forms.Form):
 
 class CommentPreviewForm(AuthorEditForm):
     """Only the text of a comment form, for its preview."""
+
+
+class ReplyAsAuthorForm(forms.Form):
+    """A moderator's reply, in the post author's name, from the admin's thread view."""
+
+    parent = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    body = forms.CharField(
+        label=_("Reply as the post's author"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=settings.COMMENTS_MAX_LENGTH,
+        validators=[multi_line_text],
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not has_visible_text(body):
+            raise forms.ValidationError(_("Please write a comment."))
+        return body

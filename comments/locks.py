@@ -11,9 +11,16 @@ waited for at most ``COMMENTS_LOCK_TIMEOUT`` milliseconds: past that PostgreSQL 
 (HTTP 503, the text kept) instead of holding a web worker behind a stuck writer.
 """
 
+import logging
+import time
+
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
+
+# At DEBUG, every lock logs how long it was waited for and held (until the commit that releases
+# it): the profile bench/concurrency.py --lock-profile reads. Off, it costs one level check.
+profile_log = logging.getLogger("comments.locks")
 
 LOCK_NAMESPACE = 0x636D74  # "cmt": keeps our keys apart from other advisory lock users
 NEW_THREAD_KEY = 0  # mptt's tree_ids start at 1, so 0 never names a real thread
@@ -28,6 +35,7 @@ def _lock_keys(keys):
             "A comment thread lock is held until the transaction ends: take it inside "
             "transaction.atomic()."
         )
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         # SET LOCAL: the bound applies to this transaction only. unnest() yields the array in
         # order, so the locks are taken in that order.
@@ -36,6 +44,23 @@ def _lock_keys(keys):
             "SELECT pg_advisory_xact_lock(%s, t) FROM unnest(%s::integer[]) AS t",
             [f"{settings.COMMENTS_LOCK_TIMEOUT}ms", LOCK_NAMESPACE, list(keys)],
         )
+    if profile_log.isEnabledFor(logging.DEBUG):
+        _profile(keys, started, time.perf_counter())
+
+
+def _profile(keys, started, acquired):
+    """Log, once the commit has released the lock, how long it was waited for and held."""
+    kind = "new-thread" if list(keys) == [NEW_THREAD_KEY] else "thread"
+    waited_ms = round((acquired - started) * 1000, 2)
+
+    def released():
+        held_ms = round((time.perf_counter() - acquired) * 1000, 2)
+        profile_log.debug(
+            "lock %s waited %.1f ms, held %.1f ms", kind, waited_ms, held_ms,
+            extra={"lock": kind, "waited_ms": waited_ms, "held_ms": held_ms},
+        )  # fmt: skip
+
+    transaction.on_commit(released)
 
 
 def lock_thread(tree_id):

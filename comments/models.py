@@ -90,6 +90,10 @@ class Comment(MPTTModel):
         _("author website"), max_length=500, blank=True, validators=[http_url_validator]
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Set once the address was shortened to its network (comments.privacy.reduce_old_ips).
+    ip_reduced = models.BooleanField(
+        _("IP address shortened"), default=False, db_default=False, editable=False
+    )
     body = models.TextField(_("text"))
     body_html = models.TextField(_("text as HTML"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -112,6 +116,10 @@ class Comment(MPTTModel):
     by_post_author = models.BooleanField(_("by the post's author"), db_default=False, default=False)
     # When its author last edited it (within COMMENTS_EDIT_WINDOW); None if never.
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The spam filter's verdict when the comment was written (comments.spamfilter): 0 (ham)
+    # to 1 (spam), None when not scored, and the strongest reasons (rules and features).
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
+    spam_reasons = models.JSONField(_("spam reasons"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -160,6 +168,13 @@ class Comment(MPTTModel):
                 name="comment_thread_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # The queue's "likely spam first" view: scored comments, highest score first.
+            models.Index(
+                F("spam_score").desc(),
+                F("id").desc(),
+                condition=Q(spam_score__isnull=False),
+                name="comment_spam_score_idx",
+            ),
             models.Index(
                 QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_pending_first_idx"
             ),
@@ -173,7 +188,16 @@ class Comment(MPTTModel):
                 condition=Q(status="approved"),
                 name="comment_approved_email_idx",
             ),
+            # The IP retention sweep (comments.privacy): only comments whose address is still
+            # whole, so the index stays as small as the last few weeks' comments.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(ip_address__isnull=False, ip_reduced=False),
+                name="comment_whole_ip_idx",
+            ),
         ]
+        # On PostgreSQL the search's GIN index (comment_search_idx) is made by migration 0019
+        # (comments.search says why it is not declared here).
 
     def __str__(self):
         return _("%(author)s on %(post)s: %(text)s") % {
@@ -228,4 +252,5 @@ from .notifications.models import (  # noqa: E402, F401
     Subscription,
     Suppression,
 )
+from .spamfilter.models import SpamEvidence, SpamFeatureCount, SpamRule  # noqa: E402, F401
 from .webhooks.models import WebhookDelivery  # noqa: E402, F401

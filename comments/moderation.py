@@ -68,14 +68,19 @@ def is_known_commenter(author_email):
     return Comment.objects.visible().filter(author_email__iexact=author_email).exists()
 
 
-def initial_status(*, author_email, body):
-    """Status for a comment written through the public form."""
+def initial_status(*, author_email, body, known_commenter=None):
+    """Status for a comment written through the public form.
+
+    ``known_commenter``: ``is_known_commenter(author_email)`` if the caller has asked already.
+    """
     policy = moderation_policy()
     if policy == HOLD_ALL:
         return Comment.Status.PENDING
     limit = max_links()
     if limit is not None and count_links(body) > limit:
         return Comment.Status.PENDING
-    if policy == HOLD_FIRST_TIME and not is_known_commenter(author_email):
+    if known_commenter is None and policy == HOLD_FIRST_TIME:
+        known_commenter = is_known_commenter(author_email)
+    if policy == HOLD_FIRST_TIME and not known_commenter:
         return Comment.Status.PENDING
     return Comment.Status.APPROVED

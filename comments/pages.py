@@ -13,27 +13,40 @@ from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
 from .ownership import with_own_actions
+from .privacy import privacy_note
 from .remember import remembered_author
 from .rendering import discussion_html, render_discussion
 from .selectors import PAGE_PARAM, discussion_page_of, newest_first, subtree_discussion
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
+OWN_SHADOWED_SESSION_KEY = "own_shadowed_comment_ids"
 OWN_PENDING_KEPT = 50  # the newest held comments a visitor's session remembers
 # From this many comments on, a discussion also offers "Leave a comment" at its top: the form
 # is at its end, several screens down.
 LONG_DISCUSSION = 5
 
 
+class OwnComments(frozenset):
+    """Ids of this visitor's own comments that others do not see (held or spam);
+    ``shadowed``: those of a shadow-banned author, shown to them as if published."""
+
+    shadowed = frozenset()
+
+
 def own_pending_ids(request):
     """Ids of the comments this visitor wrote that may still await moderation."""
-    return request.session.get(OWN_PENDING_SESSION_KEY, [])
+    own = OwnComments(request.session.get(OWN_PENDING_SESSION_KEY, []))
+    own.shadowed = frozenset(request.session.get(OWN_SHADOWED_SESSION_KEY, []))
+    return own
 
 
-def remember_own_pending(request, comment):
-    """Let the visitor who wrote a held comment see it in place until it is moderated."""
-    own = own_pending_ids(request)
-    if comment.pk not in own:
-        request.session[OWN_PENDING_SESSION_KEY] = [*own, comment.pk][-OWN_PENDING_KEPT:]
+def remember_own_pending(request, comment, *, shadowed=False):
+    """Let the visitor who wrote a held comment see it in place until it is moderated
+    (``shadowed``: as if published, for good)."""
+    for key, wanted in ((OWN_PENDING_SESSION_KEY, True), (OWN_SHADOWED_SESSION_KEY, shadowed)):
+        own = request.session.get(key, [])
+        if wanted and comment.pk not in own:
+            request.session[key] = [*own, comment.pk][-OWN_PENDING_KEPT:]
 
 
 def _reply_target(post, raw_id):
@@ -94,6 +107,7 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None, pre
         "reply_refused": reply_refused,
         "comments_open": post_accepts_comments(post),
         "preview_html": preview_html,
+        "privacy_note": privacy_note(),
     }
 
 

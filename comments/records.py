@@ -34,6 +34,9 @@ class CommentRecord:
     ip_address: str | None = None
     body: str = ""
     body_format: str = TEXT
+    # The HTML this site showed for the comment, when the archive is an export of this site:
+    # sanitised again and stored as is, so the page shows exactly what it showed before.
+    body_html: str | None = None
     created_at: datetime | None = None  # aware, UTC
     status: str = APPROVED
     kind: str = COMMENT

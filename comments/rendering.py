@@ -35,7 +35,11 @@ class RenderedDiscussion:
 def _has_own_pending(post, own_pending_ids):
     return (
         bool(own_pending_ids)
-        and Comment.objects.pending().filter(post=post, pk__in=list(own_pending_ids)).exists()
+        and Comment.objects.filter(
+            post=post,
+            pk__in=list(own_pending_ids),
+            status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
+        ).exists()
     )
 
 

@@ -9,10 +9,12 @@ from django.db.models.functions import Coalesce
 
 from .dates import DateLabeler
 from .models import Comment
+from .posts import published_posts
 from .text import pingback_excerpt
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
+SPAM = Comment.Status.SPAM.value
 COMMENT = Comment.Kind.COMMENT.value
 
 # Only the columns the page shows.
@@ -115,12 +117,14 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0, cou
     nodes = [ThreadNode(row, label_date) for row in rows]
     by_id = {node.id: node for node in nodes}
     own_pending = frozenset(own_pending_ids)
+    shadowed = getattr(own_pending_ids, "shadowed", frozenset())
     shown = {}
     # Reverse preorder visits every child before its parent.
     for node in reversed(nodes):
-        if node.status == PENDING and node.id in own_pending:
+        if node.id in own_pending and node.status in (PENDING, SPAM):
             node.is_placeholder = False
-            node.awaiting_moderation = True
+            # A shadow-banned author's comment looks published to them, and only to them.
+            node.awaiting_moderation = node.id not in shadowed
         keep = not node.is_placeholder or bool(node.children)
         shown[node.id] = keep
         if keep and node.parent_id is not None:
@@ -230,7 +234,7 @@ def thread_index(post, *, own_pending_ids=()):
     """One grouped query over the post's comments: every thread's visibility and numbering."""
     shown = Q(status=APPROVED)
     if own_pending_ids:
-        shown |= Q(pk__in=list(own_pending_ids), status=PENDING)
+        shown |= Q(pk__in=list(own_pending_ids), status__in=[PENDING, SPAM])
     rows = (
         Comment.objects.filter(post=post)
         .values("tree_id")
@@ -389,3 +393,75 @@ def with_pending_counts(posts):
     """``posts`` annotated with ``pending_count``: their comments awaiting moderation."""
     pending = Comment.objects.filter(status=PENDING)
     return posts.annotate(pending_count=_count_per_post(pending))
+
+
+# --- The admin's thread view -------------------------------------------------------------
+
+ADMIN_THREAD_FIELDS = (
+    "id", "parent_id", "level", "author_name", "author_email", "body", "status", "kind",
+    "created_at", "ip_address", "spam_score", "spam_reasons",
+)  # fmt: skip
+
+
+def admin_thread_page(focus, *, page=None):
+    """One page of ``focus``'s whole thread, in tree order, every status included.
+
+    ``COMMENTS_ADMIN_THREAD_PER_PAGE`` rows a page, so a thread of any size or depth costs
+    the same (the 5,000-deep thread was a 3 MB page). Without ``page``, the page that shows
+    ``focus``. Two queries on the (tree_id, lft) index: the size and position, the rows.
+    """
+    rows = Comment.objects.filter(tree_id=focus.tree_id).order_by("lft")
+    sizes = rows.aggregate(total=Count("pk"), before=Count("pk", filter=Q(lft__lt=focus.lft)))
+    paginator = Paginator(rows.only(*ADMIN_THREAD_FIELDS), settings.COMMENTS_ADMIN_THREAD_PER_PAGE)
+    paginator.count = sizes["total"]  # a cached_property: counted above, not again
+    if page is None:
+        page = sizes["before"] // paginator.per_page + 1
+    return paginator.get_page(page)
+
+
+def latest_visible_comments(*, limit, post=None):
+    """The newest comments a reader sees (approved, on a published post), newest first, with
+    their post: what the comment feeds list. Served by ``comment_queue_idx`` (status,
+    created_at) site-wide and by the thread index for one post."""
+    comments = Comment.objects.visible().filter(post__in=published_posts())
+    if post is not None:
+        comments = comments.filter(post=post)
+    return (
+        comments.select_related("post")
+        .only(
+            "id", "author_name", "author_url", "body_html", "created_at", "kind",
+            "post__id", "post__slug", "post__title",
+        )  # fmt: skip
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# What an export writes of each comment (blogapp.exporters), in this order.
+EXPORT_COLUMNS = (
+    "id", "parent_id", "author_name", "author_email", "author_url", "ip_address", "body",
+    "body_html", "created_at", "status", "kind",
+)  # fmt: skip
+
+
+def comments_for_export(post_id, *, chunk_size=2000):
+    """Every comment of a post as ``EXPORT_COLUMNS`` tuples, in tree order, streamed.
+
+    Parents come before their replies and siblings keep their order, so a reader of the
+    export can rebuild the tree in one pass. On PostgreSQL the rows come through a
+    server-side cursor, ``chunk_size`` at a time: memory stays flat however big the post.
+    """
+    return (
+        Comment.objects.filter(post_id=post_id)
+        .order_by("tree_id", "lft")
+        .values_list(*EXPORT_COLUMNS)
+        .iterator(chunk_size=chunk_size)
+    )
+
+
+def comment_id_by_source(*, post_id, source, source_id):
+    """The id of the imported comment of ``post_id`` known by ``(source, source_id)``, or None."""
+    return (
+        Comment.objects.filter(source=source, source_id=source_id, post_id=post_id)
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -1,5 +1,7 @@
 """The one write path for comments, used by the public form, the admin and tests."""
 
+from dataclasses import replace
+
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,8 +14,12 @@ from .avatars import avatar_key
 from .cache import discussions_changed_on_commit
 from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
+from .metrics import COMMENTS_WRITTEN, MODERATION_CHANGES, count_on_commit
 from .models import Comment, CommentRevision
 from .notifications.subscriptions import subscription_request
+from .spamfilter import learning, rules
+from .spamfilter import screening as screening_module
+from .spamfilter.features import Signals
 from .text import render_markdown
 from .webhooks.dispatch import CREATED, event_for_status
 
@@ -30,23 +36,38 @@ class AlreadySubmitted(Exception):
         self.comment = comment
 
 
+def _refuse_resent_form(*, post, author_name, body, submission_key):
+    if not submission_key:
+        return
+    earlier = submission.comment_for_key(submission_key)
+    if earlier is None:
+        return
+    if submission.is_same_submission(earlier, post=post, author_name=author_name, body=body):
+        raise AlreadySubmitted(earlier)
+    # The same form sent with other text (back button, edit, resend).
+    raise CommentRejected(
+        _("This form was already used. Please post your comment again."),
+        code="form_reused",
+    )
+
+
 def _refuse_repeats(*, post, author_name, author_email, body, submission_key, reject_duplicates):
-    """Checks that must run under the thread lock, so that twin requests see each other."""
-    if submission_key:
-        earlier = submission.comment_for_key(submission_key)
-        if earlier is not None:
-            if submission.is_same_submission(
-                earlier, post=post, author_name=author_name, body=body
-            ):
-                raise AlreadySubmitted(earlier)
-            # The same form sent with other text (back button, edit, resend).
-            raise CommentRejected(
-                _("This form was already used. Please post your comment again."),
-                code="form_reused",
-            )
+    """A form sent again, or the same text again: refused before any lock is taken.
+
+    Twins that race past these checks together are still stopped: ``submission_key`` is
+    unique, so the second insert fails (the view then answers with the first one's comment),
+    and both reply into the same thread, whose lock lets one in at a time. Only the same text
+    sent at the same instant from two different forms could pass twice."""
+    _refuse_resent_form(
+        post=post, author_name=author_name, body=body, submission_key=submission_key
+    )
     if reject_duplicates and antispam.is_duplicate(
         post=post, author_name=author_name, author_email=author_email, body=body
     ):
+        # Perhaps this form's own twin, committed since the look above: lead to it instead.
+        _refuse_resent_form(
+            post=post, author_name=author_name, body=body, submission_key=submission_key
+        )
         raise CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
 
 
@@ -75,8 +96,52 @@ def _replyable_parent(*, post, parent_id):
     return parent
 
 
+def comment_create(*, post, body, author_name, author_email="", author_url="", ip_address=None,
+                   status=None, signals=None, **fields):  # fmt: skip
+    """Create a comment (a reply when ``parent_id`` is given) and return it.
+
+    ``status`` defaults to what the moderators' rules, the spam filter and the moderation
+    policy decide, in that order (``comments.spamfilter.screening``); a caller that gives a
+    status (the admin, an import, a staff user) skips them. ``signals``: the behaviour the
+    write path saw (``spamfilter.features.Signals``). Raises ``CommentRejected`` when the post
+    is closed, a rule refuses the comment or the parent cannot be replied to; nothing is stored
+    then (a refusing rule's hit is counted all the same, outside the refused write).
+    The other keyword arguments are ``_comment_write``'s.
+    """
+    if not moderation.post_accepts_comments(post):
+        raise CommentRejected(_("Comments are closed on this post."), code="closed")
+    screening = known = None
+    if status is None:
+        known = moderation.is_known_commenter(author_email)
+        signals = replace(signals or Signals(), first_time=not known)
+        try:
+            screening = screening_module.screen(
+                body=body,
+                author_name=author_name,
+                author_email=author_email,
+                author_url=author_url,
+                ip_address=ip_address,
+                signals=signals,
+            )
+        except screening_module.RuleRefusal as refusal:
+            rules.record_hits(refusal.rules)
+            raise CommentRejected(screening_module.REFUSED_MESSAGE, code="refused") from None
+    return _comment_write(
+        post=post,
+        body=body,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        ip_address=ip_address,
+        status=status,
+        screening=screening,
+        known_commenter=known,
+        **fields,
+    )
+
+
 @transaction.atomic
-def comment_create(
+def _comment_write(
     *,
     post,
     body,
@@ -93,11 +158,13 @@ def comment_create(
     notify_replies=False,
     notify_post=False,
     author_user=None,
+    screening=None,
+    known_commenter=None,
 ):
-    """Create a comment (a reply when ``parent_id`` is given) and return it.
+    """The write of ``comment_create``, in one transaction.
 
-    ``status`` defaults to what the moderation policy decides. Raises ``CommentRejected``
-    when the post is closed or the parent cannot be replied to; nothing is stored then.
+    ``screening``: the rules' and the filter's verdict, when the status is to be decided here;
+    ``known_commenter``: whether the email has an approved comment, if already asked.
     ``submission_key`` (unique when given) marks the public form submission that made it: a
     second submission of the same form raises ``AlreadySubmitted`` with the first comment.
     ``reject_duplicates`` refuses the same text by the same author on the post recently.
@@ -108,29 +175,18 @@ def comment_create(
     ``author_id`` is that user, the comment carries the "Author" badge.
     A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
-    if not moderation.post_accepts_comments(post):
-        raise CommentRejected(_("Comments are closed on this post."), code="closed")
-
-    if parent_id is not None:
-        parent = _replyable_parent(post=post, parent_id=parent_id)
-    else:
-        parent = None
-        lock_new_threads()
-    _refuse_repeats(
-        post=post,
-        author_name=author_name,
-        author_email=author_email,
-        body=body,
-        submission_key=submission_key,
-        reject_duplicates=reject_duplicates,
-    )
-
+    # Everything that needs no lock comes first: the thread's lock is held until this
+    # transaction commits, and every other writer in the thread waits that long. Moderation
+    # policy (a query), rendering the text, checking the fields and looking for an earlier
+    # submission depend on the comment alone, not on the thread's current shape.
     if status is None:
-        status = moderation.initial_status(author_email=author_email, body=body)
-
+        status = moderation.initial_status(
+            author_email=author_email, body=body, known_commenter=known_commenter
+        )
+        if screening is not None:
+            status = screening.status(status)
     comment = Comment(
         post=post,
-        parent=parent,
         author_name=author_name,
         author_email=author_email,
         author_url=author_url,
@@ -145,18 +201,44 @@ def comment_create(
         by_post_author=author_user is not None
         and getattr(post, "author_id", None) == author_user.pk,
     )
+    if screening is not None:
+        comment.spam_score = screening.score
+        comment.spam_reasons = screening.reasons
     # The database enforces the constraints and the foreign keys: the post and the parent
-    # (read under the thread lock) need no second look-up each.
+    # (read under the thread lock below) need no second look-up each.
     comment.full_clean(
         exclude=["lft", "rght", "tree_id", "level", "post", "parent"],
         validate_unique=False,
         validate_constraints=False,
     )
+
+    _refuse_repeats(
+        post=post,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        submission_key=submission_key,
+        reject_duplicates=reject_duplicates,
+    )
+
+    # Under the lock: only what must see the thread as it is now.
+    if parent_id is not None:
+        parent = _replyable_parent(post=post, parent_id=parent_id)
+    else:
+        parent = None
+        lock_new_threads()
     if parent is not None:
+        comment.parent = parent
         # Make room as mptt's save() would, without its re-read of the parent: the row was
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
     comment.save()  # the post_save signal refreshes the cached discussion on commit
+    count_on_commit(COMMENTS_WRITTEN, source="service", status=comment.status)
+    comment.shadow_banned = screening is not None and screening.shadow_banned
+    if screening is not None:
+        screening_module.save_evidence(comment, screening)
+    if comment.shadow_banned:
+        return comment  # nobody hears of it: no mail, no alert, no webhook, no subscription
     comments_event(
         CREATED,
         [comment.pk],
@@ -215,6 +297,9 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
     discussions_changed_on_commit(comment.post_id for comment in changed)
+    count_on_commit(MODERATION_CHANGES, len(changed), status=status.value)
+    # Approving teaches the filter ham, marking as spam teaches spam, a reversal unlearns.
+    learning.learn_statuses(comment_ids=[comment.pk for comment in changed])
     comments_event(
         event_for_status(status),
         [comment.pk for comment in changed],
@@ -250,6 +335,8 @@ def comment_edit(*, comment, fields):
     )
     comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
     if "status" in fields:
+        count_on_commit(MODERATION_CHANGES, status=comment.status)
+        learning.learn_statuses(comment_ids=[comment.pk])
         comments_event(
             event_for_status(comment.status),
             [comment.pk],

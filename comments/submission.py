@@ -6,6 +6,7 @@ reader is sent to it) instead of adding a second one, even when both requests ra
 """
 
 import secrets
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -29,6 +30,15 @@ def key_from_token(token):
     if not isinstance(key, str) or not 0 < len(key) <= 64:
         return None
     return key
+
+
+def seconds_since_signed(token):
+    """How long ago a (valid) token was signed: how long the form was open. None if unknown."""
+    try:
+        timestamp = signing.b62_decode(token.rsplit(":", 2)[-2])
+    except (ValueError, IndexError, AttributeError):
+        return None
+    return max(0.0, time.time() - timestamp)
 
 
 def comment_for_key(key):

@@ -7,6 +7,8 @@
   ``COMMENTS_DELIVERY_LEASE`` is marked failed and enqueued afresh; and a delivery whose lease
   ran out (its worker died while sending) is enqueued again.
 - Queue the moderators' daily alerts when their hour has come.
+- Shorten the IP addresses of comments older than ``COMMENTS_IP_RETENTION_DAYS``
+  (``comments.privacy.reduce_old_ips``: batched, and a no-op once done).
 """
 
 import logging
@@ -21,6 +23,7 @@ from . import tasks
 from .delivery import stale
 from .notifications.models import OutgoingMail
 from .notifications.moderators import daily_alerts
+from .privacy import reduce_old_ips
 from .webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -65,11 +68,12 @@ def _requeue_abandoned_deliveries(now):
 
 
 def sweep(now=None):
-    """Enqueue again what a stopped worker left; queue due daily alerts. Returns how many
-    tasks and deliveries were enqueued again."""
+    """Enqueue again what a stopped worker left; queue due daily alerts; shorten old IP
+    addresses. Returns how many tasks and deliveries were enqueued again."""
     now = now or timezone.now()
     daily_alerts(now)
     requeued = _requeue_abandoned_tasks(now) + _requeue_abandoned_deliveries(now)
     if requeued:
         logger.warning("Enqueued %d tasks or deliveries a stopped worker left again.", requeued)
+    reduce_old_ips(now=now)
     return requeued

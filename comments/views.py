@@ -38,6 +38,7 @@ from .services import (
     comment_author_edit,
     comment_create,
 )
+from .spamfilter.features import Signals
 from .text import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,12 @@ def _not_changeable_message(minutes):
 
 
 def _remember_own_pending(request, comment):
-    if comment.status == Comment.Status.PENDING:
+    if comment.shadow_banned:
+        # Shown to its author's session as if published; nobody else ever sees it.
+        remember_own_pending(request, comment, shadowed=True)
+    elif comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
+        # Stored as spam by the filter, it is kept for review: to its author, it awaits
+        # moderation (a person wrongly judged is told the truth, a spammer learns nothing).
         remember_own_pending(request, comment)
         messages.info(request, gettext("Thanks! Your comment is awaiting moderation."))
 
@@ -125,6 +131,7 @@ def post_comment(request, slug):
                 body=data["body"],
                 ip_address=ip,
                 submission_key=key,
+                signals=Signals(seconds_to_post=submission.seconds_since_signed(data["token"])),
                 reject_duplicates=True,
                 notify_replies=data["notify_replies"],
                 notify_post=data["notify_post"],

@@ -168,12 +168,16 @@ def test_an_expired_token_is_refused(client, post):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_double_click_racing_itself_creates_one_comment():
+@pytest.mark.parametrize("reply", [True, False], ids=["reply", "new-thread"])
+def test_a_double_click_racing_itself_creates_one_comment(reply):
+    """The repeat checks run before the thread lock; twins that pass them together are
+    stopped by the unique form key and led to the comment that won."""
     from tests.factories import make_post
 
     post = make_post()
     parent = make_comment(post)
-    data = form_data(Client(), post, parent=parent.pk, body="Clicked twice")
+    fields = {"parent": parent.pk} if reply else {}
+    data = form_data(Client(), post, body="Clicked twice", **fields)
     start = threading.Barrier(4)
     locations = []
 
@@ -190,8 +194,9 @@ def test_a_double_click_racing_itself_creates_one_comment():
         thread.start()
     for thread in clicks:
         thread.join()
-    reply = Comment.objects.get(parent=parent)
-    assert locations == [(302, reply.get_absolute_url())] * 4
+    made = Comment.objects.get(body="Clicked twice")
+    assert made.parent_id == (parent.pk if reply else None)
+    assert locations == [(302, made.get_absolute_url())] * 4
 
 
 # --- rate limit (against the real Redis) ------------------------------------------------

@@ -104,3 +104,84 @@ def test_concurrent_replies_and_new_threads_keep_every_comment_and_a_valid_tree(
     # The other thread was never touched by the writers.
     bystander_reply.refresh_from_db()
     assert (bystander_reply.lft, bystander_reply.rght, bystander_reply.level) == (2, 3, 1)
+
+
+def test_form_posts_resent_forms_and_moderation_at_once_keep_the_tree_exact():
+    """Through the real form (repeat checks before the lock, the tree's lock around the
+    insert): writers replying into one thread, every third form sent twice at once, while a
+    moderator hides and restores comments of the same thread."""
+    from django.test import Client
+
+    from comments.services import comments_moderate, comments_restore
+    from tests.posting import comment_url, form_data
+
+    post = make_post()
+    root = make_comment(post, body="root")
+    writers, replies_each = 6, 8
+    start = threading.Barrier(writers + 1)
+    pool_lock = threading.Lock()
+    pool, acknowledged, failures = [root.pk], [], []
+
+    def writer(index):
+        rng = random.Random(index)
+        client = Client()
+        try:
+            start.wait()
+            for n in range(replies_each):
+                with pool_lock:
+                    parent = rng.choice(pool)
+                data = form_data(client, post, parent=parent, body=f"form {index}-{n}",
+                                 name=f"Writer {index}")  # fmt: skip
+                sends = 2 if n % 3 == 0 else 1
+                answers = []
+
+                def send(answers=answers, data=data):
+                    try:
+                        answers.append(Client().post(comment_url(post), data))
+                    finally:
+                        connection.close()
+
+                twins = [threading.Thread(target=send) for _ in range(sends)]
+                for twin in twins:
+                    twin.start()
+                for twin in twins:
+                    twin.join()
+                locations = {answer.get("Location") for answer in answers}
+                if {answer.status_code for answer in answers} != {302} or len(locations) != 1:
+                    failures.append((index, n, [a.status_code for a in answers]))
+                    continue
+                comment_id = int(locations.pop().strip("/").split("/")[-1])
+                with pool_lock:
+                    acknowledged.append(comment_id)
+                    pool.append(comment_id)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    def moderator():
+        try:
+            start.wait()
+            for _ in range(10):
+                with pool_lock:
+                    chosen = list(pool[1:4])
+                if chosen:
+                    comments_moderate(comments=chosen, status="removed", moderator=None)
+                    comments_restore(comments=chosen, moderator=None)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    threads.append(threading.Thread(target=moderator))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == []
+    stored = list(Comment.objects.filter(post=post).exclude(pk=root.pk).values_list("pk", "body"))
+    assert sorted(pk for pk, _ in stored) == sorted(acknowledged)  # each once, none lost
+    assert len({body for _, body in stored}) == writers * replies_each  # no duplicate
+    assert stored_tree_fields(post=post) == expected_tree_fields(post=post)

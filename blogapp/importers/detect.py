@@ -11,16 +11,27 @@ from .errors import ImportFormatError
 from .records import PostRecord
 
 FORMATS = ("text", "wxr", "disqus")
+# A file with one of these in its first bytes is XML, whatever comes before it.
+XML_SIGNS = (b"<?xml", b"<rss", b"<disqus")
+XML_NEAR_START = 16  # room for a BOM and a few stray bytes, not for a title
 
 
 def detect_format(path: str | Path) -> str:
-    """``wxr``, ``disqus`` or ``text``: XML files by their root element, anything else is text."""
+    """``wxr``, ``disqus`` or ``text``: XML files by their root element, anything else is text.
+
+    A file is XML when it starts with ``<`` (after a byte-order mark and blanks) or has an
+    XML declaration or an ``<rss``/``<disqus`` root starting in its first ``XML_NEAR_START`` bytes.
+    """
     with open(path, "rb") as f:
         head = f.read(8192)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not stripped.startswith(b"<"):
-        return "text"
     lowered = head.lower()
+    # A stray byte before the XML declaration (seen in real Disqus exports) must not turn an
+    # export into a text archive whose body is the XML: such a file is read as XML and
+    # refused by the parser, naming the place.
+    near_start = lowered[: XML_NEAR_START + len(b"<disqus")]
+    if not stripped.startswith(b"<") and not any(sign in near_start for sign in XML_SIGNS):
+        return "text"
     if b"<disqus" in lowered or b"disqus.com" in lowered:
         return "disqus"
     if b"wordpress.org/export/" in lowered or b"<rss" in lowered:
@@ -30,6 +41,18 @@ def detect_format(path: str | Path) -> str:
         path=str(path),
         line=1,
     )
+
+
+def comment_source_id(source: str, post_source_id: str, old_id: str) -> str | None:
+    """The ``source_id`` an import gave the comment its archive called ``old_id``, on a post
+    imported from ``source`` as ``post_source_id``; None for a format without comment ids."""
+    if source == "wxr":
+        from .wxr import comment_source_id as key
+    elif source == "disqus":
+        from .disqus import comment_source_id as key
+    else:
+        return None
+    return key(post_source_id, old_id)
 
 
 def parse(

@@ -33,6 +33,12 @@ _DSQ_ID = "http://disqus.com/disqus-internals id"
 _TRUE = {"true", "1"}
 
 
+def comment_source_id(_post_source_id: str, old_id: str) -> str:
+    """A Disqus comment is stored under its ``dsq:id``, which its anchor names
+    (``#comment-<id>``)."""
+    return old_id
+
+
 def parse_disqus(
     path: str | Path, *, warn: Callable[[str], None] | None = None, **_options
 ) -> Iterator[PostRecord]:
@@ -96,6 +102,7 @@ def _post_record(
         published=data.get("isDeleted", "").strip().lower() not in _TRUE,
         comments_open=data.get("isClosed", "").strip().lower() not in _TRUE,
         link=link,
+        old_urls=[link] if link else [],
         match_existing_slug=bool(link_slug),
         location=f"{element}, line {line}",
         comments=comments,

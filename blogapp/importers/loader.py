@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from blogapp.links import remember_old_links
 from blogapp.models import Post
 from comments.bulk import comments_bulk_import
 from comments.imported_html import add_paragraphs
@@ -197,7 +198,14 @@ class Loader:
             self._posts_since_analyze += len(new_by_slug)
             self._posts_grew()
         ids = [found[key] for key in wanted]
-        return [item.pk if isinstance(item, Post) else item for item in ids]
+        ids = [item.pk if isinstance(item, Post) else item for item in ids]
+        if not self.dry_run:
+            remember_old_links(
+                (post_id, url)
+                for record, post_id in zip(batch, ids, strict=True)
+                for url in record.old_urls
+            )
+        return ids
 
     def _posts_grew(self) -> None:
         """Keep PostgreSQL's plans for the posts table fit for its size during a big import.

@@ -44,6 +44,7 @@ class PostRecord:
     published: bool = True
     comments_open: bool = True
     link: str = ""  # the post's original URL, used to match an existing post (Disqus)
+    old_urls: list[str] = field(default_factory=list)  # addresses that lead to it (blogapp.links)
     match_existing_slug: bool = False  # attach to an existing post with this slug if one exists
     location: str = ""
     comments: list[CommentRecord] = field(default_factory=list)

@@ -16,13 +16,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from .errors import ImportFormatError
 from .records import (
     APPROVED,
     AUTOP,
     COMMENT,
+    HTML,
     PENDING,
     PINGBACK,
     REMOVED,
@@ -49,11 +50,26 @@ _STATUS = {
     "post-trashed": REMOVED,
 }
 _KINDS = {"pingback": PINGBACK, "trackback": TRACKBACK}
+# Why a post is not public, by its wp:status (translated where used).
+_NOT_PUBLIC = {
+    "draft": gettext_noop("a draft"),
+    "pending": gettext_noop("pending review"),
+    "private": gettext_noop("private"),
+    "future": gettext_noop("scheduled for later"),
+    "trash": gettext_noop("in the trash"),
+}
 _POST_TYPES = {"post", "page"}
-_PUBLISHED = {"publish", "future"}
 
-# What an element means: (scope, field). Scopes: item/comment start or a field of one.
-_ITEM, _COMMENT, _ITEM_FIELD, _COMMENT_FIELD, _CHANNEL_FIELD, _OTHER = range(6)
+# What an export of this site (blogapp.exporters.wxr) adds in wp:postmeta / wp:commentmeta;
+# other meta is not kept.
+META_PREFIX = "_threaded_blog_"
+META_BODY_FORMAT = META_PREFIX + "body_format"  # postmeta: "html", the body as stored
+META_BODY_HTML = META_PREFIX + "body_html"  # commentmeta: the HTML the page showed
+META_OLD_LINK = META_PREFIX + "old_link"  # postmeta, repeated: earlier addresses of the post
+
+# What an element means: (scope, field). Scopes: item/comment start or a field of one; a
+# meta entry and its key or value.
+_ITEM, _COMMENT, _ITEM_FIELD, _COMMENT_FIELD, _CHANNEL_FIELD, _OTHER, _META, _META_FIELD = range(8)
 _ITEM_FIELDS = {
     "title": "title",
     "link": "link",
@@ -70,6 +86,7 @@ _WP_ITEM_FIELDS = {
     "post_name",
     "status",
     "post_type",
+    "post_password",
 }
 _WP_COMMENT_FIELDS = {
     "comment_id",
@@ -85,6 +102,11 @@ _WP_COMMENT_FIELDS = {
     "comment_parent",
 }
 _WP_CHANNEL_FIELDS = {"base_site_url", "base_blog_url", "wxr_version"}
+
+
+def comment_source_id(post_source_id: str, old_id: str) -> str:
+    """A comment is stored under ``<site>/comment/<id>``, beside its post's ``<site>/post/<id>``."""
+    return post_source_id.rsplit("/post/", 1)[0] + "/comment/" + old_id
 
 
 def parse_wxr(
@@ -123,7 +145,12 @@ class _WxrHandler:
         self.comment: dict[str, str] | None = None
         self.comment_line = 0
         self.site_key: str | None = None
-        self.seen_comment_ids: set[str] = set()
+        # source_id -> hash of (author, date) of the first comment with that id
+        self.seen_comment_ids: dict[str, int] = {}
+        # a post's source_id -> (its label, line, content key), to name both of a repeated id
+        self.seen_posts: dict[str, tuple[str, int, str]] = {}
+        self.meta: dict[str, str] = {}
+        self.old_links: list[str] = []
         self.install_handlers()
 
     # -- expat handlers ------------------------------------------------------------------
@@ -135,6 +162,10 @@ class _WxrHandler:
                 self.wp_ns = uri
             if local == "comment":
                 meaning = (_COMMENT, "")
+            elif local in ("postmeta", "commentmeta"):
+                meaning = (_META, "")
+            elif local in ("meta_key", "meta_value"):
+                meaning = (_META_FIELD, local)
             elif local in _WP_COMMENT_FIELDS:
                 meaning = (_COMMENT_FIELD, local)
             elif local in _WP_ITEM_FIELDS:
@@ -165,6 +196,7 @@ class _WxrHandler:
             if scope == _ITEM:
                 self.item = {}
                 self.comments = []
+                self.old_links = []
                 self.item_line = parser.CurrentLineNumber
                 self.item_count += 1
             elif scope == _COMMENT and self.item is not None:
@@ -197,9 +229,26 @@ class _WxrHandler:
                     self.comments = []
             elif scope == _CHANNEL_FIELD and self.item is None:
                 self.channel[key] = join(buf).strip()
+            elif scope == _META_FIELD:
+                self.meta[key] = join(buf)
+            elif scope == _META:
+                self.end_meta()
 
         parser.StartElementHandler = start
         parser.EndElementHandler = end
+
+    def end_meta(self) -> None:
+        key = self.meta.get("meta_key", "").strip()
+        value = self.meta.get("meta_value", "")
+        self.meta = {}
+        if not key.startswith(META_PREFIX) or self.item is None:
+            return
+        if self.comment is not None:
+            self.comment[key] = value
+        elif key == META_OLD_LINK:
+            self.old_links.append(value.strip())
+        else:
+            self.item[key] = value
 
     def context(self) -> str | None:
         if self.item is None:
@@ -223,6 +272,79 @@ class _WxrHandler:
             parts = urlsplit(url.strip())
             self.site_key = (parts.netloc + parts.path).rstrip("/") or "wordpress"
         return self.site_key
+
+    def post_key(self, item, post_id: str, label: str, title: str) -> str | None:
+        """The post's source_id; a second item with a used ``wp:post_id`` gets its own (or is
+        skipped when it is the same post again), with a warning naming both items."""
+        guid = item.get("guid", "").strip()
+        key = f"{self.site()}/post/{post_id or content_key(guid, title)}"
+        content = content_key(guid, title, item.get("post_date_gmt", "").strip())
+        first = self.seen_posts.get(key)
+        if first is None:
+            self.seen_posts[key] = (label, self.item_line, content)
+            return key
+        first_label, first_line, first_content = first
+        names = {
+            "item": label,
+            "line": self.item_line,
+            "first": first_label,
+            "first_line": first_line,
+            "title": repr(title),
+        }
+        if first_content == content:
+            self.warn(
+                _(
+                    "%(item)s (line %(line)d) %(title)s repeats %(first)s (line "
+                    "%(first_line)d) with the same wp:post_id, title and date: skipped"
+                )
+                % names
+            )
+            return None
+        self.warn(
+            _(
+                "%(item)s (line %(line)d) %(title)s has the same wp:post_id as %(first)s (line "
+                "%(first_line)d): imported as a separate post"
+            )
+            % names
+        )
+        key = f"{key}~{content}"
+        self.seen_posts.setdefault(key, (label, self.item_line, content))
+        return key
+
+    def is_public(self, item, label: str, title: str) -> bool:
+        """Only a published post without a password is public; anything else is imported as a
+        draft, with its comments, and a warning."""
+        status = item.get("status", "publish").strip() or "publish"
+        if item.get("post_password", "").strip():
+            reason = _("password-protected")
+        elif status == "publish":
+            return True
+        else:
+            reason = _NOT_PUBLIC.get(status)
+            reason = _(reason) if reason else _("in status %(status)s") % {"status": repr(status)}
+        count = len(self.comments)
+        self.warn(
+            ngettext(
+                "%(item)s %(title)s is %(reason)s: imported as a draft, not published, with "
+                "its %(count)d comment",
+                "%(item)s %(title)s is %(reason)s: imported as a draft, not published, with "
+                "its %(count)d comments",
+                count,
+            )
+            % {"item": label, "title": repr(title), "reason": reason, "count": count}
+        )
+        return False
+
+    def old_urls(self, item, post_id: str) -> list[str]:
+        """The addresses the post had: its link, its guid when a URL, ``?p=<id>``."""
+        urls = [item.get("link", "").strip()]
+        guid = item.get("guid", "").strip()
+        if guid.startswith(("http://", "https://", "/")):
+            urls.append(guid)
+        base = self.channel.get("base_blog_url") or self.channel.get("link") or ""
+        if post_id.isdigit() and base.strip():
+            urls.append(base.strip().rstrip("/") + f"/?p={post_id}")
+        return [url for url in urls + self.old_links if url]
 
     def date(self, value: str | None, tz: tzinfo | None, element: str, line: int):
         try:
@@ -256,7 +378,9 @@ class _WxrHandler:
                 )
             return None
         site = self.site()
-        post_key = f"{site}/post/{post_id or content_key(item.get('guid', ''), title)}"
+        post_key = self.post_key(item, post_id, label, title)
+        if post_key is None:
+            return None
         published_at = self.date(
             item.get("post_date_gmt"), UTC, label, self.item_line
         ) or self.date(item.get("post_date"), self.site_tz, label, self.item_line)
@@ -266,18 +390,20 @@ class _WxrHandler:
             except (TypeError, ValueError):
                 published_at = None
         slug = slugify(item.get("post_name", "")) or slugify(title) or f"{post_type}-{post_id}"
+        published = self.is_public(item, label, title)
         post = PostRecord(
             source=SOURCE,
             source_id=post_key,
             title=title or f"Untitled {post_type} {post_id}".strip(),
             slug=slug,
             body=item.get("content", ""),
-            body_format=AUTOP,
+            body_format=HTML if item.get(META_BODY_FORMAT, "").strip() == HTML else AUTOP,
             author_name=html.unescape(item.get("creator", "").strip()),
             published_at=published_at,
-            published=item.get("status", "publish").strip() in _PUBLISHED,
+            published=published,
             comments_open=item.get("comment_status", "open").strip() == "open",
             link=item.get("link", "").strip(),
+            old_urls=self.old_urls(item, post_id),
             location=f"{label}, line {self.item_line}",
         )
         comments = post.comments
@@ -300,16 +426,42 @@ class _WxrHandler:
                     data.get("comment_content", ""),
                 )
             source_id = prefix + comment_id
-            if source_id in self.seen_comment_ids:
+            author = data.get("comment_author", "")
+            date = data.get("comment_date_gmt", "") or data.get("comment_date", "")
+            identity = hash((author.strip(), date.strip()))
+            seen = self.seen_comment_ids
+            if source_id not in seen:
+                seen[source_id] = identity
+            else:
+                if seen[source_id] == identity:
+                    warn(
+                        _(
+                            "%(element)s (line %(line)d): duplicate comment id, "
+                            "the second copy is skipped"
+                        )
+                        % {"element": element, "line": line}
+                    )
+                    continue
+                # Another comment under a used id (WordPress's importer tells comments apart
+                # by author and date, not by id): keyed by those, so a re-import finds it.
+                source_id += "~" + content_key(author.strip(), date.strip())
+                if source_id in seen:
+                    warn(
+                        _(
+                            "%(element)s (line %(line)d): duplicate comment id, "
+                            "the second copy is skipped"
+                        )
+                        % {"element": element, "line": line}
+                    )
+                    continue
+                seen[source_id] = identity
                 warn(
                     _(
-                        "%(element)s (line %(line)d): duplicate comment id, "
-                        "the second copy is skipped"
+                        "%(element)s (line %(line)d): comment id used before by a comment "
+                        "with another author or date; imported as a separate comment"
                     )
                     % {"element": element, "line": line}
                 )
-                continue
-            self.seen_comment_ids.add(source_id)
             parent = data.get("comment_parent", "").strip()
             created = self.date(data.get("comment_date_gmt"), UTC, element, line) or self.date(
                 data.get("comment_date"), site_tz, element, line
@@ -331,6 +483,7 @@ class _WxrHandler:
                 ip_address=clean_ip(data.get("comment_author_IP")),
                 body=data.get("comment_content", ""),
                 body_format=AUTOP,
+                body_html=data.get(META_BODY_HTML),
                 created_at=created,
                 status=status,
                 kind=_KINDS.get(data.get("comment_type", "").strip(), COMMENT),

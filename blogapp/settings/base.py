@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,15 +43,22 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # counts grouped the reader's way: 1,234 / 1.234
+    "django.contrib.sitemaps",
     "mptt",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "blogapp",
     "comments",
 ]
 
 MIDDLEWARE = [
+    # First: a request id on every log line and response (blogapp/request_id.py).
+    "blogapp.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The reader's language: the set_language cookie, else the browser's Accept-Language.
@@ -60,6 +68,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old addresses of imported posts: looked up only when no page answered (blogapp/links.py).
+    "blogapp.links.OldLinkMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "blogapp.urls"
@@ -195,11 +213,104 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Logging: every line carries the request id (blogapp/request_id.py); one line per request on
+# "blogapp.requests". LOG_FORMAT "text" (the default here) is for people; production writes
+# "json", one JSON object per line, for a log collector. LOG_LEVEL sets the level.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+def logging_config(log_format, level, request_level):
+    """Django's LOGGING for ``log_format`` ("text" or "json") at ``level``; the one line per
+    request at ``request_level``."""
+    formatters = {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    }
+    if log_format not in formatters:
+        raise ValueError(f"LOG_FORMAT must be 'text' or 'json', not {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "blogapp.request_id.RequestIdFilter"}},
+        "formatters": {log_format: formatters[log_format]},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": log_format,
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Django's own request errors go to the root handler once, with the id.
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "blogapp.requests": {"level": request_level},
+            # DEBUG: each thread lock's wait and hold times (bench/concurrency.py --lock-profile).
+            "comments.locks": {"level": os.environ.get("LOCK_LOG_LEVEL", "INFO")},
+            # django-axes tells of every login (and of itself in every process) at INFO; its
+            # lockouts are warnings.
+            "axes": {"level": "WARNING"},
+        },
+    }
+
+
+# One line per request is for production's collector, not a developer's console.
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL, os.environ.get("REQUEST_LOG_LEVEL", "WARNING"))
+
+# Prometheus metrics (blogapp/metrics.py): off unless METRICS_TOKEN is set. Then requests are
+# counted (django-prometheus's middleware, around all the others) and /metrics answers a
+# scraper that sends "Authorization: Bearer <METRICS_TOKEN>" (everyone else: 404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+if METRICS_TOKEN:
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
 # --- The blog -------------------------------------------------------------------------
 BLOG_POSTS_PER_PAGE = 10
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy (django-csp) on every page, the admin's included: scripts, styles,
+# images and fonts only from our own origin, nothing inline (no 'unsafe-inline': every script
+# and style is a static file, tests/security/test_csp.py checks each page kind), no plugins,
+# no framing, forms only to ourselves. Mail is not a page: its HTML keeps inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Admin login throttling (django-axes) ------------------------------------------------
+# A client address (comments.antispam.client_ip: REMOTE_ADDR, or the X-Forwarded-For entry our
+# own TRUSTED_PROXY_COUNT proxies wrote) that fails AXES_FAILURE_LIMIT logins in a row is
+# refused for AXES_COOLOFF_MINUTES, whatever username it tries, with the lockout page (429).
+# Attempts are counted in the database, so every app process sees them, Redis or not.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "comments.antispam.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "blogapp.lockout.lockout_response"
+# One row per failed attempt is enough; successful logins are in the sessions already.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Comments: every setting the comments app reads, with its default -------------------
 # (Each can be set by the environment variable of the same name; the README lists them.)
@@ -235,6 +346,9 @@ COMMENTS_CACHE_TIMEOUT = int(os.environ.get("COMMENTS_CACHE_TIMEOUT", "3600"))
 # "try again" page (comments.locks): a stuck writer never hangs a web worker.
 COMMENTS_LOCK_TIMEOUT = int(os.environ.get("COMMENTS_LOCK_TIMEOUT", "5000"))
 
+# Comments a page of the admin's thread view shows (tree order), however big the thread.
+COMMENTS_ADMIN_THREAD_PER_PAGE = int(os.environ.get("COMMENTS_ADMIN_THREAD_PER_PAGE", "100"))
+
 # Abuse resistance (comments.antispam, comments.submission).
 # Comment form posts accepted per client IP within a period (seconds); 0 turns the limit off.
 # Counted in the default cache, so set REDIS_URL when several app processes serve the site.
@@ -244,6 +358,15 @@ COMMENTS_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENTS_RATE_LIMIT_PERIOD", "6
 COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(60 * 60 * 24)))
 # How long a rendered comment form may be submitted (seconds).
 COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(60 * 60 * 24 * 2)))
+
+# The learning spam filter (comments.spamfilter): a comment scoring at or above
+# COMMENTS_SPAM_THRESHOLD is stored as spam (kept for review, never shown); one above
+# COMMENTS_HOLD_THRESHOLD (0.5 is "the model cannot tell") is held as pending; below, the
+# moderation policy decides. Off (COMMENTS_SPAM_FILTER_ENABLED=0): no scoring at all (the A/B
+# switch of the reply benchmarks); the moderators' rules still apply.
+COMMENTS_SPAM_FILTER_ENABLED = env_bool("COMMENTS_SPAM_FILTER_ENABLED", True)
+COMMENTS_SPAM_THRESHOLD = float(os.environ.get("COMMENTS_SPAM_THRESHOLD", "0.99"))
+COMMENTS_HOLD_THRESHOLD = float(os.environ.get("COMMENTS_HOLD_THRESHOLD", "0.5"))
 
 # --- Notifications (comments.notifications) -------------------------------------------
 # Off: no comment or decision enqueues mail, moderator alerts or webhooks (subscribing still
@@ -290,3 +413,23 @@ COMMENTS_DELIVERY_MAX_DELAY = float(os.environ.get("COMMENTS_DELIVERY_MAX_DELAY"
 COMMENTS_DELIVERY_LEASE = float(os.environ.get("COMMENTS_DELIVERY_LEASE", "300"))
 # How often (seconds) each worker looks for deliveries a killed worker left behind.
 COMMENTS_DELIVERY_SWEEP_INTERVAL = float(os.environ.get("COMMENTS_DELIVERY_SWEEP_INTERVAL", "30"))
+
+# --- Search, feeds and privacy --------------------------------------------------------
+# PostgreSQL's text search configuration for the site's search (stemming, stop words): the
+# one matching LANGUAGE_CODE. The search indexes are built with it when migrating; after
+# changing it, rebuild them (README "Feeds and search").
+COMMENTS_SEARCH_CONFIG = os.environ.get(
+    "COMMENTS_SEARCH_CONFIG", {"en": "english", "de": "german"}.get(LANGUAGE_CODE[:2], "simple")
+)
+# Search results per page, and how many matches of each kind (posts, comments) are ranked at
+# most: a word found in more comments than this is ranked over the first ones found.
+COMMENTS_SEARCH_PER_PAGE = int(os.environ.get("COMMENTS_SEARCH_PER_PAGE", "20"))
+COMMENTS_SEARCH_CANDIDATES = int(os.environ.get("COMMENTS_SEARCH_CANDIDATES", "200"))
+# Items in each feed (latest posts, latest comments, a post's comments).
+COMMENTS_FEED_ITEMS = int(os.environ.get("COMMENTS_FEED_ITEMS", "30"))
+# Days a comment keeps its full IP address; the worker's sweep then shortens it (IPv4 to /24,
+# IPv6 to /48). None keeps addresses whole.
+COMMENTS_IP_RETENTION_DAYS = env_optional_int("COMMENTS_IP_RETENTION_DAYS", 30)
+# The note beside the comment form about what is stored; empty (the default) shows the
+# built-in, translated text (comments.privacy.privacy_note).
+COMMENTS_PRIVACY_NOTE = os.environ.get("COMMENTS_PRIVACY_NOTE", "")

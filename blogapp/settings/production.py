@@ -4,12 +4,13 @@ Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS. Optional: REDIS_URL (shared c
 SECURE_SSL_REDIRECT (default on), CSRF_TRUSTED_ORIGINS, SECURE_HSTS_SECONDS.
 """
 
+import logging
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env_bool, env_list
+from .base import LOG_LEVEL, REDIS_URL, env_bool, env_list, logging_config
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -36,9 +37,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# One JSON object per line (time, level, logger, message, request_id, and a request line's
+# method, path, status, duration_ms), and one line per request, for the log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL, os.environ.get("REQUEST_LOG_LEVEL", "INFO"))
+# Python's warnings too (logger "py.warnings"), instead of bare lines on stderr.
+logging.captureWarnings(True)

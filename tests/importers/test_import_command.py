@@ -301,11 +301,12 @@ def test_new_posts_get_free_distinct_slugs_and_sanitised_bodies(tmp_path):
         + wxr_item(1, "same", body="<p>One</p><script>alert(1)</script>")
         + wxr_item(2, "same")
         + wxr_item(3, "other")
-        + wxr_item(3, "other")  # the same post twice: created once
+        + wxr_item(3, "other")  # the same post twice: created once, with a warning
         + "</channel></rss>\n"
     )
-    out, _err = run(path)
-    assert "posts 3 created, 1 unchanged" in out
+    out, err = run(path)
+    assert "posts 3 created, 0 unchanged" in out and "1 warning" in out
+    assert "<item> #4 (wp:post_id 3)" in err and "repeats <item> #3" in err
     slugs = dict(Post.objects.filter(source="wxr").values_list("title", "slug"))
     assert slugs == {"Post 1": "same-2", "Post 2": "same-3", "Post 3": "other"}
     one = Post.objects.get(title="Post 1")

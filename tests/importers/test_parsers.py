@@ -127,7 +127,21 @@ def test_wxr_theme_unit_test():
     assert sum(c.kind == "trackback" for c in comments) == 2
     assert max(levels(comments)) == 9  # ten levels
     assert all(c.created_at and c.created_at.tzinfo is UTC for c in comments)
-    assert warnings == []
+    # Nothing that was not public on WordPress becomes public here; each says so.
+    hidden = {p.title: len(p.comments) for p in posts if not p.published}
+    assert hidden == {
+        "Scheduled": 0,
+        "Draft": 0,
+        'Template: Password Protected (the password is "enter")': 1,
+    }
+    assert [w.split("'")[1] for w in warnings] == [
+        "Scheduled",
+        "Draft",
+        'Template: Password Protected (the password is "enter")',
+    ]
+    assert (
+        "password-protected: imported as a draft, not published, with its 1 comment" in warnings[2]
+    )
     by_title = {p.title: p for p in posts}
     pings = by_title["Template: Pingbacks And Trackbacks"].comments
     assert pings[0].author_name.startswith("Ping 1 \u00ab What\u2019s a tellyworth?")

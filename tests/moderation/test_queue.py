@@ -41,12 +41,13 @@ def test_queue_columns_and_links(moderator_client, post):
     reply = make_comment(post, parent=root, author_name="Bo", status="pending", body="Reply!")
     page = soup(moderator_client.get(CHANGELIST))
     headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")][1:]
-    assert headers == ["Comment", "Author name", "Post", "Status", "Kind", "Created at", "Depth",
-                       "Links"]  # fmt: skip
+    assert headers == ["Comment", "Author name", "Post", "Status", "Decide", "Spam score",
+                       "Kind", "Created at", "Depth", "Links"]  # fmt: skip
     row = page.select_one(f"input.action-select[value='{reply.pk}']").find_parent("tr")
     cells = [td.get_text(strip=True) for td in row.select("th, td")][1:]
-    assert cells[:5] == ["Reply!", "Bo", post.title, "Pending", "Comment"]
-    assert cells[6] == "1"
+    assert cells[:4] == ["Reply!", "Bo", post.title, "Pending"]
+    assert cells[5:7] == ["—", "Comment"]
+    assert cells[8] == "1"
     assert row.select_one("a.comment-permalink")["href"] == reply.get_absolute_url()
     thread_href = row.select_one("a.comment-thread-link")["href"]
     assert thread_href == reverse("admin:comments_comment_thread", args=[reply.pk])

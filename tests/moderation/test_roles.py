@@ -26,6 +26,11 @@ def test_migration_creates_the_moderators_group():
         ("comments", "add_moderatoralerts"),
         ("comments", "view_moderatoralerts"),
         ("comments", "change_moderatoralerts"),
+        # the spam rules they keep (comments/migrations/0019)
+        ("comments", "add_spamrule"),
+        ("comments", "view_spamrule"),
+        ("comments", "change_spamrule"),
+        ("comments", "delete_spamrule"),
     }
 
 

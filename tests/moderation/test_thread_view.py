@@ -56,9 +56,13 @@ def test_thread_is_an_indented_tree_with_statuses(moderator_client, post, thread
     ]
     page = soup(response)
     assert "focus" in page.select_one(f"#thread-comment-{grandchild.pk}")["class"]
-    indents = [li["style"] for li in page.select("ol.comment-thread > li")]
-    assert indents == ["margin-left: 0em", "margin-left: 2em", "margin-left: 4em",
-                       "margin-left: 2em"]  # fmt: skip
+    indents = [
+        [name for name in li["class"] if name.startswith("thread-depth-")]
+        for li in page.select("ol.comment-thread > li")
+    ]
+    assert indents == [["thread-depth-0"], ["thread-depth-1"], ["thread-depth-2"],
+                       ["thread-depth-1"]]  # fmt: skip
+    assert not page.select("[style]")
     # No way to move a comment from here: only moderation actions, no drag handles.
     options = [o["value"] for o in page.select("select[name=action] option") if o["value"]]
     assert options == ["approve_comments", "mark_as_spam", "remove_comments", "restore_comments"]

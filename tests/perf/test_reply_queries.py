@@ -1,6 +1,8 @@
 """A reply costs the same few queries whatever the thread size (bench/reply_profile.py lists
 them with their times). Inside a test the write's transaction is a savepoint: two more."""
 
+import re
+
 import pytest
 
 from comments import submission
@@ -18,17 +20,17 @@ def first_time_moderation(settings):
 
 
 @pytest.mark.parametrize("size", [3, 60])
-def test_a_reply_from_a_known_commenter_takes_at_most_ten_statements(
+def test_a_reply_from_a_known_commenter_takes_at_most_thirteen_statements(
     client, post, size, django_assert_max_num_queries
 ):
     # post; tree_id, lock, parent; form key, duplicate, known commenter; make room, insert;
-    # the subscribers' notification task
+    # the subscribers' notification task; the spam rules, the filter's counts, the evidence
     made = [make_comment(post, author_email=TYPED["email"])]
     for i in range(size - 1):
         made.append(make_comment(post, parent=made[(i * 7) % len(made)]))
     parent = made[size // 2]
     data = {**TYPED, "parent": parent.pk, "token": submission.new_form_token()}
-    with django_assert_max_num_queries(10 + 2):
+    with django_assert_max_num_queries(13 + 2):
         response = client.post(comment_url(post), data)
     assert response.status_code == 302
     reply = Comment.objects.get(parent=parent, body=TYPED["body"])
@@ -37,12 +39,53 @@ def test_a_reply_from_a_known_commenter_takes_at_most_ten_statements(
     assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
 
 
-def test_a_new_top_level_comment_takes_at_most_eight_statements(
+def test_a_new_top_level_comment_takes_at_most_eleven_statements(
     client, post, django_assert_max_num_queries
 ):
     make_comment(post, author_email=TYPED["email"])
     data = {**TYPED, "token": submission.new_form_token()}
-    # post; lock; form key, duplicate, known commenter; next tree_id, insert; notification task
-    with django_assert_max_num_queries(8 + 2):
+    # post; lock; form key, duplicate, known commenter; next tree_id, insert; notification task;
+    # the spam rules, the filter's counts, the evidence
+    with django_assert_max_num_queries(11 + 2):
         assert client.post(comment_url(post), data).status_code == 302
     assert Comment.objects.filter(parent=None).count() == 2
+
+
+TABLE = re.compile(r'(?:FROM|UPDATE|INTO) "(\w+)"')
+
+
+def statements_after_the_lock(queries):
+    """The SQL a write runs once it holds a thread lock (until its commit releases it)."""
+    sqls = [query["sql"] for query in queries]
+    taken = next(i for i, sql in enumerate(sqls) if "pg_advisory_xact_lock" in sql)
+    return [sql for sql in sqls[taken + 1 :] if not sql.startswith(("SAVEPOINT", "RELEASE"))]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("size", [3, 200])
+def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size):
+    """Moderation policy, rendering, field checks and the repeat checks happen before the
+    lock; under it only the parent's re-read, making room, the insert and the task: the same
+    four statements whatever the thread's size (so a busy thread queues briefly)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = [make_comment(post, author_email=TYPED["email"])]
+    for i in range(size - 1):
+        made.append(make_comment(post, parent=made[(i * 7) % len(made)]))
+    data = {**TYPED, "parent": made[size // 2].pk, "token": submission.new_form_token()}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(comment_url(post), data).status_code == 302
+    under_lock = statements_after_the_lock(queries.captured_queries)
+    described = [f"{sql.split()[0]} {TABLE.search(sql).group(1)}" for sql in under_lock]
+    assert described == [
+        "SELECT comments_comment",  # the parent, re-read under the lock
+        "UPDATE comments_comment",  # room for the reply (lft/rght of what follows)
+        "INSERT comments_comment",
+        "INSERT django_tasks_database_dbtaskresult",  # the notification task
+    ], under_lock
+    # The known-commenter and the repeat checks (queries of their own) ran before the lock.
+    before = [q["sql"] for q in queries.captured_queries][: len(queries) - len(under_lock)]
+    assert any("author_email" in sql and "UPPER" in sql for sql in before)
+    assert any('"submission_key" =' in sql for sql in before)
+    assert any("MD5" in sql for sql in before)

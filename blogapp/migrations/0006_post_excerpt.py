@@ -18,7 +18,7 @@ def fill_excerpts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blogapp", "0003_post_author"),
+        ("blogapp", "0005_old_links_and_export"),
     ]
 
     operations = [

@@ -1,0 +1,111 @@
+"""Links that survive a migration: the old addresses of imported posts and comments.
+
+An import remembers each post's old addresses (``OldLink``: WXR ``link``, ``guid`` and
+``?p=<id>``; a Disqus thread's ``link``). ``OldLinkMiddleware`` sends a request for one of them
+to the post with a 301, and only looks when nothing else answered (a 404) or for WordPress's
+``/?p=<id>``, so the site's own pages never pay for it. Old comment anchors
+(``#comment-<old id>``) never reach the server: the post page's script
+(``static/js/old-links.js``) asks ``old_comment`` where that comment lives now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from comments.selectors import comment_id_by_source
+
+from .importers.detect import comment_source_id
+from .models import OldLink, Post
+
+PATH_MAX_LENGTH = 500
+URL_MAX_LENGTH = 1000
+# The query string of the redirect: tells the page script that an anchor is an old one.
+FROM_OLD_LINK = "via=old-link"
+
+
+def old_path(path: str, query: str = "") -> str:
+    """The lookup key of an address: its decoded path without the trailing slash, and
+    ``?p=<id>`` when the query names a WordPress post."""
+    path = unquote(path or "/")
+    if not path.startswith("/"):
+        path = "/" + path
+    path = path.rstrip("/") or "/"
+    post_id = parse_qs(query).get("p", [""])[0].strip() if query else ""
+    if post_id.isdigit():
+        path += f"?p={post_id}"
+    return path
+
+
+def old_path_of_url(url: str) -> str | None:
+    """The key of an absolute or relative URL; None when it names no post (the home page)."""
+    parts = urlsplit(url.strip())
+    key = old_path(parts.path, parts.query)
+    if key == "/" or len(key) > PATH_MAX_LENGTH or "\x00" in key:
+        return None
+    return key
+
+
+def remember_old_links(links: Iterable[tuple[int, str]]) -> int:
+    """Map each ``(post id, old URL)``; a path mapped already keeps its post. Returns how
+    many were new (re-importing the same file adds none)."""
+    new = {}
+    for post_id, url in links:
+        key = old_path_of_url(url) if url else None
+        if key and key not in new:
+            new[key] = OldLink(path=key, url=url.strip()[:URL_MAX_LENGTH], post_id=post_id)
+    if not new:
+        return 0
+    for key in OldLink.objects.filter(path__in=new).values_list("path", flat=True):
+        del new[key]
+    OldLink.objects.bulk_create(new.values(), ignore_conflicts=True)
+    return len(new)
+
+
+def old_link_target(path: str, query: str) -> str | None:
+    """Where an old address lives now, or None."""
+    key = old_path(path, query)
+    if "\x00" in key or len(key) > PATH_MAX_LENGTH:  # never stored; PostgreSQL refuses NUL
+        return None
+    post = Post.objects.filter(old_links__path=key).only("slug").first()
+    return f"{post.get_absolute_url()}?{FROM_OLD_LINK}" if post else None
+
+
+class OldLinkMiddleware:
+    """301 from an old address to its post, looked up only when nothing here answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # WordPress's /?p=<id> reaches the home page, which answers: check it first.
+        if request.path_info == "/" and "p" in request.GET:
+            target = old_link_target(request.path_info, request.META.get("QUERY_STRING", ""))
+            if target:
+                return HttpResponsePermanentRedirect(target)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            target = old_link_target(request.path_info, request.META.get("QUERY_STRING", ""))
+            if target:
+                return HttpResponsePermanentRedirect(target)
+        return response
+
+
+@require_GET
+def old_comment(request, slug, old_id):
+    """Where the comment the post's original site called ``old_id`` is now, as JSON
+    (``{"permalink": "/comment/<id>/"}``), or 404."""
+    post = get_object_or_404(Post.objects.published().only("pk", "source", "source_id"), slug=slug)
+    source_id = "\x00" not in old_id and comment_source_id(post.source, post.source_id, old_id)
+    comment_id = source_id and comment_id_by_source(
+        post_id=post.pk, source=post.source, source_id=source_id
+    )
+    if not comment_id:
+        raise Http404("No comment of this post had that id.")
+    permalink = reverse("comments:permalink", kwargs={"comment_id": comment_id})
+    return JsonResponse({"permalink": permalink})

@@ -1,0 +1,119 @@
+"""The site's search: posts (here) and visible comments (``comments.search``) in one ranked,
+paged list. The post side mirrors the comment side: a stored ``search_vector`` column with a
+GIN index on PostgreSQL (``post_search_idx``, migration 0003; the title weighs more than the
+text), a bounded candidate set, headlines only for the page.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from comments import search as comment_search
+
+from .models import Post
+
+MAX_QUERY_LENGTH = 200  # characters of the reader's words that are searched for
+
+
+@dataclass
+class Result:
+    """One search result as the page shows it."""
+
+    kind: str  # "post" or "comment"
+    url: str
+    heading: str  # the post's title; for a comment, who wrote it on which post
+    snippet: str  # safe HTML: escaped text with <mark>ed words
+    date: object
+
+
+def _post_candidates(text, *, limit):
+    posts = Post.objects.published()
+    if comment_search.uses_full_text_search():
+        query = comment_search.search_query(text)
+        vector = comment_search.stored_vector()
+        return list(
+            posts.annotate(document=vector)
+            .filter(document=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by()  # any order: PostgreSQL stops at the limit
+            .values_list("rank", "published_at", "pk")[:limit]
+        )
+    condition = Q()
+    for word in text.split():
+        condition &= Q(title__icontains=word) | Q(body__icontains=word)
+    rows = posts.filter(condition).values_list("published_at", "pk")[:limit]
+    return [(0.0, published_at, pk) for published_at, pk in rows]
+
+
+def _post_results(text, ids):
+    posts = (
+        Post.objects.filter(pk__in=ids)
+        .only("id", "slug", "title", "published_at", "body")
+        .order_by()
+    )
+    if comment_search.uses_full_text_search():
+        posts = posts.annotate(
+            headline=SearchHeadline(
+                "body",
+                comment_search.search_query(text),
+                config=comment_search.search_config(),
+                start_sel=comment_search.MARK_START,
+                stop_sel=comment_search.MARK_STOP,
+                **comment_search.HEADLINE_OPTIONS,
+            )
+        )
+        return {p.pk: (p, comment_search.highlighted(p.headline)) for p in posts}
+    return {p.pk: (p, comment_search.plain_snippet(p.body, text)) for p in posts}
+
+
+def _comment_heading(comment):
+    if comment.author_name:
+        return _("%(author)s on %(title)s") % {
+            "author": comment.author_name,
+            "title": comment.post.title,
+        }
+    return _("A comment on %(title)s") % {"title": comment.post.title}
+
+
+def search(text, page_number=1):
+    """A page of results for ``text`` (a Django ``Page`` of ``Result``), or None for no words.
+
+    At most four queries: the candidates of each kind (ids and ranks only), then the page's
+    posts and comments with their snippets. Raises ``InvalidPage`` for a page that does not
+    exist.
+    """
+    # Control characters (a NUL cannot even reach PostgreSQL) are not words.
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    if not text:
+        return None
+    limit = settings.COMMENTS_SEARCH_CANDIDATES
+    post_rows = _post_candidates(text, limit=limit)
+    comment_rows = comment_search.comment_candidates(text, limit=limit)
+    ranked = [("post", *row) for row in post_rows] + [("comment", *row) for row in comment_rows]
+    # Best first; among equal ranks (the fallback's are all 0) the newest first.
+    ranked.sort(key=lambda row: (row[1], row[2], row[0] == "post"), reverse=True)
+    page = Paginator(ranked, settings.COMMENTS_SEARCH_PER_PAGE).page(page_number)
+    post_ids = [pk for kind, _rank, _date, pk in page.object_list if kind == "post"]
+    comment_ids = [pk for kind, _rank, _date, pk in page.object_list if kind == "comment"]
+    posts = _post_results(text, post_ids) if post_ids else {}
+    comments = comment_search.comment_results(text, comment_ids) if comment_ids else {}
+    results = []
+    for kind, _rank, _date, pk in page.object_list:
+        if kind == "post" and pk in posts:
+            post, snippet = posts[pk]
+            results.append(
+                Result("post", post.get_absolute_url(), post.title, snippet, post.published_at)
+            )
+        elif kind == "comment" and pk in comments:
+            comment, snippet = comments[pk]
+            url, date = comment.get_absolute_url(), comment.created_at
+            results.append(Result("comment", url, _comment_heading(comment), snippet, date))
+    page.object_list = results
+    # More matches than were ranked: the count shown is a lower bound.
+    page.capped = len(post_rows) >= limit or len(comment_rows) >= limit
+    return page

@@ -1,0 +1,163 @@
+"""Finding visible comments by words: PostgreSQL full-text search, a plain fallback elsewhere.
+
+On PostgreSQL each comment's text is kept as a ``tsvector`` in the configured language
+(``COMMENTS_SEARCH_CONFIG``) in a stored generated column, ``search_vector``, with a GIN index
+over the approved comments (``comment_search_idx``; migration 0019 adds both, the posts'
+twin is blogapp's 0003). PostgreSQL computes it on every insert and update, COPY included.
+It is not a model field because SQLite (which ``make run`` uses) has neither: the queries
+name it with ``stored_vector``.
+
+Stored rather than an expression index, because ranking and matching then read the vector
+instead of parsing the text again: a phrase's positions are checked from it, and a word found
+in half the comments is answered by reading the first rows of the table, not by building a
+bitmap of every match. Even so ranking every match of a common word over a million comments
+is slow, and so is ``ts_headline``: a search takes at most ``COMMENTS_SEARCH_CANDIDATES``
+matches, in no particular order (the query has no ORDER BY, so PostgreSQL stops at the
+limit), ranks only those, and writes snippets only for the rows of the page shown.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import Expression, Q
+from django.utils.html import escape, strip_tags
+
+from .models import Comment
+from .posts import published_posts
+
+# ts_headline marks the matched words with these; they cannot occur in a comment (control
+# characters are refused by the form and stripped here), so after the text is stripped of
+# tags and escaped they are the only place a <mark> is written.
+MARK_START, MARK_STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = {"max_words": 35, "min_words": 15, "max_fragments": 2}
+SNIPPET_CHARS = 240  # the fallback's snippet length
+
+
+def uses_full_text_search():
+    return connection.vendor == "postgresql"
+
+
+def search_config():
+    return settings.COMMENTS_SEARCH_CONFIG
+
+
+SEARCH_COLUMN = "search_vector"
+
+
+class StoredVector(Expression):
+    """The stored ``search_vector`` column of the queried model's table (PostgreSQL only).
+    Not a model field, so named here: as the query's own table, whatever alias it has."""
+
+    def __init__(self):
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
+
+
+def stored_vector():
+    """The stored vector of the rows being queried (comments here, posts in blogapp)."""
+    return StoredVector()
+
+
+def search_query(text, config=None):
+    """The reader's words as a tsquery: web-search syntax ("quoted phrase", or, -word),
+    which never fails on what a reader types."""
+    return SearchQuery(text, config=config or search_config(), search_type="websearch")
+
+
+def visible_comments():
+    """Comments a reader may find: approved, on a published post."""
+    return Comment.objects.visible().filter(post__in=published_posts())
+
+
+def comment_candidates(text, *, limit):
+    """Up to ``limit`` matching visible comments as ``(rank, created_at, id)``, best first.
+
+    The query has no ORDER BY, so PostgreSQL stops at ``limit`` matches and ranks only those:
+    its cost is bounded however common the words are.
+    """
+    if uses_full_text_search():
+        query = search_query(text)
+        rows = (
+            visible_comments()
+            .annotate(document=stored_vector())
+            .filter(document=query)
+            .annotate(rank=SearchRank(stored_vector(), query))
+            .order_by()  # any order: sorting would read every match
+            .values_list("rank", "created_at", "pk")[:limit]
+        )
+    else:
+        words = text.split()
+        condition = Q()
+        for word in words:
+            condition &= Q(body__icontains=word)
+        rows = (
+            visible_comments()
+            .filter(condition)
+            .order_by("-created_at", "-pk")
+            .values_list("created_at", "pk")[:limit]
+        )
+        rows = [(0.0, created_at, pk) for created_at, pk in rows]
+    return sorted(rows, key=lambda row: (row[0], row[1], row[2]), reverse=True)
+
+
+def comment_results(text, ids):
+    """The comments ``ids`` (one page of results) with their post and a safe HTML snippet:
+    ``{id: (comment, snippet_html)}``, in one query."""
+    comments = (
+        Comment.objects.filter(pk__in=ids)
+        .select_related("post")
+        .only("id", "author_name", "created_at", "body", "post__id", "post__slug", "post__title")
+        .order_by()
+    )
+    if uses_full_text_search():
+        comments = comments.annotate(
+            headline=SearchHeadline(
+                "body",
+                search_query(text),
+                config=search_config(),
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                **HEADLINE_OPTIONS,
+            )
+        )
+        return {c.pk: (c, highlighted(c.headline)) for c in comments}
+    return {c.pk: (c, plain_snippet(c.body, text)) for c in comments}
+
+
+def highlighted(headline):
+    """``ts_headline``'s output as safe HTML: tags stripped, everything escaped, then only
+    the match markers turned into ``<mark>``."""
+    text = headline.replace("\ue000", "").replace("\ue001", "")
+    text = text.replace(MARK_START, "\ue000").replace(MARK_STOP, "\ue001")
+    text = escape(" ".join(strip_tags(_strip_controls(text)).split()))
+    return text.replace("\ue000", "<mark>").replace("\ue001", "</mark>")
+
+
+def plain_snippet(body, text):
+    """The fallback's snippet: the start of the text, escaped, the words marked."""
+    snippet = escape(" ".join(strip_tags(_strip_controls(body)).split())[:SNIPPET_CHARS])
+    for word in {escape(w) for w in text.split() if w}:
+        snippet = _mark_word(snippet, word)
+    return snippet
+
+
+def _mark_word(snippet, word):
+    lower, needle = snippet.lower(), word.lower()
+    out, start = [], 0
+    while (found := lower.find(needle, start)) != -1:
+        out += [snippet[start:found], "<mark>", snippet[found : found + len(word)], "</mark>"]
+        start = found + len(word)
+    out.append(snippet[start:])
+    return "".join(out)
+
+
+def _strip_controls(text):
+    return "".join(ch for ch in text if ch in "\n\t\ue000\ue001" or ord(ch) >= 32)

@@ -1,0 +1,68 @@
+"""The moderation queue in a browser: held rows stand out, and a moderator decides a row
+with the keyboard alone."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from comments.models import Comment
+from tests.factories import make_comment, make_post
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user("mod", "mod@example.com", "pw-mod-1",
+                                                 is_staff=True)  # fmt: skip
+    # The Moderators group's comment permissions, granted directly: a transactional test's
+    # flush empties the table the group's data migration filled.
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    return user
+
+
+def log_in(page, site):
+    page.goto(f"{site}/admin/login/?next=/admin/comments/comment/%3Fstatus__exact%3Dpending")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "pw-mod-1")
+    page.press("#id_password", "Enter")
+    page.wait_for_selector("#result_list")
+
+
+def test_a_moderator_approves_a_held_row_with_the_keyboard(site, desktop_page, moderator):
+    post = make_post(title="Gardening in winter")
+    held = make_comment(post, status=Comment.Status.PENDING,
+                        body="Which **roses** survive frost? I lost mine last year.")  # fmt: skip
+    spammy = make_comment(post, status=Comment.Status.PENDING,
+                          body="Free gift cards at http://promo.example.com now!")  # fmt: skip
+    Comment.objects.filter(pk=spammy.pk).update(
+        spam_score=0.98, spam_reasons=["d:promo.example.com (0.99)", "w:free (0.97)"]
+    )
+    page = desktop_page
+    log_in(page, site)
+    row = page.locator("#result_list tr", has=page.locator(f"input[value='{held.pk}']"))
+    background = row.evaluate("tr => getComputedStyle(tr).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")  # held rows stand out
+    screenshot(page, "moderation-queue")
+
+    # Keyboard only: from the row's checkbox, Tab to its Approve button and press Enter.
+    row.locator("input.action-select").focus()
+    label = f"Approve comment #{held.pk}"
+    for _ in range(20):
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == label:
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("Tab never reached the row's Approve button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/admin/comments/comment/?status__exact=pending")
+    assert "Done: Approve." in page.locator(".messagelist").inner_text()
+    held.refresh_from_db()
+    assert held.status == Comment.Status.APPROVED
+
+    page.goto(f"{site}/admin/comments/comment/{held.pk}/thread/")
+    screenshot(page, "moderation-thread-reply-as-author")

@@ -1,0 +1,206 @@
+"""The site search: the header's form, full-text matching on PostgreSQL (stemming, ranking,
+highlighted and sanitised snippets, paging), what it never shows, and its fallback."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from blogapp.models import Post
+from comments import search as comment_search
+from comments.models import Comment
+from comments.services import comments_moderate
+from tests.factories import make_comment, make_post
+from tests.html import soup
+from tests.importers.conftest import TEXT_SAMPLE, sample
+
+pytestmark = pytest.mark.django_db
+
+
+def results(response):
+    page = soup(response)
+    return [
+        (
+            item["class"][1].removeprefix("search-result--"),
+            item.select_one(".search-result__title a")["href"],
+            item.select_one(".search-result__snippet"),
+        )
+        for item in page.select("li.search-result")
+        if "search-result--none" not in item["class"]
+    ]
+
+
+@pytest.fixture
+def garden():
+    post = make_post(title="Growing tomatoes", body="<p>Notes on the <b>garden</b>.</p>")
+    other = make_post(title="Bicycles", body="<p>Chains and gears.</p>")
+    comment = make_comment(other, author_name="Alice", author_email="alice@example.com",
+                           body="My tomato plants love the sun on the balcony.")  # fmt: skip
+    hidden = [
+        make_comment(other, body="Pending tomato talk", status="pending"),
+        make_comment(other, body="Spam tomato offer", status="spam"),
+    ]
+    removed = make_comment(other, body="Removed tomato remark")
+    comments_moderate(comments=[removed], status="removed", moderator=None)
+    draft = make_post(title="Secret tomato draft")
+    make_comment(draft, body="A tomato comment on a post that is now a draft")
+    Post.objects.filter(pk=draft.pk).update(status=Post.Status.DRAFT)
+    return {"post": post, "comment": comment, "hidden": [*hidden, removed]}
+
+
+def test_every_page_has_the_search_form_in_its_header(client, post):
+    for url in ["/", post.get_absolute_url(), "/search/?q=x"]:
+        form = soup(client.get(url)).select_one("header form.site-search")
+        assert form["method"] == "get"
+        assert form["action"] == "/search/"
+        field = form.select_one('input[name="q"]')
+        assert field is not None
+        assert form.select_one(f'label[for="{field["id"]}"]') is not None
+
+
+@pytest.mark.postgres  # stemming and ranking are PostgreSQL's
+def test_search_finds_posts_and_visible_comments_by_stemmed_words(client, garden):
+    found = results(client.get("/search/", {"q": "tomatoes"}))
+    assert {(kind, href) for kind, href, _ in found} == {
+        ("post", garden["post"].get_absolute_url()),
+        ("comment", f"/comment/{garden['comment'].pk}/"),
+    }
+    page = client.get("/search/", {"q": "tomatoes"}).content.decode()
+    for hidden in garden["hidden"]:
+        assert hidden.body not in page
+    assert "draft" not in page.lower()
+    assert "alice@example.com" not in page
+
+
+def test_a_comment_result_leads_to_the_comment_on_its_page(client, garden):
+    comment = garden["comment"]
+    [(_kind, href, _snippet)] = results(client.get("/search/", {"q": "balcony"}))
+    landing = client.get(href)
+    assert landing["Location"].endswith(f"#comment-{comment.pk}")
+    assert client.get(landing["Location"]).status_code == 200
+
+
+def test_snippets_mark_the_words_found(client, garden):
+    [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "balcony"}))
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["balcony"]
+    assert "sun on the" in snippet.get_text()
+
+
+def test_snippets_are_safe_html_whatever_the_text(client, post):
+    make_comment(post, body='<img src=x onerror=alert(1)> hostile <script>alert(2)</script>'
+                            ' text & "quotes" <mark>fake</mark>')  # fmt: skip
+    response = client.get("/search/", {"q": "hostile"})
+    [(_kind, _href, snippet)] = results(response)
+    assert {tag.name for tag in snippet.find_all(True)} == {"mark"}
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["hostile"]
+    assert "<img" not in response.content.decode()
+    assert "<script>alert(2)" not in response.content.decode()
+
+
+@pytest.mark.postgres  # stemming and ranking are PostgreSQL's
+def test_results_are_ranked_best_first(client, post):
+    once = make_comment(post, body="A kettle and many other things in a long list of words.")
+    often = make_comment(post, body="Kettle, kettle, kettle: the kettle.")
+    titled = make_post(title="The kettle", body="<p>About tea.</p>")
+    found = [href for _kind, href, _snippet in results(client.get("/search/", {"q": "kettle"}))]
+    assert found == [titled.get_absolute_url(), f"/comment/{often.pk}/", f"/comment/{once.pk}/"]
+
+
+def test_results_are_paged(client, post, settings):
+    settings.COMMENTS_SEARCH_PER_PAGE = 2
+    now = timezone.now()
+    for i in range(5):
+        make_comment(post, body=f"Lantern number {i}", created_at=now - timedelta(minutes=i))
+    first = client.get("/search/", {"q": "lantern"})
+    second = client.get("/search/", {"q": "lantern", "page": 2})
+    third = client.get("/search/", {"q": "lantern", "page": 3})
+    seen = [href for page in (first, second, third) for _k, href, _s in results(page)]
+    assert len(seen) == 5 and len(set(seen)) == 5
+    assert "5 results" in first.content.decode()
+    nav = soup(first).select_one("nav.pagination a[rel=next]")
+    assert nav["href"] == "?q=lantern&page=2"
+    assert client.get("/search/", {"q": "lantern", "page": 4}).status_code == 404
+    assert client.get("/search/", {"q": "lantern", "page": "x"}).status_code == 404
+
+
+def test_the_candidate_set_is_bounded_and_says_so(client, post, settings):
+    settings.COMMENTS_SEARCH_CANDIDATES = 3
+    for i in range(5):
+        make_comment(post, body=f"Walnut {i}")
+    response = client.get("/search/", {"q": "walnut"})
+    assert len(results(response)) == 3
+    assert "More than 3 results" in response.content.decode()
+
+
+def test_no_words_no_search_and_odd_input_is_harmless(client, garden):
+    empty = client.get("/search/", {"q": "   "})
+    assert empty.status_code == 200
+    assert results(empty) == []
+    for odd in ['"unclosed', "a & | ! :* ()", "-", "x" * 5000, "'; DROP TABLE x; --",
+                "tomato\x00\x1b[31m", "\u202etomato"]:  # fmt: skip
+        response = client.get("/search/", {"q": odd})
+        assert response.status_code == 200, odd
+    nothing = client.get("/search/", {"q": "zeppelin"})
+    assert "Nothing found for" in nothing.content.decode()
+
+
+@pytest.mark.postgres
+def test_the_search_page_makes_four_queries(client, garden, django_assert_num_queries):
+    with django_assert_num_queries(4):  # candidates (posts, comments), then the page's rows
+        response = client.get("/search/", {"q": "tomato"})
+    assert len(results(response)) == 2
+
+
+@pytest.mark.postgres
+def test_the_comment_and_post_queries_use_their_gin_indexes(post):
+    # Enough rows for an index to be worth it for a rare word (a seq scan stays cheaper for
+    # a table this small, so it is turned off below).
+    Comment.objects.bulk_create(
+        Comment(post=post, body=f"ordinary words {i}", body_html="", status="approved",
+                tree_id=i + 1, lft=1, rght=2, level=0)  # fmt: skip
+        for i in range(3000)
+    )
+    make_comment(post, body="a tomato")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comments_comment")
+    query = comment_search.search_query("tomato")
+    comments = (
+        comment_search.visible_comments()
+        .annotate(document=comment_search.stored_vector())
+        .filter(document=query)
+        .order_by()
+    )
+    assert [c.body for c in comments] == ["a tomato"]
+    posts = Post.objects.annotate(document=comment_search.stored_vector()).filter(
+        document=query
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        assert "Bitmap Index Scan on comment_search_idx" in comments.explain()
+        assert "Bitmap Index Scan on post_search_idx" in posts.explain()
+
+
+def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, monkeypatch):
+    monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
+    found = results(client.get("/search/", {"q": "Balcony"}))
+    assert [(kind, href) for kind, href, _ in found] == [
+        ("comment", f"/comment/{garden['comment'].pk}/")
+    ]
+    assert [m.get_text() for m in found[0][2].find_all("mark")] == ["balcony"]
+    titles = results(client.get("/search/", {"q": "tomatoes"}))
+    assert ("post", garden["post"].get_absolute_url()) in [(k, h) for k, h, _ in titles]
+    assert Comment.objects.filter(status="pending", body__icontains="tomato").exists()
+    assert "Pending" not in client.get("/search/", {"q": "tomato"}).content.decode()
+
+
+def test_imported_comments_are_found(client):
+    """The importer's COPY fills the search column too (PostgreSQL computes it)."""
+    call_command("import_archive", sample(TEXT_SAMPLE), stdout=StringIO(), stderr=StringIO())
+    found = results(client.get("/search/", {"q": "mouse trap"}))
+    [(kind, href, snippet)] = found
+    brown = Comment.objects.get(author_name="Brown")
+    assert (kind, href) == ("comment", f"/comment/{brown.pk}/")
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["mouse", "trap"]

@@ -1,0 +1,40 @@
+"""The sitemap and robots.txt, as a crawler reads them."""
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from blogapp.models import Post
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def test_sitemap_lists_the_home_page_and_published_posts_only(client):
+    shown = make_post(title="Shown")
+    make_post(title="Draft", status=Post.Status.DRAFT)
+    make_post(title="Later", published_at=timezone.now() + timedelta(days=1))
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own page
+    urls = [url.findtext("s:loc", namespaces=NS) for url in root.findall("s:url", NS)]
+    assert urls == ["http://testserver/", f"http://testserver/posts/{shown.slug}/"]
+    lastmod = root.findall("s:url", NS)[1].findtext("s:lastmod", namespaces=NS)
+    assert lastmod == shown.updated_at.date().isoformat()
+    for url in urls:
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
