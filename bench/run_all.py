@@ -297,6 +297,21 @@ def main(argv=None):
                 f"{scale['reply_big_p95_ms']} / {scale['reply_small_p95_ms']} ms", "≤ 50 ms",
                 float(scale["reply_big_p95_ms"]) / 50),
         ]  # fmt: skip
+    print("\n== faults: Redis stopped, Redis stalled, PostgreSQL stopped (bench/faults.py)")
+    faults = script_figures("faults.py")
+    if faults:
+        recovery = float(faults["worst_recovery_s"])
+        rows += [
+            row(
+                "faults under 4 posting clients: lost / duplicated / 5xx but 503 / 503 losing text",
+                f"{faults['lost']} / {faults['duplicated']} / {faults['other_5xx']} / "
+                f"{faults['unkept_503']} (of {faults['attempts']} POSTs, {faults['kept_503']} "
+                "answered 503 with the text kept)",
+                "0 / 0 / 0 / 0",
+            ),
+            row("slowest recovery after a fault, no app restart", f"{recovery:.2f} s", "< 2 s",
+                recovery / 2),
+        ]  # fmt: skip
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     text = f"{table(rows)}\n\nRun {stamp} on {machine()}; load average at the end {load}."

@@ -31,6 +31,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Shared by every gunicorn worker, as in production (docker-compose runs Redis).
+CACHE_OPTIONS = {
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+    "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25")),
+}
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
@@ -39,6 +43,7 @@ CACHES = {
         # One prefix per benchmark run (inherited by its gunicorn workers): post ids restart
         # at 1 in every run, and nothing of an earlier run's cache may be served again.
         "KEY_PREFIX": os.environ.setdefault("BENCH_CACHE_PREFIX", f"bench-{time.time_ns()}"),
+        "OPTIONS": CACHE_OPTIONS,  # production's short socket timeouts (base.py)
     }
     if BENCH_REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from comments.admin_params import RefuseBadLookupsMixin
 from comments.selectors import with_comment_counts, with_pending_counts
 
 from .exporters import ExportOptions, export_chunks
@@ -30,7 +31,7 @@ class ExportForm(forms.Form):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status",

@@ -11,6 +11,8 @@ import nh3
 from django.utils.html import linebreaks, urlize
 from django.utils.text import Truncator
 
+from comments.text import url_attributes_filter
+
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # Text structure, links, images and tables: nothing that runs or restyles the page.
@@ -33,6 +35,8 @@ POST_ATTRIBUTES = {
 _post_cleaner = nh3.Cleaner(
     tags=POST_TAGS,
     attributes=POST_ATTRIBUTES,
+    # Every URL attribute's scheme checked, cite included (nh3 alone lets cite through).
+    attribute_filter=url_attributes_filter(URL_SCHEMES),
     url_schemes=URL_SCHEMES,
     link_rel="noopener",
 )

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from comments.pages import discussion_context
-from comments.selectors import with_comment_counts
+from comments.pages import canonical_page_redirect, discussion_context
+from comments.selectors import with_comment_counts, with_discussion_version
 
 from .models import Post
 from .search import search
@@ -45,7 +45,12 @@ class PostDetailView(DetailView):
     template_name = "blogapp/post_detail.html"
 
     def get_queryset(self):
-        return Post.objects.published()
+        # The discussion's version rides on the post's query: the cache key costs nothing.
+        return with_discussion_version(Post.objects.published())
+
+    def get(self, request, *args, **kwargs):
+        # ?cpage=01, +1, 0_1 … answer with the page's one address, not another rendering.
+        return canonical_page_redirect(request) or super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         """The post, a page of its discussion and the comment form (from comments)."""

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import privacy_admin, selectors, services
+from .admin_params import RefuseBadLookupsMixin
 from .forms import ReplyAsAuthorForm
 from .models import QUEUE_RANK, Comment, CommentRevision
 
@@ -131,7 +132,7 @@ class PostFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
         "excerpt",
         "author_name",

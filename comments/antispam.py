@@ -1,7 +1,8 @@
 """Keeping floods and repeated comments out of the public comment form.
 
 - a per-IP rate limit, counted in Django's default cache (Redis when REDIS_URL is set, so all
-  app processes share one count);
+  app processes share one count); while that cache fails, counted in this process's memory
+  instead (each process then allows the limit on its own: a looser limit, never none);
 - duplicate detection: the same author posting the same text on the same post again;
 - the honeypot field lives on the form (comments.forms), the one-time form key in
   comments.submission.
@@ -9,18 +10,22 @@
 
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Q
 from django.db.models.functions import MD5
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .cache import CacheUnavailable, shared_cache_call
 from .models import Comment
+
+logger = logging.getLogger(__name__)
 
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 RATE_LIMIT_KEY = "comment-rate"
@@ -65,15 +70,34 @@ def rate_limit_retry_after(ip):
     now = time.time()
     window = int(now // period)
     key = f"{RATE_LIMIT_KEY}:{_rate_limit_subject(ip)}:{window}"
-    cache.add(key, 0, timeout=period + 1)
     try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        attempts = 1
+        attempts = _count(shared_cache_call, key, period)
+    except CacheUnavailable:
+        logger.warning(
+            "Rate limit counted in this process's memory: the shared cache is unavailable"
+        )
+        attempts = _count(_local_call, key, period)
     if attempts <= limit:
         return None
     return max(1, math.ceil((window + 1) * period - now))
+
+
+# The fallback counter: this process's own memory (bounded, like any LocMemCache).
+_local_counts = LocMemCache("comment-rate-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
+def _local_call(method, *args, **kwargs):
+    return getattr(_local_counts, method)(*args, **kwargs)
+
+
+def _count(call, key, period):
+    """One more attempt under ``key`` through ``call`` (a cache's methods); the new count."""
+    call("add", key, 0, timeout=period + 1)
+    try:
+        return call("incr", key)
+    except ValueError:  # expired between add and incr
+        call("set", key, 1, timeout=period + 1)
+        return 1
 
 
 def is_duplicate(*, post, author_name, author_email, body):

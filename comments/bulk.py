@@ -16,7 +16,7 @@ owns everything about those rows:
 - the columns: ``body_html`` rendered by body format (``text.render_comment_body``), author
   links kept only when http(s), one mapping (``_row``) for both ways of inserting: PostgreSQL
   ``COPY``, ``bulk_create`` elsewhere (SQLite, as ``make run`` uses);
-- the cached discussions of the posts that changed, refreshed when the transaction commits.
+- the discussion versions of the posts that changed, bumped in the import's transaction.
 
 Everything runs on the caller's connection, in the caller's transaction and thread.
 
@@ -33,13 +33,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from .avatars import avatar_key
-from .cache import discussions_changed_on_commit
+from .cache import discussions_changed
 from .locks import lock_new_threads, lock_threads
 from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
@@ -115,8 +116,8 @@ def comments_bulk_import(
     if check_each_copy:
         _set_constraints(immediate=False)  # Django's default again
     if not dry_run:
-        discussions_changed_on_commit(writer.result.post_ids)
         count_on_commit(COMMENTS_WRITTEN, writer.result.created, source="import", status="any")
+        discussions_changed(writer.result.post_ids)
     return writer.result
 
 
@@ -188,8 +189,14 @@ class _BulkWriter:
     def _plan(self, post: PostComments, stored: dict[str, tuple[int, int]]):
         """The post's new comments as trees: (new roots, new replies to stored comments)."""
         nodes: dict[str, _Node] = {}
+        max_length = settings.COMMENTS_IMPORT_MAX_LENGTH
+        oversized: set[str] = set()
         for record in post.comments:
             key = fit_source_id(record.source_id)
+            if len(record.body) > max_length:
+                self.warn(_oversized_warning(record, max_length))
+                oversized.add(key)
+                continue
             if key not in stored and key not in nodes:  # stored, or twice in the file
                 nodes[key] = _Node(record=record, key=key, post_id=post.post_id, source=post.source)
         if not nodes:
@@ -219,6 +226,7 @@ class _BulkWriter:
                         parent_key,
                         replies_to_itself=parent is node,
                         on_another_post=found is not None,
+                        parent_too_long=parent_key in oversized,
                     )
                 )
                 roots.append(node)
@@ -554,10 +562,15 @@ def _count(root: _Node) -> int:
     return sum(1 for _ in _walk(root))
 
 
-def _orphan_warning(node, parent_key, *, replies_to_itself, on_another_post):
+def _orphan_warning(node, parent_key, *, replies_to_itself, on_another_post, parent_too_long):
     """Why a comment whose parent cannot be used becomes a top-level comment (whole
     sentences, so that each translates as one)."""
-    if on_another_post:
+    if parent_too_long:
+        message = _(
+            "%(location)s: comment %(comment)s by %(author)s: its parent %(parent)s was too "
+            "long to import; imported as a top-level comment"
+        )
+    elif on_another_post:
         message = _(
             "%(location)s: comment %(comment)s by %(author)s: its parent %(parent)s belongs "
             "to another post; imported as a top-level comment"
@@ -578,4 +591,18 @@ def _orphan_warning(node, parent_key, *, replies_to_itself, on_another_post):
         "comment": repr(record.source_id),
         "author": repr(record.author_name),
         "parent": repr(parent_key),
+    }
+
+
+def _oversized_warning(record, max_length):
+    """A comment whose text is over ``COMMENTS_IMPORT_MAX_LENGTH``: left out, said by name."""
+    return _(
+        "%(location)s: comment %(comment)s by %(author)s: its text is %(length)d characters "
+        "long, more than the %(max)d allowed (COMMENTS_IMPORT_MAX_LENGTH); not imported"
+    ) % {
+        "location": record.location,
+        "comment": repr(record.source_id),
+        "author": repr(record.author_name),
+        "length": len(record.body),
+        "max": max_length,
     }

@@ -1,63 +1,113 @@
-"""Caching a post's rendered discussion, and forgetting it the moment anything changes.
+"""Caching a post's rendered discussion, and never serving it once anything has changed.
 
-Every change to a post's comments bumps the post's version (``discussion_changed``), so every
-cached rendering of the old discussion is bypassed at once and expires on its own. It runs on
-commit: from the signal handlers in ``comments/signals.py`` for anything saved or deleted through
-the ORM (new comments, admin edits, deletes), and explicitly after writes that send no signals
-(bulk moderation's ``QuerySet.update()``, the importer's bulk inserts) through
-``discussions_changed_on_commit(post_ids)``.
+**The version lives in the database.** Every change to a post's comments bumps its
+``DiscussionState.version`` in the same transaction as the change (``discussions_changed``):
+from the signal handlers in ``comments/signals.py`` for anything saved or deleted through the
+ORM (admin edits, deletes, post saves), from ``comment_create`` and the moderation services,
+and from ``comments.bulk`` after an import. A rendering is cached under the version the page
+read with the post, so a cache that missed nothing can only ever be asked for the committed
+discussion: if Redis is stalled or restarted while a moderator acts, the change still moves
+the version, and the old rendering is never looked up again (it expires on its own).
+
+**The cache is an accelerator.** Every call to it goes through ``shared_cache_call``: a cache
+that fails (Redis stopped, stalled past its socket timeout) raises ``CacheUnavailable`` and is
+left alone for ``COMMENTS_CACHE_RETRY_INTERVAL`` seconds (so a stalled server costs one
+timeout per process and interval, not one per call); the page is rendered without it.
 """
 
+import contextlib
 import functools
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
 from django.utils import timezone, translation
 
 from .metrics import DISCUSSION_CACHE
+from .models import DiscussionState
 
-VERSION_TIMEOUT = None  # versions never expire; rendered discussions do.
+logger = logging.getLogger(__name__)
 
+try:  # the errors a Redis cache raises when its server is away or stalled
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency; any cache may be configured
+    RedisError = OSError
 
-def _version_key(post_id):
-    return f"discussion:version:{post_id}"
-
-
-def _new_version():
-    # Never restart at a number used before: if the cache drops a version key while older
-    # renderings survive, a restart at 1 could serve one of them again.
-    return time.time_ns()
+CACHE_ERRORS = (RedisError, OSError)
 
 
-def discussion_version(post_id):
-    version = cache.get(_version_key(post_id))
-    if version is None:
-        cache.add(_version_key(post_id), _new_version(), VERSION_TIMEOUT)
-        version = cache.get(_version_key(post_id))
-    return version
+class CacheUnavailable(Exception):
+    """The shared cache failed just now (or recently): do without it."""
 
 
-def discussion_changed(post_id):
-    """Call (on commit) whenever a post's comments change."""
+_cache_down_until = 0.0  # per process: monotonic time before which the cache is not asked
+
+
+def shared_cache_call(method, *args, **kwargs):
+    """``cache.<method>(*args, **kwargs)``, or ``CacheUnavailable`` if the cache is failing."""
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        raise CacheUnavailable
     try:
-        cache.incr(_version_key(post_id))
-    except ValueError:
-        cache.set(_version_key(post_id), _new_version(), VERSION_TIMEOUT)
+        return getattr(cache, method)(*args, **kwargs)
+    except CACHE_ERRORS as error:
+        _cache_down_until = time.monotonic() + settings.COMMENTS_CACHE_RETRY_INTERVAL
+        logger.warning(
+            "The cache failed (%s: %s); doing without it for %s s",
+            type(error).__name__,
+            error,
+            settings.COMMENTS_CACHE_RETRY_INTERVAL,
+        )
+        raise CacheUnavailable from error
+
+
+# --- the version --------------------------------------------------------------------------
+
+_BUMP_ONE = (
+    "INSERT INTO {table} (post_id, version) VALUES (%s, 1) "
+    "ON CONFLICT (post_id) DO UPDATE SET version = {table}.version + 1"
+)
+_BUMP_MANY_POSTGRES = (
+    "INSERT INTO {table} (post_id, version) SELECT unnest(%s::bigint[]), 1 "
+    "ON CONFLICT (post_id) DO UPDATE SET version = {table}.version + 1"
+)
 
 
 def discussions_changed(post_ids):
-    """``discussion_changed`` for many posts, e.g. after a bulk update or an import."""
-    for post_id in set(post_ids):
-        discussion_changed(post_id)
+    """Bump the discussion version of each post, in the current transaction.
+
+    Call it after the change, as late in the transaction as possible: the version row of a
+    busy post is locked from here until the commit. The posts are bumped in id order, so two
+    transactions that change the same posts never wait for each other in a cycle.
+    """
+    post_ids = sorted({int(post_id) for post_id in post_ids})
+    if not post_ids:
+        return
+    table = connection.ops.quote_name(DiscussionState._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_BUMP_MANY_POSTGRES.format(table=table), [post_ids])
+        else:
+            cursor.executemany(_BUMP_ONE.format(table=table), [[pk] for pk in post_ids])
 
 
-def discussions_changed_on_commit(post_ids):
-    """``discussions_changed`` once the current transaction commits (nothing if it rolls back)."""
-    post_ids = set(post_ids)
-    transaction.on_commit(lambda: discussions_changed(post_ids))
+def discussion_changed(post_id):
+    """``discussions_changed`` for one post."""
+    discussions_changed([post_id])
+
+
+def discussion_version(post_id):
+    """The post's discussion version as committed (0 before its first change)."""
+    version = (
+        DiscussionState.objects.filter(post_id=post_id).values_list("version", flat=True).first()
+    )
+    return version or 0
+
+
+# --- the rendered pages -----------------------------------------------------------------
 
 
 @functools.cache
@@ -73,11 +123,18 @@ def _markup_fingerprint():
     return digest.hexdigest()[:12]
 
 
-def cached_discussion(post_id, page_number, per_page, build, *, replies_open=True):
-    """``build()``'s result for this page of the post's discussion, from the cache if fresh.
+def cached_discussion(
+    post_id, version, page_number, per_page, build, *, order="oldest", replies_open=True
+):
+    """``build()``'s result for this page of the post's discussion, from the cache if there.
 
-    The version is read before ``build`` queries the database, so a rendering that races
-    with a change is stored under the old version, which no reader asks for again.
+    ``version`` is the post's discussion version, read with the post before ``build``
+    queries the comments: a rendering that races with a change is stored under the old
+    version, which no reader asks for again. ``page_number`` must be canonical (an int),
+    so each page has one key whatever spelling of it was asked for; ``order``: the threads'
+    order (``oldest`` or ``newest`` first), each cached apart; ``replies_open``: whether the
+    post takes comments (closing a post changes no comment, so no new version, but removes
+    every Reply link).
     """
     timeout = settings.COMMENTS_CACHE_TIMEOUT
     if timeout <= 0:
@@ -86,10 +143,10 @@ def cached_discussion(post_id, page_number, per_page, build, *, replies_open=Tru
         (
             "discussion",
             str(post_id),
-            str(discussion_version(post_id)),
+            str(version),
             str(per_page),
-            str(page_number),
-            # Closing a post changes no comment (no new version) but removes every Reply link.
+            str(int(page_number)),
+            order,
             "open" if replies_open else "closed",
             # The page is rendered in the reader's language (labels, dates).
             translation.get_language() or "",
@@ -97,11 +154,15 @@ def cached_discussion(post_id, page_number, per_page, build, *, replies_open=Tru
             _markup_fingerprint(),
         )
     )
-    value = cache.get(key)
+    try:
+        value = shared_cache_call("get", key)
+    except CacheUnavailable:
+        return build()
     if value is None:
         DISCUSSION_CACHE.labels("miss").inc()
         value = build()
-        cache.set(key, value, timeout)
+        with contextlib.suppress(CacheUnavailable):
+            shared_cache_call("set", key, value, timeout)
     else:
         DISCUSSION_CACHE.labels("hit").inc()
     return value

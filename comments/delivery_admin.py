@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .admin_params import RefuseBadLookupsMixin
 
-class DeliveryLogAdmin(admin.ModelAdmin):
+
+class DeliveryLogAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     """Rows the worker writes: a moderator reads them and may send failed ones again, but
     never adds or edits one by hand."""
 

@@ -25,8 +25,9 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def replyable(self):
-        """Comments a new reply may hang under (readers only reply to what they can see)."""
-        return self.visible()
+        """Comments a new reply may hang under: ordinary comments readers can see (a reply to
+        a pingback or trackback would be stored, counted and never shown)."""
+        return self.visible().filter(kind=Comment.Kind.COMMENT)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
@@ -223,6 +224,34 @@ class Comment(MPTTModel):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+
+class DiscussionState(models.Model):
+    """What the comments app keeps per post, in one row beside the post: today the version of
+    its discussion, later its exact comment counts.
+
+    ``version`` is bumped in the transaction of every change to the post's comments
+    (``comments.cache.discussions_changed``), so the key of a cached rendering follows what is
+    committed: a cache that misses an invalidation (Redis stalled, restarted, flushed) can
+    never serve a discussion older than the database. The row is created by the first bump
+    (``INSERT … ON CONFLICT DO UPDATE``); a post without one has version 0.
+    """
+
+    post = models.OneToOneField(
+        settings.COMMENTS_POST_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="discussion_state",
+        verbose_name=_("post"),
+    )
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("discussion state")
+        verbose_name_plural = _("discussion states")
+
+    def __str__(self):
+        return f"{self.post_id}: {self.version}"
 
 
 class CommentRevision(models.Model):

@@ -5,8 +5,10 @@ with errors, a comment's thread page) build their context here too, so every pag
 a discussion shows it the same way.
 """
 
+import re
+
 from django.core.paginator import InvalidPage
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext
 
 from .forms import CommentForm
@@ -63,11 +65,52 @@ def _reply_target(post, raw_id):
     )
 
 
+CANONICAL_PAGE = re.compile(r"[1-9][0-9]*")  # how the page's own links write a page
+
+
+def _page_number(raw):
+    """The page a ``?cpage=`` value means, however it is spelt (``01``, ``+1``, `` 1``); None
+    if it means no page at all."""
+    if not raw or len(raw) > 20 or not raw.strip().lstrip("+").isascii():
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
+def canonical_page_redirect(request):
+    """A 301 to the canonical spelling of ``?cpage=`` (``01``, ``+1``, ``0_1`` → ``1``),
+    other parameters kept; None when the address is canonical (or names no page: 404 later).
+
+    One page, one address, one cache entry: every spelling would otherwise render the page
+    again and fill the cache with copies of it.
+    """
+    raw = request.GET.get(PAGE_PARAM)
+    if raw is None or CANONICAL_PAGE.fullmatch(raw) and len(request.GET.getlist(PAGE_PARAM)) == 1:
+        return None
+    number = _page_number(raw)
+    if number is None:
+        return None
+    query = request.GET.copy()
+    query.setlist(PAGE_PARAM, [str(number)])
+    return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+
+
+def requested_discussion_page(request):
+    """The page ``?cpage=`` asks for, as an int; ``Http404`` if it names no page."""
+    raw = request.GET.get(PAGE_PARAM)
+    number = _page_number(raw) if raw is not None else None
+    if number is None or not CANONICAL_PAGE.fullmatch(raw):
+        raise Http404(gettext("No such page of comments."))
+    return number
+
+
 def _discussion_page(request, post, reply_to, own_pending, newest):
     """(page asked for by ``?cpage=N``, else the page of the comment replied to; its index)."""
-    requested = request.GET.get(PAGE_PARAM)
-    if requested is not None:
-        return requested, None
+    if PAGE_PARAM in request.GET:
+        return requested_discussion_page(request), None
     if reply_to is not None:
         return discussion_page_of(
             post, reply_to.tree_id, own_pending_ids=own_pending, newest=newest

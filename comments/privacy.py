@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .cache import discussions_changed_on_commit
+from .cache import discussions_changed
 from .locks import lock_threads
 from .models import Comment
 from .notifications.models import OutgoingMail, Subscription, Suppression, normalize_email
@@ -249,7 +249,7 @@ def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     subscriptions.delete()
     _redact_webhook_bodies(ids, remove_text=remove_text)
     _scrub_admin_history(ids)
-    discussions_changed_on_commit(post for _pk, _tree, post in rows)
+    discussions_changed(post for _pk, _tree, post in rows)
     message = (
         _("Commenter's personal data and text erased.")
         if remove_text

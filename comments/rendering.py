@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from .cache import cached_discussion
+from .cache import cached_discussion, discussion_version
 from .labels import count_labels
 from .models import Comment
 from .moderation import post_accepts_comments
@@ -46,8 +46,10 @@ def _has_own_pending(post, own_pending_ids):
 def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=False):
     """A page of the post's discussion, rendered; ``InvalidPage`` if there is no such page.
 
-    Readers share one cached rendering per (post, page, version). A reader whose own
-    comments still await moderation sees them in place, so their page is rendered for them.
+    Readers share one cached rendering per (post, page, version); ``page`` is canonical (an
+    int, see ``pages.requested_discussion_page``), so each page has one cache entry. A reader
+    whose own comments still await moderation sees them in place: their page is rendered for
+    them.
     ``index``: the post's ThreadIndex if the caller has already read it for this reader.
     ``newest``: the newest threads first (``?sort=newest``), cached apart from the default.
     """
@@ -73,9 +75,12 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=Fals
     if _has_own_pending(post, own_pending_ids):
         fields = build(own_pending_ids)
     else:
+        version = getattr(post, "discussion_version", None)
+        if version is None:  # the post was read without selectors.with_discussion_version
+            version = discussion_version(post.pk)
         order = "newest" if newest else "oldest"
         fields = cached_discussion(
-            post.pk, f"{page}:{order}", per_page, build, replies_open=replies_open
+            post.pk, version, page, per_page, build, order=order, replies_open=replies_open
         )
     rendered = RenderedDiscussion(**fields)
     rendered.html = mark_safe(rendered.html)  # noqa: S308 - rendered by the template above

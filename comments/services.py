@@ -11,12 +11,13 @@ from django.utils.translation import ngettext
 
 from . import antispam, moderation, submission
 from .avatars import avatar_key
-from .cache import discussions_changed_on_commit
+from .cache import discussions_changed
 from .events import comments_event
 from .locks import lock_new_threads, lock_thread, lock_threads
 from .metrics import COMMENTS_WRITTEN, MODERATION_CHANGES, count_on_commit
 from .models import Comment, CommentRevision
 from .notifications.subscriptions import subscription_request
+from .signals import BUMPED_BY_CALLER
 from .spamfilter import learning, rules
 from .spamfilter import screening as screening_module
 from .spamfilter.features import Signals
@@ -232,13 +233,17 @@ def _comment_write(
         # Make room as mptt's save() would, without its re-read of the parent: the row was
         # read under the thread lock above, so its lft/rght are current.
         comment.insert_at(parent, position="last-child", refresh_target=False)
-    comment.save()  # the post_save signal refreshes the cached discussion on commit
+    setattr(comment, BUMPED_BY_CALLER, True)  # bumped below, last
+    comment.save()
+    delattr(comment, BUMPED_BY_CALLER)  # a later save of this instance bumps as usual
     count_on_commit(COMMENTS_WRITTEN, source="service", status=comment.status)
     comment.shadow_banned = screening is not None and screening.shadow_banned
     if screening is not None:
         screening_module.save_evidence(comment, screening)
     if comment.shadow_banned:
-        return comment  # nobody hears of it: no mail, no alert, no webhook, no subscription
+        # Nobody hears of it: no mail, no alert, no webhook, no subscription.
+        discussions_changed([post.pk])
+        return comment
     comments_event(
         CREATED,
         [comment.pk],
@@ -252,6 +257,8 @@ def _comment_write(
             subscription_request(post=post, email=author_email, thread=comment)
         if notify_post:
             subscription_request(post=post, email=author_email)
+    # Last: the post's version row stays locked from here to the commit.
+    discussions_changed([post.pk])
     return comment
 
 
@@ -275,7 +282,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
 
     Comments already in ``status`` (or, with ``from_statuses``, in any other status) are left
     alone. Takes the locks of every affected thread, records the change in each comment's
-    admin history under ``moderator`` and refreshes the affected discussions on commit.
+    admin history under ``moderator`` and bumps the affected discussions' versions.
     Nothing is deleted: a hidden comment with visible replies stays as a placeholder.
     """
     status = Comment.Status(status)
@@ -296,7 +303,6 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
             # Stored as written, so in the moderator's language.
             change_message=_("Moderated: status set to %(status)s.") % {"status": status.label},
         )
-    discussions_changed_on_commit(comment.post_id for comment in changed)
     count_on_commit(MODERATION_CHANGES, len(changed), status=status.value)
     # Approving teaches the filter ham, marking as spam teaches spam, a reversal unlearns.
     learning.learn_statuses(comment_ids=[comment.pk for comment in changed])
@@ -305,6 +311,7 @@ def comments_moderate(*, comments, status, moderator, from_statuses=None):
         [comment.pk for comment in changed],
         published=status == Comment.Status.APPROVED,
     )
+    discussions_changed(comment.post_id for comment in changed)  # last: see comment_create
     return len(changed)
 
 
@@ -333,7 +340,7 @@ def comment_edit(*, comment, fields):
         validate_unique=False,
         validate_constraints=False,
     )
-    comment.save(update_fields=sorted(fields))  # the post_save signal refreshes the cache
+    comment.save(update_fields=sorted(fields))  # the post_save signal bumps the version
     if "status" in fields:
         count_on_commit(MODERATION_CHANGES, status=comment.status)
         learning.learn_statuses(comment_ids=[comment.pk])
@@ -353,6 +360,11 @@ def comments_delete(*, comments, moderator):
     comments were deleted, replies included.
     """
     ids = _lock_threads_of(_comment_ids(comments))
+    # Every affected post's version first, in post order: each delete below bumps its post's
+    # again, and two deletes across the same posts must not lock those rows in other orders.
+    discussions_changed(
+        Comment.objects.filter(pk__in=ids).values_list("post_id", flat=True).distinct()
+    )
     deleted = 0
     # Tree order: an ancestor goes first and takes its selected descendants with it.
     for pk in (
@@ -372,7 +384,7 @@ def comments_delete(*, comments, moderator):
                 )
                 % {"count": size - 1},
             )
-        comment.delete()  # post_delete signals refresh the cached discussion on commit
+        comment.delete()  # post_delete signals bump the version
         deleted += size
     return deleted
 
@@ -425,7 +437,7 @@ def comment_author_edit(*, comment_id, body):
         if status != comment.status:
             comment.status = status
             fields.append("status")
-    comment.save(update_fields=fields)  # the post_save signal refreshes the cached discussion
+    comment.save(update_fields=fields)  # the post_save signal bumps the version
     if "status" in fields:
         # Back in the queue: the moderators who asked for alerts hear of it like a new one.
         comments_event(None, [comment.pk], held=True)

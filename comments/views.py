@@ -21,7 +21,7 @@ from .pages import (
     remember_own_pending,
     thread_page_context,
 )
-from .posts import post_detail_template, published_posts
+from .posts import post_detail_template, post_model, published_posts
 from .selectors import (
     NEWEST,
     PAGE_PARAM,
@@ -103,7 +103,24 @@ def _preview(request, post, form):
 
 @require_POST
 def post_comment(request, slug):
-    """Receive the comment form; redirect to the new comment, or show the form again."""
+    """Receive the comment form; redirect to the new comment, or show the form again.
+
+    Whatever the database does, the typed text is never lost: if it fails before the comment
+    is committed, the "try again" page (HTTP 503) is rendered from the posted form alone; if
+    it fails after, the comment is there, and the reader is sent to it.
+    """
+    committed = []  # the comment this request created, once its transaction has committed
+    try:
+        return _receive_comment(request, slug, committed)
+    except DatabaseError:
+        if committed:
+            logger.exception("After comment %s was saved, the database failed", committed[0])
+            return redirect(committed[0].get_absolute_url())
+        logger.exception("The database failed while a comment on %r was posted", slug)
+        return _save_failed(request, slug)
+
+
+def _receive_comment(request, slug, committed):
     # The post's text is only shown again if the form has errors (then loaded on demand).
     post = get_object_or_404(published_posts().defer("body", "body_html"), slug=slug)
     if PREVIEW_FIELD in request.POST:
@@ -114,7 +131,6 @@ def post_comment(request, slug):
         return _rate_limited(request, post, retry_after)
 
     form = CommentForm(request.POST)
-    status = 200
     if not moderation.post_accepts_comments(post):
         # Said first: no other problem with the form matters any more.
         form.refuse(CommentRejected(gettext("Comments are closed on this post."), code="closed"))
@@ -146,14 +162,15 @@ def post_comment(request, slug):
             if rejection.code == "form_reused":
                 form.renew_token()
         except DatabaseError:
-            # Should a twin request still have won the race for this form's key, show its comment.
+            # Should a twin request still have won the race for this form's key, show its
+            # comment (a database that is down fails this look-up too: the page below).
             earlier = submission.comment_for_key(key)
             if earlier is not None:
                 return _already_posted(request, earlier)
             logger.exception("Saving a comment on post %s failed", post.pk)
-            form.add_error(None, SAVE_FAILED)
-            status = 503
+            return _save_failed(request, slug, form)
         else:
+            committed.append(comment)
             _remember_own_pending(request, comment)
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])
@@ -161,7 +178,31 @@ def post_comment(request, slug):
             response = redirect(comment.get_absolute_url())
             ownership.grant(request, response, comment)
             return remember.apply_choice(request, response, data)
-    return _show_form_again(request, post, form, status)
+    return _show_form_again(request, post, form, status=200)
+
+
+def _save_failed(request, slug, form=None):
+    """The "try again" page (HTTP 503): the posted form with its text, rendered from the
+    request alone, without a database query, so it also answers when the database is down.
+
+    The form's one-time key is kept: if the comment did reach the database after all, sending
+    the form again leads to it rather than to a second copy.
+    """
+    if form is None:
+        form = CommentForm(request.POST)
+        form.is_valid()  # the fields' own checks only: no database
+    form.add_error(None, SAVE_FAILED)
+    thread = request.POST.get(THREAD_FIELD, "")
+    context = {
+        # Only what the form's template asks of the post: its slug and address.
+        "post": post_model()(slug=slug),
+        "comment_form": form,
+        "comments_open": True,
+        "thread_id": thread if thread.isdigit() else None,
+    }
+    response = render(request, "comments/save_failed.html", context, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 @require_POST
@@ -221,6 +262,13 @@ def _continued_thread_url(comment):
     return reverse("comments:thread", kwargs={"comment_id": root_id})
 
 
+def _reader_sees(request, comment):
+    """Readers see approved comments; the writer of a held one sees it too (their session)."""
+    if comment.status == Comment.Status.APPROVED:
+        return True
+    return comment.status == Comment.Status.PENDING and comment.pk in own_pending_ids(request)
+
+
 @require_GET
 def comment_permalink(request, comment_id):
     """A comment's permanent address: the page that shows it, at the comment.
@@ -229,6 +277,9 @@ def comment_permalink(request, comment_id):
     comment is on the page of the post's discussion that holds its top-level comment.
     """
     comment = get_object_or_404(_published_comments(), pk=comment_id)
+    if not _reader_sees(request, comment):
+        # A held, spam or removed comment: not even the post it is on is revealed.
+        raise Http404(gettext("No such comment."))
     page_url = _continued_thread_url(comment)
     if page_url is None:
         newest = newest_first(request)  # ?sort=newest: the page in the newest-first order

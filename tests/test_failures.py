@@ -196,7 +196,9 @@ def test_a_database_error_during_a_reply_from_a_thread_page_shows_that_page(refu
     response = client.post(comment_url(post), data)
 
     assert response.status_code == 503
-    assert "comments/thread.html" in {template.name for template in response.templates}
+    # The "try again" page is the form alone (no database query); sent again, the form still
+    # comes back to the thread page it was typed on.
+    assert "comments/save_failed.html" in {template.name for template in response.templates}
     assert "could not be saved" in form_errors(response)
     page = soup(response)
     assert page.select_one("#id_body").get_text().strip() == "FAIL: typed on the thread page"

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -179,10 +180,27 @@ class Loader:
                     _("%(location)s: post %(title)s has no date; dated now")
                     % {"location": record.location, "title": repr(record.title)}
                 )
+            body = record.body
+            if len(body) > settings.BLOG_IMPORT_MAX_POST_LENGTH:
+                # The post and its comments are kept; only the oversized text is refused.
+                self.warn(
+                    _(
+                        "%(location)s: post %(title)s: its text is %(length)d characters long, "
+                        "more than the %(max)d allowed (BLOG_IMPORT_MAX_POST_LENGTH); imported "
+                        "without its text"
+                    )
+                    % {
+                        "location": record.location,
+                        "title": repr(record.title),
+                        "length": len(body),
+                        "max": settings.BLOG_IMPORT_MAX_POST_LENGTH,
+                    }
+                )
+                body = ""
             post = Post(
                 title=record.title[:300],
                 slug=slugs.free(record.slug or "post"),
-                body=post_body(record.body, record.body_format),
+                body=post_body(body, record.body_format),
                 author_name=record.author_name[:200],
                 published_at=published_at,
                 status=Post.Status.PUBLISHED if record.published else Post.Status.DRAFT,

@@ -54,13 +54,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a request id on every log line and response (blogapp/request_id.py).
+    # /healthz and /readyz, before the host check and the HTTPS redirect (blogapp/health.py).
+    "blogapp.health.HealthMiddleware",
+    # A request id on every log line and response (blogapp/request_id.py).
     "blogapp.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # A body in a charset no form is sent in (utf-16, utf-7, base64…) is a 400, not a 500.
+    "blogapp.middleware.RequestCharsetMiddleware",
+    # Django's, except that a session the database cannot save does not undo a response.
+    "blogapp.middleware.SessionSavedIfPossibleMiddleware",
     # The reader's language: the set_language cookie, else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that cannot reach the database answers 503 (try again), not 500.
+    "blogapp.middleware.DatabaseUnavailableMiddleware",
     # Old addresses of imported posts: looked up only when no page answered (blogapp/links.py).
     "blogapp.links.OldLinkMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
@@ -139,7 +146,7 @@ if DATABASE_REPLICA_URLS:
     DATABASE_ROUTERS = ["blogapp.replicas.ReplicaRouter"]
     # Before anything reads the database (sessions, auth), so that their reads are routed too.
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        MIDDLEWARE.index("blogapp.middleware.SessionSavedIfPossibleMiddleware"),
         "blogapp.replicas.ReplicaReadsMiddleware",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -153,6 +160,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "blog"),
+            # Redis is an accelerator: a stopped or stalled server must cost a request a
+            # fraction of a second, never a hung worker (README "When things fail").
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25")),
+            },
         }
     }
 else:
@@ -275,6 +288,9 @@ if METRICS_TOKEN:
 
 # --- The blog -------------------------------------------------------------------------
 BLOG_POSTS_PER_PAGE = 10
+# An imported post's text longer than this (characters) is left out, with a warning naming
+# the post; the post and its comments are imported.
+BLOG_IMPORT_MAX_POST_LENGTH = int(os.environ.get("BLOG_IMPORT_MAX_POST_LENGTH", "1000000"))
 # Reverse proxies in front of the app that append the client to X-Forwarded-For; 0 trusts
 # only REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -312,6 +328,10 @@ AXES_LOCKOUT_CALLABLE = "blogapp.lockout.lockout_response"
 # One row per failed attempt is enough; successful logins are in the sessions already.
 AXES_DISABLE_ACCESS_LOG = True
 
+# /readyz answers 503 once the task queue's oldest waiting task has waited this many seconds
+# (the workers are down or cannot keep up; blogapp/health.py).
+READYZ_QUEUE_MAX_AGE = float(os.environ.get("READYZ_QUEUE_MAX_AGE", "300"))
+
 # --- Comments: every setting the comments app reads, with its default -------------------
 # (Each can be set by the environment variable of the same name; the README lists them.)
 # The model comments attach to (comments/posts.py says what it must offer).
@@ -334,6 +354,9 @@ COMMENTS_AVATAR_GRAVATAR = env_bool("COMMENTS_AVATAR_GRAVATAR", False)
 
 # Longest comment text accepted from the form, in characters.
 COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "10000"))
+# Longest comment text an import stores, in characters: a longer one is left out with a
+# warning naming it (an archive's comments may be longer than the form allows, not 20 MB).
+COMMENTS_IMPORT_MAX_LENGTH = int(os.environ.get("COMMENTS_IMPORT_MAX_LENGTH", "100000"))
 # How many levels of replies a page shows before "Continue this thread →" (at least 2).
 COMMENTS_THREAD_MAX_DEPTH = max(2, int(os.environ.get("COMMENTS_THREAD_MAX_DEPTH", "6")))
 # Top-level comments per discussion page (replies always stay with their thread), like
@@ -342,6 +365,9 @@ COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", "50"))
 # Seconds a rendered discussion page stays in the cache. Any change to a post's comments
 # replaces it at once (comments/cache.py); 0 turns the discussion cache off.
 COMMENTS_CACHE_TIMEOUT = int(os.environ.get("COMMENTS_CACHE_TIMEOUT", "3600"))
+# After the cache fails (Redis stopped, or stalled past its socket timeout), each process
+# does without it for this many seconds before asking again (comments/cache.py).
+COMMENTS_CACHE_RETRY_INTERVAL = float(os.environ.get("COMMENTS_CACHE_RETRY_INTERVAL", "1"))
 # Longest wait (milliseconds) for a thread's write lock before the writer gives up with a
 # "try again" page (comments.locks): a stuck writer never hangs a web worker.
 COMMENTS_LOCK_TIMEOUT = int(os.environ.get("COMMENTS_LOCK_TIMEOUT", "5000"))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import tasks
+from ..admin_params import RefuseBadLookupsMixin
 from ..delivery import retry_now
 from ..delivery_admin import DeliveryLogAdmin
 from .models import ModeratorAlerts, OutgoingMail, Subscription, Suppression
@@ -13,7 +14,7 @@ from .subscriptions import subscription_cancel
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
         "email",
         "post",
@@ -64,7 +65,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
+class SuppressionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = ("email", "created_at")
     search_fields = ("email",)
     readonly_fields = ("created_at",)
@@ -99,7 +100,7 @@ class OutgoingMailAdmin(DeliveryLogAdmin):
 
 
 @admin.register(ModeratorAlerts)
-class ModeratorAlertsAdmin(admin.ModelAdmin):
+class ModeratorAlertsAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     """Each moderator sets their own alerts; a superuser may set anyone's."""
 
     list_display = ("user", "frequency")

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from comments.cache import discussion_changed
+from comments.cache import discussion_changed, discussion_version
 from comments.models import Comment
 from comments.pages import OWN_PENDING_SESSION_KEY
 from tests.factories import make_comment, make_post
@@ -89,11 +89,12 @@ def test_an_import_appears_at_once(client):
 def test_closing_the_post_forgets_its_discussion(client):
     post = make_post()
     make_comment(post, author_name="Ann")
-    client.get(post.get_absolute_url())
-    version_before = cache.get(f"discussion:version:{post.pk}")
+    assert "Leave a comment" in client.get(post.get_absolute_url()).content.decode()
+    version_before = discussion_version(post.pk)
     post.comments_open = False
     post.save()
-    assert cache.get(f"discussion:version:{post.pk}") != version_before
+    assert discussion_version(post.pk) > version_before
+    assert "Comments are closed" in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_each_page_is_cached_apart(client, settings):
@@ -124,3 +125,59 @@ def test_a_writer_sees_their_pending_comment_and_nobody_else_does(client):
     assert "awaiting moderation" in soup(mine).select_one(f"#comment-{held.pk}").get_text()
     assert authors(reader.get(post.get_absolute_url())) == ["Ann"]
     assert comment_tree(reader.get(post.get_absolute_url()))[0][1] == "1."
+
+
+def test_the_version_is_bumped_in_the_transaction_of_the_change(client):
+    """The version lives beside the comments: a change rolled back leaves it alone, a change
+    committed moves it, without anything to run after the commit."""
+    post = make_post()
+    ann = make_comment(post, author_name="Ann")
+    before = discussion_version(post.pk)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ann.status = Comment.Status.SPAM
+        ann.save()
+        assert discussion_version(post.pk) == before + 1  # seen inside the transaction
+        raise RuntimeError("rolled back")
+    assert discussion_version(post.pk) == before
+    assert authors(client.get(post.get_absolute_url())) == ["Ann"]
+
+
+def test_a_warm_page_reads_its_version_with_the_post(client, django_assert_num_queries):
+    post = make_post()
+    make_comment(post, author_name="Ann")
+    client.get(post.get_absolute_url())
+    with django_assert_num_queries(1) as captured:
+        client.get(post.get_absolute_url())
+    assert "comments_discussionstate" in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize("spelling", ["01", "001", "+1", "0_1", " 1", "1 ", "%2B1"])
+def test_every_spelling_of_a_page_redirects_to_its_one_address(client, spelling):
+    post = make_post()
+    make_comment(post, author_name="Ann")
+    response = client.get(f"{post.get_absolute_url()}?sort=oldest&cpage={spelling}")
+    assert response.status_code == 301
+    assert response["Location"] == f"{post.get_absolute_url()}?sort=oldest&cpage=1"
+    assert authors(client.get(response["Location"])) == ["Ann"]
+
+
+def test_spellings_of_a_page_add_no_cache_entries(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    post = make_post()
+    make_comment(post, author_name="First")
+    make_comment(post, author_name="Second")
+    client.get(f"{post.get_absolute_url()}?cpage=2")
+    keys_before = set(cache._cache)  # the test settings' local-memory cache
+    for spelling in ("02", "+2", "0_2", "002", "2%20"):
+        response = client.get(f"{post.get_absolute_url()}?cpage={spelling}", follow=True)
+        assert response.status_code == 200
+    assert set(cache._cache) == keys_before
+
+
+@pytest.mark.parametrize("cpage", ["3", "0", "-1", "abc", "", "1.0", "١", "1234567890", "9" * 30])
+def test_pages_that_do_not_exist_are_404(client, cpage, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    post = make_post()
+    make_comment(post, author_name="First")
+    make_comment(post, author_name="Second")
+    assert client.get(f"{post.get_absolute_url()}?cpage={cpage}").status_code == 404

@@ -20,17 +20,17 @@ def first_time_moderation(settings):
 
 
 @pytest.mark.parametrize("size", [3, 60])
-def test_a_reply_from_a_known_commenter_takes_at_most_thirteen_statements(
+def test_a_reply_from_a_known_commenter_takes_at_most_fourteen_statements(
     client, post, size, django_assert_max_num_queries
 ):
     # post; tree_id, lock, parent; form key, duplicate, known commenter; make room, insert;
-    # the subscribers' notification task; the spam rules, the filter's counts, the evidence
+    # the subscribers' notification task; the spam rules, the filter's counts, the evidence; the discussion's version
     made = [make_comment(post, author_email=TYPED["email"])]
     for i in range(size - 1):
         made.append(make_comment(post, parent=made[(i * 7) % len(made)]))
     parent = made[size // 2]
     data = {**TYPED, "parent": parent.pk, "token": submission.new_form_token()}
-    with django_assert_max_num_queries(13 + 2):
+    with django_assert_max_num_queries(14 + 2):
         response = client.post(comment_url(post), data)
     assert response.status_code == 302
     reply = Comment.objects.get(parent=parent, body=TYPED["body"])
@@ -39,14 +39,14 @@ def test_a_reply_from_a_known_commenter_takes_at_most_thirteen_statements(
     assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
 
 
-def test_a_new_top_level_comment_takes_at_most_eleven_statements(
+def test_a_new_top_level_comment_takes_at_most_twelve_statements(
     client, post, django_assert_max_num_queries
 ):
     make_comment(post, author_email=TYPED["email"])
     data = {**TYPED, "token": submission.new_form_token()}
     # post; lock; form key, duplicate, known commenter; next tree_id, insert; notification task;
-    # the spam rules, the filter's counts, the evidence
-    with django_assert_max_num_queries(11 + 2):
+    # the spam rules, the filter's counts, the evidence; the discussion's version
+    with django_assert_max_num_queries(12 + 2):
         assert client.post(comment_url(post), data).status_code == 302
     assert Comment.objects.filter(parent=None).count() == 2
 
@@ -65,8 +65,9 @@ def statements_after_the_lock(queries):
 @pytest.mark.parametrize("size", [3, 200])
 def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size):
     """Moderation policy, rendering, field checks and the repeat checks happen before the
-    lock; under it only the parent's re-read, making room, the insert and the task: the same
-    four statements whatever the thread's size (so a busy thread queues briefly)."""
+    lock; under it only the parent's re-read, making room, the insert, the spam filter's
+    evidence, the task and the discussion's version: the same six statements whatever the thread's size (so a busy
+    thread queues briefly)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -82,7 +83,9 @@ def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, siz
         "SELECT comments_comment",  # the parent, re-read under the lock
         "UPDATE comments_comment",  # room for the reply (lft/rght of what follows)
         "INSERT comments_comment",
+        "INSERT comments_spamevidence",  # what the spam filter saw, to learn from the decision
         "INSERT django_tasks_database_dbtaskresult",  # the notification task
+        "INSERT comments_discussionstate",  # the discussion's version, last (see comment_create)
     ], under_lock
     # The known-commenter and the repeat checks (queries of their own) ran before the lock.
     before = [q["sql"] for q in queries.captured_queries][: len(queries) - len(under_lock)]

@@ -102,12 +102,14 @@ def test_payloads_in_imported_html_and_post_bodies(client):
     for n, hostile in enumerate(XSS_PAYLOADS):
         payload = hostile.replace("\x00", "")  # PostgreSQL text cannot hold NUL at all
         post = make_post(title=payload, body=payload, author_name=payload, slug=f"hostile-{n}")
+        made = {}
         for kind in (Comment.Kind.COMMENT, Comment.Kind.PINGBACK):
-            comment = make_comment(post, kind=kind)
-            Comment.objects.filter(pk=comment.pk).update(
+            made[kind] = make_comment(post, kind=kind)
+            Comment.objects.filter(pk=made[kind].pk).update(
                 body_html=sanitize_comment_html(payload), author_name=payload, author_url=payload
             )
-        make_comment(post, parent=comment, body=payload, author_name=payload)
+        # A reply to the comment (a pingback takes no replies).
+        make_comment(post, parent=made[Comment.Kind.COMMENT], body=payload, author_name=payload)
     for post in Post.objects.all():
         page = client.get(post.get_absolute_url())
         assert page.status_code == 200
