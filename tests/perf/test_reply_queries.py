@@ -24,7 +24,8 @@ def test_a_reply_from_a_known_commenter_takes_at_most_fourteen_statements(
     client, post, size, django_assert_max_num_queries
 ):
     # post; tree_id, lock, parent; form key, duplicate, known commenter; make room, insert;
-    # the subscribers' notification task; the spam rules, the filter's counts, the evidence; the discussion's version
+    # the subscribers' notification task; the spam rules, the filter's counts, the evidence;
+    # the discussion's version
     made = [make_comment(post, author_email=TYPED["email"])]
     for i in range(size - 1):
         made.append(make_comment(post, parent=made[(i * 7) % len(made)]))
@@ -66,8 +67,8 @@ def statements_after_the_lock(queries):
 def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size):
     """Moderation policy, rendering, field checks and the repeat checks happen before the
     lock; under it only the parent's re-read, making room, the insert, the spam filter's
-    evidence, the task and the discussion's version: the same six statements whatever the thread's size (so a busy
-    thread queues briefly)."""
+    evidence, the task and the discussion's version: the same six statements whatever the
+    thread's size (so a busy thread queues briefly)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
