@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text import sanitize_post_html
+from .text import plain_excerpt, sanitize_post_html
 
 
 class PostQuerySet(models.QuerySet):
@@ -23,6 +23,8 @@ class Post(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     body = models.TextField(_("text"), blank=True, help_text=_("HTML. Sanitised when saved."))
     body_html = models.TextField(_("text as HTML"), blank=True, editable=False)
+    # The opening words as plain text, for the list of posts: made with body_html.
+    excerpt = models.TextField(_("excerpt"), blank=True, editable=False)
     author_name = models.CharField(_("author name"), max_length=200, blank=True)
     # The site user who wrote it, if any: their comments on it carry an "Author" badge.
     author = models.ForeignKey(
@@ -70,18 +72,20 @@ class Post(models.Model):
         self.render_body()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blogapp:post_detail", kwargs={"slug": self.slug})
 
     def render_body(self):
-        """Fill ``body_html``, the sanitised HTML the page shows, from ``body``.
+        """Fill ``body_html``, the sanitised HTML the page shows, and ``excerpt``, the plain
+        text the list of posts shows, from ``body``.
 
         ``save()`` calls it; code that inserts posts in bulk (the importer) must call it too.
         """
         self.body_html = sanitize_post_html(self.body)
+        self.excerpt = plain_excerpt(self.body_html)
 
     @property
     def is_published(self):

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import feeds, links, metrics, views
 from .sitemaps import SITEMAPS
 
 blog_patterns = [
     path("", views.PostListView.as_view(), name="post_list"),
+    path("posts/", views.PostArchiveView.as_view(), name="post_archive"),
     path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
     path("search/", views.search_view, name="search"),
     path("feed/", feeds.LatestPostsFeed(), name="posts_feed"),
@@ -26,7 +29,19 @@ blog_patterns = [
 # Moderators need the width for the comment queue more than a second navigation column.
 admin.site.enable_nav_sidebar = False
 
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the page links: the
+    site's icon (``static/favicon.svg``, served by whitenoise) instead of a 404 on every page."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     # Prometheus metrics, for whoever holds METRICS_TOKEN (blogapp/metrics.py); else 404.
     path("metrics", metrics.metrics, name="metrics"),

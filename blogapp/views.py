@@ -12,6 +12,8 @@ from comments.selectors import with_comment_counts, with_discussion_version
 from .models import Post
 from .search import search
 
+ARCHIVE_POSTS_PER_PAGE = 200  # titles only: a long page reads quickly
+
 
 class PostListView(ListView):
     template_name = "blogapp/post_list.html"
@@ -19,8 +21,24 @@ class PostListView(ListView):
     paginate_by = settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        posts = Post.objects.published().defer("body").order_by("-published_at", "-id")
+        posts = Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")
         return with_comment_counts(posts)
+
+
+class PostArchiveView(ListView):
+    """Every published post by title and date, newest first, grouped by year: the header's
+    "Posts". Only the columns the list shows."""
+
+    template_name = "blogapp/post_archive.html"
+    context_object_name = "posts"
+    paginate_by = ARCHIVE_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return (
+            Post.objects.published()
+            .only("id", "title", "slug", "published_at")
+            .order_by("-published_at", "-id")
+        )
 
 
 class PostDetailView(DetailView):

@@ -123,14 +123,18 @@ def _markup_fingerprint():
     return digest.hexdigest()[:12]
 
 
-def cached_discussion(post_id, version, page_number, per_page, build, *, order="oldest"):
+def cached_discussion(
+    post_id, version, page_number, per_page, build, *, order="oldest", replies_open=True
+):
     """``build()``'s result for this page of the post's discussion, from the cache if there.
 
     ``version`` is the post's discussion version, read with the post before ``build``
     queries the comments: a rendering that races with a change is stored under the old
     version, which no reader asks for again. ``page_number`` must be canonical (an int),
     so each page has one key whatever spelling of it was asked for; ``order``: the threads'
-    order (``oldest`` or ``newest`` first), each cached apart.
+    order (``oldest`` or ``newest`` first), each cached apart; ``replies_open``: whether the
+    post takes comments (closing a post changes no comment, so no new version, but removes
+    every Reply link).
     """
     timeout = settings.COMMENTS_CACHE_TIMEOUT
     if timeout <= 0:
@@ -143,6 +147,7 @@ def cached_discussion(post_id, version, page_number, per_page, build, *, order="
             str(per_page),
             str(int(page_number)),
             order,
+            "open" if replies_open else "closed",
             # The page is rendered in the reader's language (labels, dates).
             translation.get_language() or "",
             timezone.get_current_timezone_name(),

@@ -29,6 +29,13 @@ class HoneypotInput(forms.TextInput):
         return None
 
 
+class WebsiteField(forms.URLField):
+    """A web address, http or https only. Replaces URLField's own validator rather than adding
+    a second one, so a bad address gets one "Enter a valid URL." instead of two."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     """The public comment form: a new top-level comment, or a reply when ``parent`` is set."""
 
@@ -39,9 +46,9 @@ class CommentForm(forms.Form):
         label=_("Email"), required=False, max_length=254, validators=[single_line_text],
         help_text=_("Optional. Never shown publicly."),
     )  # fmt: skip
-    url = forms.URLField(
+    url = WebsiteField(
         label=_("Website"), required=False, max_length=500, assume_scheme="https",
-        validators=[single_line_text, URLValidator(schemes=["http", "https"])],
+        validators=[single_line_text],
     )  # fmt: skip
     body = forms.CharField(
         label=_("Comment"),

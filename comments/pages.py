@@ -23,6 +23,9 @@ from .selectors import PAGE_PARAM, discussion_page_of, newest_first, subtree_dis
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
 OWN_SHADOWED_SESSION_KEY = "own_shadowed_comment_ids"
 OWN_PENDING_KEPT = 50  # the newest held comments a visitor's session remembers
+# From this many comments on, a discussion also offers "Leave a comment" at its top: the form
+# is at its end, several screens down.
+LONG_DISCUSSION = 5
 
 
 class OwnComments(frozenset):
@@ -166,10 +169,12 @@ def discussion_context(request, post, *, form=None, preview_html=""):
         )
     except InvalidPage as missing:
         raise Http404(gettext("No such page of comments.")) from missing
+    long_discussion = discussion.comment_count >= LONG_DISCUSSION
     return {
         "discussion": discussion,
         # The shared rendering, plus Edit and Delete on this reader's own recent comments.
         "discussion_html": with_own_actions(request, discussion.html),
+        "jump_to_form": form_context["comments_open"] and long_discussion,
         **form_context,
     }
 
@@ -184,18 +189,24 @@ def thread_page_context(request, post, comment, *, form=None, preview_html=""):
     if not discussion.comments:
         return None
     root = discussion.comments[0]
-    # A new form answers the root, unless it only shows as a placeholder.
-    answers_root = not (root.is_placeholder or root.awaiting_moderation)
+    form_context = comment_form_context(
+        request,
+        post,
+        form=form,
+        default_reply_to=comment if answers_root(root) else None,
+        preview_html=preview_html,
+    )
     return {
         "post": post,
         "root": root,
         "parent_id": comment.parent_id,
-        "discussion_html": with_own_actions(request, render_discussion(discussion)),
-        **comment_form_context(
-            request,
-            post,
-            form=form,
-            default_reply_to=comment if answers_root else None,
-            preview_html=preview_html,
+        "discussion_html": with_own_actions(
+            request, render_discussion(discussion, replies_open=form_context["comments_open"])
         ),
+        **form_context,
     }
+
+
+def answers_root(root):
+    """Whether a thread page's new form answers its root: not if it only shows as a placeholder."""
+    return not (root.is_placeholder or root.awaiting_moderation)

@@ -8,12 +8,16 @@ from django.utils.safestring import mark_safe
 from .cache import cached_discussion, discussion_version
 from .labels import count_labels
 from .models import Comment
+from .moderation import post_accepts_comments
 from .selectors import comments_per_page, discussion_for
 
 
-def render_discussion(discussion):
-    """The thread's HTML. Every comment body in it is the stored, sanitised ``body_html``."""
-    context = {"discussion": discussion, "counted": count_labels()}
+def render_discussion(discussion, *, replies_open=True):
+    """The thread's HTML. Every comment body in it is the stored, sanitised ``body_html``.
+
+    ``replies_open``: whether the post takes comments; a closed post's comments have no Reply.
+    """
+    context = {"discussion": discussion, "counted": count_labels(), "replies_open": replies_open}
     html = render_to_string("comments/discussion.html", context, using="jinja2")
     return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
 
@@ -50,12 +54,15 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=Fals
     ``newest``: the newest threads first (``?sort=newest``), cached apart from the default.
     """
     per_page = comments_per_page()
+    # Part of the cache key: a post closes without any comment changing (the author's switch,
+    # or COMMENTS_CLOSE_AFTER_DAYS passing), and its page must lose its Reply links at once.
+    replies_open = post_accepts_comments(post)
 
     def build(own=()):
         discussion = discussion_for(
             post, own_pending_ids=own, page=page, per_page=per_page, index=index, newest=newest
         )
-        html = str(render_discussion(discussion))
+        html = str(render_discussion(discussion, replies_open=replies_open))
         return asdict(
             RenderedDiscussion(
                 html=html,
@@ -72,7 +79,9 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=Fals
         if version is None:  # the post was read without selectors.with_discussion_version
             version = discussion_version(post.pk)
         order = "newest" if newest else "oldest"
-        fields = cached_discussion(post.pk, version, page, per_page, build, order=order)
+        fields = cached_discussion(
+            post.pk, version, page, per_page, build, order=order, replies_open=replies_open
+        )
     rendered = RenderedDiscussion(**fields)
     rendered.html = mark_safe(rendered.html)  # noqa: S308 - rendered by the template above
     return rendered

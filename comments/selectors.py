@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from .dates import DateLabeler
 from .models import Comment
 from .posts import published_posts
+from .text import pingback_excerpt
 
 APPROVED = Comment.Status.APPROVED.value
 PENDING = Comment.Status.PENDING.value
@@ -54,6 +55,7 @@ class ThreadNode:
         "opens_replies",  # its replies follow it on this page
         "continues",  # it has replies, but too deep for this page: they are on its own page
         "closes",  # reply lists that end right after this comment (0 if it opens replies)
+        "excerpt",  # pingbacks and trackbacks only: a short plain-text excerpt
     )  # fmt: skip
 
     def __init__(self, row, label_date):
@@ -146,6 +148,7 @@ def build_discussion(rows, *, own_pending_ids=frozenset(), numbers_before=0, cou
             if node.kind == COMMENT:
                 discussion.comments.append(node)
             else:
+                node.excerpt = pingback_excerpt(node.body_html)
                 discussion.pingbacks.append(node)
     numbered = [
         node

@@ -4,12 +4,15 @@ Readers' pages show the stored ``body_html`` as is, so everything that reaches i
 through nh3 (the Ammonia sanitiser) here and nowhere else.
 """
 
+import html
 import re
 
 import nh3
-from django.utils.html import linebreaks, urlize
+from django.utils.html import linebreaks, strip_tags, urlize
+from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
+from .imported_html import drop_empty_paragraphs, readable_comment_html
 from .records import AUTOP, TEXT
 
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -95,7 +98,9 @@ def render_markdown(text: str) -> str:
 
 
 def render_plain_text(text: str) -> str:
-    """Plain comment text -> paragraphs with escaped HTML and linked URLs."""
+    """Plain comment text -> paragraphs with escaped HTML and linked URLs ("" for no text)."""
+    if not text.strip():
+        return ""  # e.g. an imported pingback without an excerpt: no empty paragraph
     linked = urlize(text.strip(), nofollow=True, autoescape=True)
     return sanitize_comment_html(linebreaks(linked))
 
@@ -103,11 +108,24 @@ def render_plain_text(text: str) -> str:
 def render_comment_body(body: str, body_format: str) -> str:
     """An imported body -> ``body_html``, by its format (``comments.records``).
 
-    Plain text as a form's comment; HTML sanitised; WordPress's "autop" HTML, whose blank
-    lines separate paragraphs, gets its paragraphs first unless it already has some.
+    Plain text as a form's comment. HTML keeps its paragraphs, lists, quotes and code, and
+    what a comment cannot contain (headings, tables, definition lists) becomes paragraphs
+    (``imported_html``); WordPress's "autop" HTML, whose blank lines separate paragraphs, gets
+    its paragraphs as WordPress gives them. Then sanitised.
     """
     if body_format == TEXT:
         return render_plain_text(body)
-    if body_format == AUTOP and "\n" in body and "<p" not in body:
-        body = linebreaks(body)
-    return sanitize_comment_html(body)
+    readable = readable_comment_html(body, add_paragraphs=body_format == AUTOP)
+    return drop_empty_paragraphs(sanitize_comment_html(readable))
+
+
+PINGBACK_EXCERPT_WORDS = 30
+# WordPress wraps a linking page's excerpt in "[...]" (or "[…]") marks.
+_ELLIPSIS_MARKS = re.compile(r"^(?:\s*\[(?:\.\.\.|…)\])+|(?:\[(?:\.\.\.|…)\]\s*)+$")
+
+
+def pingback_excerpt(body_html: str) -> str:
+    """A pingback's or trackback's stored HTML -> a few words of plain text ("" if none)."""
+    text = " ".join(html.unescape(strip_tags(body_html)).split())
+    text = _ELLIPSIS_MARKS.sub("", text).strip()
+    return Truncator(text).words(PINGBACK_EXCERPT_WORDS, truncate="…")

@@ -206,8 +206,8 @@ def test_imported_comment_html_is_sanitised(html):
 
 
 def test_wordpress_autop_bodies_get_paragraphs():
-    assert render_comment_body("One\n\nTwo", "autop") == "<p>One</p>\n\n<p>Two</p>"
-    assert render_comment_body("<p>Kept</p>\n", "autop") == "<p>Kept</p>\n"
+    assert render_comment_body("One\n\nTwo", "autop") == "<p>One</p><p>Two</p>"
+    assert render_comment_body("<p>Kept</p>\n", "autop") == "<p>Kept</p>"
 
 
 @pytest.mark.django_db(transaction=True)

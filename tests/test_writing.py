@@ -148,3 +148,11 @@ def test_comment_stores_the_client_ip_but_never_shows_the_email(client, post):
     comment = Comment.objects.get()
     assert comment.ip_address == "10.1.2.3"
     assert "secret@example.com" not in client.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("url", ["not a web address", "javascript:alert(1)", "ftp://example.com/"])
+def test_a_bad_website_is_reported_once(client, post, url):
+    data = form_data(client, post, body="Hello", name="Ann", url=url)
+    response = client.post(comment_url(post), data)
+    errors = soup(response).select("#id_url_error p")
+    assert [e.get_text() for e in errors] == ["Enter a valid URL."]

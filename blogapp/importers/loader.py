@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
-from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from blogapp.links import remember_old_links
 from blogapp.models import Post
 from comments.bulk import comments_bulk_import
+from comments.imported_html import add_paragraphs
 from comments.records import PostComments, fit_source_id
 
 from ..text import plain_text_to_post_html
@@ -62,8 +62,8 @@ def post_body(body: str, body_format: str) -> str:
     """The post's ``body`` column (HTML); ``Post.save`` sanitises it into ``body_html``."""
     if body_format == TEXT:
         return plain_text_to_post_html(body)
-    if body_format == AUTOP and "\n" in body and "<p" not in body:
-        return linebreaks(body)
+    if body_format == AUTOP:
+        return add_paragraphs(body)  # as WordPress shows it: blank lines make paragraphs
     return body
 
 

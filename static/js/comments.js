@@ -13,9 +13,29 @@
       if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
     }
     if (opened) target.scrollIntoView({ block: "start" });
+    showParentToo(target);
+  }
+
+  // A reply reached by its address: show the comment it answers above it, whole when both fit
+  // on the screen (without JavaScript, the stylesheet's scroll margin shows the parent's end).
+  function showParentToo(target) {
+    var parent = target.parentElement && target.parentElement.closest("li.comment");
+    var parentCard = parent && parent.querySelector(":scope > .comment-card");
+    var card = target.querySelector(":scope > .comment-card");
+    if (!parentCard || !card) return;
+    var margin = 16;
+    var top = parentCard.getBoundingClientRect().top + window.scrollY - margin;
+    var bottom = card.getBoundingClientRect().bottom + window.scrollY + margin;
+    if (bottom - top <= window.innerHeight) window.scrollTo(0, top);
   }
   window.addEventListener("hashchange", revealTarget);
   revealTarget();
+  // The browser scrolls to the address's comment itself while the page loads: adjust after.
+  window.addEventListener("load", function () {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.classList.contains("comment")) showParentToo(target);
+  });
 
   // Dates less than a day old read "3 hours ago". Done here, from each <time datetime>, so a
   // cached page never shows a stale relative time; the exact time stays in the title.

@@ -97,7 +97,7 @@ def test_wxr_small_fixture_sanitises_and_warns_about_missing_parent():
     assert carl.parent == bob and bob.parent == ann  # reply listed before its parent
     assert carl.body_html == "<p>Line one<br>line two</p>"
     assert Comment.objects.get(author_name="Lost").parent is None
-    assert Post.objects.get().body_html == "<p>First line.</p>\n\n<p>Second paragraph.</p>"
+    assert Post.objects.get().body_html == "<p>First line.</p><p>Second paragraph.</p>"
     assert_tree_invariants()
 
 
