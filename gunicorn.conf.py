@@ -51,6 +51,7 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
         },
     }
 
+
 def post_worker_init(worker):
     """Once the app is loaded in a worker, take everything loaded so far (Django, the app's
     modules, compiled templates) out of the cycle collector's full runs.

@@ -51,16 +51,20 @@ def seed(n):
     posts = max(1, n // COMMENTS_PER_POST)
     now = timezone.now()
     Post.objects.bulk_create(
-        Post(title=f"Post {i}", slug=f"post-{i}", body=f"<p>Post number {i} about a server.</p>",
-             body_html="", author_name="Editor", status="published",
-             published_at=now - timezone.timedelta(days=400))  # fmt: skip
+        Post(
+            title=f"Post {i}",
+            slug=f"post-{i}",
+            body=f"<p>Post number {i} about a server.</p>",
+            body_html="",
+            author_name="Editor",
+            status="published",
+            published_at=now - timezone.timedelta(days=400),
+        )  # fmt: skip
         for i in range(posts)
     )
     table = connection.ops.quote_name(Comment._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'comment_search_idx'"
-        )
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'comment_search_idx'")
         index_sql = cursor.fetchone()[0]
         # As the migration builds it on an existing table: after the rows, in one pass.
         cursor.execute("DROP INDEX comment_search_idx")

@@ -73,8 +73,10 @@ def main(argv=None):
         wall, cpu, queries, hits = timed(args.repeat, **comment)
         figures[name] = wall
         size = len(comment["body"])
-        print(f"{args.rules:,} rules, {name} comment ({size:,} characters): median "
-              f"{wall:.3f} ms wall, {cpu:.3f} ms CPU, {queries} query, {hits} rules hit")
+        print(
+            f"{args.rules:,} rules, {name} comment ({size:,} characters): median "
+            f"{wall:.3f} ms wall, {cpu:.3f} ms CPU, {queries} query, {hits} rules hit"
+        )
     summary = " ".join(f"{name}_ms={ms:.3f}" for name, ms in figures.items())
     print(f"{summary} rules={args.rules}")
     reset_database()

@@ -58,8 +58,7 @@ def erase_commenter_data(modeladmin, request, queryset):
             modeladmin.message_user(request, erase_summary(counts), messages.SUCCESS)
         return None
     people = [
-        (address, commenter_erase(email=address, dry_run=True)["comments"])
-        for address in addresses
+        (address, commenter_erase(email=address, dry_run=True)["comments"]) for address in addresses
     ]
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -429,8 +429,15 @@ def latest_visible_comments(*, limit, post=None):
     return (
         comments.select_related("post")
         .only(
-            "id", "author_name", "author_url", "body_html", "created_at", "kind",
-            "post__id", "post__slug", "post__title",
+            "id",
+            "author_name",
+            "author_url",
+            "body_html",
+            "created_at",
+            "kind",
+            "post__id",
+            "post__slug",
+            "post__title",
         )  # fmt: skip
         .order_by("-created_at", "-id")[:limit]
     )

@@ -95,7 +95,7 @@ class MemoryModel:
 
 
 def decide(score):
-    """"spam", "hold" or "publish", as the write path decides on a score."""
+    """ "spam", "hold" or "publish", as the write path decides on a score."""
     if score is not None and score >= settings.COMMENTS_SPAM_THRESHOLD:
         return "spam"
     if score is not None and score > settings.COMMENTS_HOLD_THRESHOLD:

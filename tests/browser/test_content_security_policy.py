@@ -30,8 +30,10 @@ def watched(desktop_page):
     console = []
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and console.append(f"{message.text} {message.location.get('url', '')}"),
+        lambda message: (
+            message.type == "error"
+            and console.append(f"{message.text} {message.location.get('url', '')}")
+        ),
     )
     page.on("pageerror", lambda error: console.append(str(error)))
 

@@ -121,9 +121,7 @@ def test_a_hidden_posts_comment_feed_is_not_found(client, site):
 
 def test_pages_announce_their_feeds(client, site):
     home = soup(client.get("/"))
-    announced = {
-        (link["type"], link["href"]) for link in home.select('head link[rel="alternate"]')
-    }
+    announced = {(link["type"], link["href"]) for link in home.select('head link[rel="alternate"]')}
     assert ("application/rss+xml", "/feed/") in announced
     assert ("application/atom+xml", "/feed/atom/") in announced
     assert ("application/rss+xml", "/comments/feed/") in announced

@@ -159,8 +159,16 @@ def test_the_comment_and_post_queries_use_their_gin_indexes(post):
     # Enough rows for an index to be worth it for a rare word (a seq scan stays cheaper for
     # a table this small, so it is turned off below).
     Comment.objects.bulk_create(
-        Comment(post=post, body=f"ordinary words {i}", body_html="", status="approved",
-                tree_id=i + 1, lft=1, rght=2, level=0)  # fmt: skip
+        Comment(
+            post=post,
+            body=f"ordinary words {i}",
+            body_html="",
+            status="approved",
+            tree_id=i + 1,
+            lft=1,
+            rght=2,
+            level=0,
+        )  # fmt: skip
         for i in range(3000)
     )
     make_comment(post, body="a tomato")
@@ -174,9 +182,7 @@ def test_the_comment_and_post_queries_use_their_gin_indexes(post):
         .order_by()
     )
     assert [c.body for c in comments] == ["a tomato"]
-    posts = Post.objects.annotate(document=comment_search.stored_vector()).filter(
-        document=query
-    )
+    posts = Post.objects.annotate(document=comment_search.stored_vector()).filter(document=query)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         assert "Bitmap Index Scan on comment_search_idx" in comments.explain()

@@ -31,10 +31,20 @@ def deep_chain(post, depth):
         ids = [row[0] for row in cursor.fetchall()]
     body = "A long comment that goes on and on. " * 20
     comments = [
-        Comment(id=ids[level], parent_id=ids[level - 1] if level else None, post=post,
-                author_name=f"Writer {level}", author_email=f"w{level}@example.org", body=body,
-                body_html=f"<p>{body}</p>", status="approved", tree_id=tree_id, lft=level + 1,
-                rght=2 * depth - level, level=level)  # fmt: skip
+        Comment(
+            id=ids[level],
+            parent_id=ids[level - 1] if level else None,
+            post=post,
+            author_name=f"Writer {level}",
+            author_email=f"w{level}@example.org",
+            body=body,
+            body_html=f"<p>{body}</p>",
+            status="approved",
+            tree_id=tree_id,
+            lft=level + 1,
+            rght=2 * depth - level,
+            level=level,
+        )  # fmt: skip
         for level in range(depth)
     ]
     return Comment.objects.bulk_create(comments, batch_size=1000)

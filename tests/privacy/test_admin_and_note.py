@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alice(post):
     comments = [
-        make_comment(post, author_name="Alice", author_email="alice@example.com",
-                     ip_address="198.51.100.7", body=f"Words {i}")  # fmt: skip
+        make_comment(
+            post,
+            author_name="Alice",
+            author_email="alice@example.com",
+            ip_address="198.51.100.7",
+            body=f"Words {i}",
+        )  # fmt: skip
         for i in range(2)
     ]
     Subscription.objects.create(post=post, email="alice@example.com")
