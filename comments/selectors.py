@@ -90,6 +90,18 @@ class ThreadNode:
         self.opens_replies = self.continues = False
         self.closes = 0
 
+    @property
+    def shown(self):
+        """What the page's comment loop prints, in one tuple the template unpacks in one
+        statement: read when the page is rendered (after numbering and reading order), and
+        several times cheaper than the ~18 attribute look-ups Jinja makes one by one."""
+        return (
+            self.id, self.level, self.is_placeholder, self.awaiting_moderation, self.avatar_key,
+            self.number, self.author_name, self.author_link, self.by_post_author, self.date_iso,
+            self.date_exact, self.date_label, self.edited_at, self.body_html, self.continues,
+            self.opens_replies, self.reply_count, self.closes,
+        )  # fmt: skip
+
 
 @dataclass
 class Discussion:
