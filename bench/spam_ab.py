@@ -18,30 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import percentile, setup_django
+from bench.ab import interleave, reply_load_latencies
+from bench.common import setup_django
 
 
 def arm(enabled, seconds):
-    from bench import reply_load
-
+    """One run; its note says how many replies were scored (all when on, none when off)."""
     os.environ["COMMENTS_SPAM_FILTER_ENABLED"] = "1" if enabled else "0"
-    captured = {}
-    original = reply_load.Results
-
-    class Keeping(original):  # keeps every latency for pooling across runs
-        def __init__(self):
-            super().__init__()
-            captured["results"] = self
-
-    reply_load.Results = Keeping
-    try:
-        result = reply_load.run(8, seconds, 10_000)
-    finally:
-        reply_load.Results = original
+    result, latencies = reply_load_latencies(8, seconds, 10_000)
     from comments.models import Comment
 
     scored = Comment.objects.filter(spam_score__isnull=False).count()
-    return result, captured["results"].post_ms, scored
+    problems = int(scored != result["replies"] if enabled else scored > 0)
+    return result, latencies, f"{scored} of {result['replies']} replies scored", problems
 
 
 def main(argv=None):
@@ -50,31 +39,9 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args(argv)
     setup_django()
-    pooled = {False: [], True: []}
-    rates = {False: [], True: []}
-    problems = 0
-    for round_no in range(args.rounds):
-        # A B, then B A: neither arm always runs second.
-        for enabled in (False, True) if round_no % 2 == 0 else (True, False):
-            result, latencies, scored = arm(enabled, args.seconds)
-            pooled[enabled] += latencies
-            rates[enabled].append(result["replies_per_s"])
-            name = "B filter on " if enabled else "A filter off"
-            print(f"round {round_no + 1} {name}: {result['replies_per_s']:.1f} replies/s, "
-                  f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
-                  f"{scored} of {result['replies']} replies scored")  # fmt: skip
-            problems += result["lost"] + result["duplicated"] + result["misplaced"]
-            # Every reply scored with the filter on, none with it off.
-            problems += int(scored != result["replies"] if enabled else scored > 0)
-    off, on = (percentile(pooled[flag], 0.95) for flag in (False, True))
-    rate_off, rate_on = (sum(rates[flag]) / len(rates[flag]) for flag in (False, True))
-    print(f"pooled reply POST p95: off {off:.1f} ms, on {on:.1f} ms, on/off {on / off:.2f}; "
-          f"replies/s off {rate_off:.1f}, on {rate_on:.1f}")  # fmt: skip
-    print(f"p95_off_ms={off:.1f} p95_on_ms={on:.1f} ratio={on / off:.2f} "
-          f"replies_per_s_off={rate_off:.1f} replies_per_s_on={rate_on:.1f} "
-          f"problems={problems}")  # fmt: skip
-    return {"p95_off": off, "p95_on": on, "rate_off": rate_off, "rate_on": rate_on,
-            "problems": problems}  # fmt: skip
+    return interleave(
+        args.rounds, lambda enabled: arm(enabled, args.seconds), ("A filter off", "B filter on ")
+    )
 
 
 if __name__ == "__main__":
