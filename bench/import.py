@@ -152,17 +152,39 @@ GENERATORS = {"wxr": generate_wxr, "disqus": generate_disqus}
 def delete_bench_rows() -> None:
     from django.db import connection, transaction
 
+    bench_posts = "SELECT id FROM blogapp_post WHERE source_id LIKE %s"
+    bench_comments = f"SELECT id FROM comments_comment WHERE post_id IN ({bench_posts})"
     with transaction.atomic(), connection.cursor() as cur:
-        bench_posts = "SELECT id FROM blogapp_post WHERE source_id LIKE %s"
-        cur.execute(
-            f"DELETE FROM comments_comment WHERE post_id IN ({bench_posts})",
-            [f"{SITE}/%"],
-        )
+        # First the rows that point at the bench's posts and comments (old links, discussion
+        # states, revisions...), whatever tables the schema has grown since.
+        for table, column, target in referencing_columns(cur):
+            if table != "comments_comment":
+                chosen = bench_posts if target == "blogapp_post" else bench_comments
+                cur.execute(
+                    f"DELETE FROM {connection.ops.quote_name(table)} "
+                    f"WHERE {connection.ops.quote_name(column)} IN ({chosen})",
+                    [f"{SITE}/%"],
+                )
+        cur.execute(f"DELETE FROM comments_comment WHERE post_id IN ({bench_posts})", [f"{SITE}/%"])
         cur.execute(f"DELETE FROM blogapp_post WHERE id IN ({bench_posts})", [f"{SITE}/%"])
     # Import into a table as a real blog has it, not one full of the last run's dead rows:
     # re-inserting just-deleted unique keys makes every index check visit dead tuples.
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE comments_comment, blogapp_post")
+
+
+def referencing_columns(cur) -> list[tuple[str, str, str]]:
+    """(table, column, referenced table) of every foreign key to posts or comments."""
+    cur.execute(
+        """
+        SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype = 'f' AND c.confrelid IN ('blogapp_post'::regclass,
+                                                  'comments_comment'::regclass)
+        """
+    )
+    return cur.fetchall()
 
 
 def peak_rss_mib() -> float:

@@ -42,20 +42,36 @@ _ATTRIBUTE = r"\b{}\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
 _SRC = re.compile(_ATTRIBUTE.format("src"), re.IGNORECASE)
 _ALT = re.compile(_ATTRIBUTE.format("alt"), re.IGNORECASE)
 
-_BEFORE_BLOCK = re.compile(rf"(<{_BLOCKS}[\s/>])", re.IGNORECASE)
+_BEFORE_BLOCK = re.compile(rf"<({_BLOCKS}[\s/>])", re.IGNORECASE)
 _AFTER_BLOCK = re.compile(rf"(</{_BLOCKS}>)", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _P_BEFORE_BLOCK_TAG = re.compile(rf"<p>\s*(</?{_BLOCKS}[^>]*>)", re.IGNORECASE)
-_P_AFTER_BLOCK_TAG = re.compile(rf"(</?{_BLOCKS}[^>]*>)\s*</p>", re.IGNORECASE)
+_P_AFTER_BLOCK_TAG = re.compile(rf"<(/?{_BLOCKS}[^>]*>)\s*</p>", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"(?<!<br>)\s*\n")
-_BR_AFTER_BLOCK_TAG = re.compile(rf"(</?{_BLOCKS}[^>]*>)\s*<br>", re.IGNORECASE)
+_BR_AFTER_BLOCK_TAG = re.compile(rf"<(/?{_BLOCKS}[^>]*>)\s*<br>", re.IGNORECASE)
 _BR_BEFORE_BLOCK_TAG = re.compile(rf"<br>(\s*</?{_BLOCKS}[^>]*>)", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+
+# Cheap first looks that let most comments skip the passes above: a comment without any block
+# tag, or without any of the structures flattened, goes through two or three passes, not twenty
+# (an import renders every comment: 20 regex passes were most of a 100,000-comment import).
+_ANY_BLOCK = re.compile(rf"</?{_BLOCKS}", re.IGNORECASE)
+_ANY_STRUCTURE = re.compile(
+    r"</?(?:img|h[1-6r]|caption|t[rhd]|table|thead|tbody|tfoot|col|d[ltd]|address|figcaption|div"
+    r"|section|article|aside|header|footer|figure|hgroup|nav|main)",
+    re.IGNORECASE,
+)
+# With no block tag in the text, the only ones are the paragraphs ``autop`` wrote. (Patterns
+# start with a literal "<", not a group, so the regex engine can skip ahead to each "<".)
+_BR_AFTER_PARAGRAPH_TAG = re.compile(r"<(/?p>)\s*<br>", re.IGNORECASE)
+_BR_BEFORE_PARAGRAPH_TAG = re.compile(r"<br>(\s*</?p>)", re.IGNORECASE)
 
 
 def _protect_pre(html):
     """Take the ``<pre>`` blocks out (their line breaks are their layout); put them back with
     the returned function."""
+    if "<" not in html or _PRE.search(html) is None:
+        return html, lambda text: text
     blocks = []
 
     def hold(match):
@@ -85,13 +101,15 @@ def _image_link(match):
     if not src:
         return ""
     url = src.group(1) or src.group(2) or ""
-    name = (alt.group(1) or alt.group(2)).strip() if alt else ""
+    name = (alt.group(1) or alt.group(2) or "").strip() if alt else ""
     name = name or url.rsplit("/", 1)[-1].split("?", 1)[0] or url
     return f'<a href="{url}">{name}</a>'
 
 
 def flatten_structure(html: str) -> str:
     """Headings, tables, definition lists and page sections -> paragraphs; images -> links."""
+    if "<" not in html or _ANY_STRUCTURE.search(html) is None:
+        return html
     html = _IMAGE.sub(_image_link, html)
     html = _HEADING.sub(r"<p><strong>\1</strong></p>", html)
     html = _CAPTION.sub(r"<p>\1</p>", html)
@@ -106,15 +124,25 @@ def flatten_structure(html: str) -> str:
 def autop(html: str) -> str:
     """WordPress's paragraphs: blank lines separate them, a single line break is a ``<br>``."""
     html = html.replace("\r\n", "\n").replace("\r", "\n")
-    html = _BEFORE_BLOCK.sub(r"\n\n\1", html)
-    html = _AFTER_BLOCK.sub(r"\1\n\n", html)
+    if "<" not in html and "\n" not in html:
+        return f"<p>{html}</p>" if html.strip() else ""
+    has_blocks = _ANY_BLOCK.search(html) is not None
+    if has_blocks:
+        html = _BEFORE_BLOCK.sub(r"\n\n<\1", html)
+        html = _AFTER_BLOCK.sub(r"\1\n\n", html)
     paragraphs = (part.strip("\n") for part in _PARAGRAPH_BREAK.split(html))
     html = "\n".join(f"<p>{part}</p>" for part in paragraphs if part.strip())
-    html = _P_BEFORE_BLOCK_TAG.sub(r"\1", html)
-    html = _P_AFTER_BLOCK_TAG.sub(r"\1", html)
-    html = _LINE_BREAK.sub("<br>", html)
-    html = _BR_AFTER_BLOCK_TAG.sub(r"\1", html)
-    html = _BR_BEFORE_BLOCK_TAG.sub(r"\1", html)
+    if has_blocks:
+        html = _P_BEFORE_BLOCK_TAG.sub(r"\1", html)
+        html = _P_AFTER_BLOCK_TAG.sub(r"<\1", html)
+    if "\n" in html:
+        html = _LINE_BREAK.sub("<br>", html)
+    if has_blocks:
+        html = _BR_AFTER_BLOCK_TAG.sub(r"<\1", html)
+        html = _BR_BEFORE_BLOCK_TAG.sub(r"\1", html)
+    else:
+        html = _BR_AFTER_PARAGRAPH_TAG.sub(r"<\1", html)
+        html = _BR_BEFORE_PARAGRAPH_TAG.sub(r"\1", html)
     return _EMPTY_PARAGRAPH.sub("", html)
 
 

@@ -156,5 +156,7 @@ def test_an_imported_image_becomes_a_link_to_it():
     assert "nofollow" in link["rel"] and not html.select("img")
     unnamed = soup_of(render_comment_body('<img src="http://img.example/p.png">', "html"))
     assert unnamed.select_one("a").get_text() == "p.png"
+    decorative = soup_of(render_comment_body("<img src='http://img.example/q.gif' alt=''>", "html"))
+    assert decorative.select_one("a").get_text() == "q.gif"  # an empty alt is no name
     hostile = render_comment_body('<img src="javascript:alert(1)" alt="x">', "html")
     assert "javascript" not in soup_of(hostile).select_one("a").attrs.get("href", "")
