@@ -8,7 +8,7 @@ Generates a WordPress export (most posts 20-200 comments, three with 10,000: one
 migrated and emptied unless ``--keep-site`` finds the same site there already), then times
 through Django's test client (DEBUG off, the discussion cache cleared before each cold
 request): home, the post list's last page, a 200-comment post, the 10,000-comment post, a deep
-permalink, a search (when the site has one), the admin changelist, its pending filter, admin
+permalink, a search, the admin changelist, its pending filter, admin
 search with many, few and no matches, the admin thread view of the big tree, and replies into
 the big tree and into an ordinary thread. Prints medians in milliseconds, cold and warm; the
 last line is machine-readable: ``public_max_ms=… admin_max_ms=… reply_big_p95_ms=…
@@ -77,7 +77,8 @@ def seed_site(args):
     from blogapp.importers.loader import Loader
     from comments.models import Comment
 
-    if args.keep_site and Comment.objects.count() == args.comments:
+    # The timed replies add comments of their own: count only the imported ones.
+    if args.keep_site and Comment.objects.exclude(source="").count() == args.comments:
         print(f"reusing the site already in the database ({args.comments} comments)")
         return
     with connection.cursor() as cursor:
@@ -159,7 +160,7 @@ def main():
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from blogapp.models import Post
     from comments.models import Comment
@@ -186,11 +187,8 @@ def main():
         (f"post, {ordinary.comments.count()} comments", reader, ordinary.get_absolute_url()),
         (f"post, {BIG:,} comments", reader, big.get_absolute_url()),
         (f"permalink, level {deepest.level}", reader, f"/comment/{deepest.pk}/"),
+        ("search", reader, reverse("blogapp:search") + "?q=lorem+consectetur"),
     ]
-    try:
-        pages.append(("search", reader, reverse("search") + "?q=lorem+consectetur"))
-    except NoReverseMatch:
-        print("search: the site has no public search (skipped)")
     admin_pages = [
         ("admin changelist", admin, changelist),
         ("admin pending filter", admin, changelist + "?status__exact=pending"),

@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import privacy_admin, selectors, services
+from . import admin_search, privacy_admin, selectors, services
 from .admin_params import RefuseBadLookupsMixin
 from .forms import ReplyAsAuthorForm
 from .models import QUEUE_RANK, Comment, CommentRevision
@@ -156,6 +156,11 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_select_related = ("post",)
     list_per_page = 100
     show_full_result_count = False  # saves a count(*) over the whole table on every search
+    paginator = admin_search.CappedCountPaginator  # "more than 10,000", not a count of them all
+    search_help_text = _(
+        "Finds the words in a comment's text, or any part of its author's name, email, website "
+        "or IP address."
+    )
     actions = [*MODERATION_ACTIONS, "export_commenter_data", "erase_commenter_data"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -242,6 +247,12 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("post__body", "post__body_html")
+
+    def get_search_results(self, request, queryset, search_term):
+        found = admin_search.comments_found(queryset, search_term)
+        if found is None:  # no term, or SQLite: the admin's own search
+            return super().get_search_results(request, queryset, search_term)
+        return found, False
 
     # --- columns -------------------------------------------------------------------------
 

@@ -197,8 +197,12 @@ class Comment(MPTTModel):
                 name="comment_whole_ip_idx",
             ),
         ]
-        # On PostgreSQL the search's GIN index (comment_search_idx) is made by migration 0019
-        # (comments.search says why it is not declared here).
+        # On PostgreSQL two GIN indexes are made by migrations, not declared here (SQLite has
+        # neither): the search vector's (comment_search_idx, 0020 and 0023; comments.search),
+        # for the site search and the admin's, and a trigram index over the people fields for
+        # the admin's (comment_people_trgm_idx, 0023; comments.admin_search). Neither holds a
+        # tree column, so a reply's shift stays a HOT update; an import pays for both (the
+        # vector is ~40 µs of a comment's ~150 µs in PostgreSQL; bench/README, "Import").
 
     def __str__(self):
         return _("%(author)s on %(post)s: %(text)s") % {
