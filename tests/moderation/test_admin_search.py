@@ -22,9 +22,7 @@ pytestmark = [
 def found(client, term):
     response = client.get(CHANGELIST, {"q": term})
     assert response.status_code == 200
-    return {
-        int(box["value"]) for box in soup(response).select("#result_list input.action-select")
-    }
+    return {int(box["value"]) for box in soup(response).select("#result_list input.action-select")}
 
 
 @pytest.fixture
