@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from comments.pages import canonical_page_redirect, discussion_context
-from comments.selectors import with_comment_counts, with_discussion_version
+from comments.selectors import attach_comment_counts, with_discussion_version
 
 from .models import Post
 from .search import search
@@ -21,8 +21,13 @@ class PostListView(ListView):
     paginate_by = settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
-        posts = Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")
-        return with_comment_counts(posts)
+        return Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's posts, with their comment counts (one query for the page's posts)."""
+        paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = attach_comment_counts(posts)
+        return paginator, page, page.object_list, is_paginated
 
 
 class PostArchiveView(ListView):

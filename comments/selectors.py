@@ -384,7 +384,8 @@ def _count_per_post(comments):
     post, so it runs for the rows the outer query returns (a page of posts), through
     comment_thread_idx (post, tree_id) INCLUDE (level, status, kind) as an index-only scan,
     instead of counting every comment of the site before a page of posts is taken. A count
-    the outer query does not use (a paginator's count) is left out of it by Django."""
+    the outer query does not use (a paginator's count) is left out of it by Django. (Rows an
+    OFFSET skips are counted too: see ``attach_comment_counts``.)"""
     counted = (
         comments.filter(post=OuterRef("pk"))
         .order_by()
@@ -396,9 +397,30 @@ def _count_per_post(comments):
 
 
 def with_comment_counts(posts):
-    """``posts`` annotated with ``comment_count``: the comments a reader sees on each page."""
+    """``posts`` annotated with ``comment_count``: the comments a reader sees on each, for
+    ordering by it (the post admin); a paged list shows them with ``attach_comment_counts``."""
     visible = Comment.objects.filter(status=APPROVED, kind=COMMENT)
     return posts.annotate(comment_count=_count_per_post(visible))
+
+
+def comment_counts(post_ids):
+    """``{post id: visible comments (not pingbacks)}`` for these posts, in one query through
+    comment_thread_idx (an index-only scan of their entries). A post without any is absent."""
+    visible = Comment.objects.filter(status=APPROVED, kind=COMMENT, post_id__in=post_ids)
+    return dict(visible.order_by().values_list("post_id").annotate(n=Count("pk")))
+
+
+def attach_comment_counts(posts):
+    """``posts`` (a page of them) as a list, each with its ``comment_count``.
+
+    For a list that is paged: ``with_comment_counts`` would count, in PostgreSQL, the comments
+    of every post the page's OFFSET skips as well (the select list is computed before the
+    rows are skipped), 1.2 s for the last of 1,000 pages at a million comments."""
+    posts = list(posts)
+    counts = comment_counts([post.pk for post in posts])
+    for post in posts:
+        post.comment_count = counts.get(post.pk, 0)
+    return posts
 
 
 def with_pending_counts(posts):
