@@ -62,7 +62,9 @@ class Post(models.Model):
                 name="post_unique_source",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="post_listing_idx")]
+        # The post list's order (newest first, then id), so a page is read from the index
+        # in order, with no sort of every published post, however far back it is.
+        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="post_listing_idx")]
         permissions = [("export_archive", _("Can download an export of the archive"))]
 
     def __str__(self):

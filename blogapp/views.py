@@ -10,6 +10,7 @@ from comments.pages import canonical_page_redirect, discussion_context
 from comments.selectors import attach_comment_counts, with_discussion_version
 
 from .models import Post
+from .paging import KeysFirstPaginator
 from .search import search
 
 ARCHIVE_POSTS_PER_PAGE = 200  # titles only: a long page reads quickly
@@ -19,6 +20,7 @@ class PostListView(ListView):
     template_name = "blogapp/post_list.html"
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+    paginator_class = KeysFirstPaginator
 
     def get_queryset(self):
         return Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")

@@ -63,11 +63,12 @@ MODERATION_ACTIONS = {
 
 
 def status_counts():
-    """How many comments wait in the queue and how many are spam (one indexed query)."""
+    """How many comments wait in the queue and how many are spam: one query, an index-only
+    scan of comment_queue_idx (``COUNT(*)``: counting ids would read every row)."""
     counts = dict(
         Comment.objects.filter(status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
         .values_list("status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("status", "n")
     )
     return {
@@ -235,11 +236,11 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         """The queue's columns; moderators also get each row's one-click decisions."""
         if not self.has_change_permission(request):
             return self.list_display
-        preserved = self.get_preserved_filters(request)
+        query = self.decide_query(self.get_preserved_filters(request))
 
         @admin.display(description=_("Decide"))
         def decide(comment):
-            return self.decision_buttons(comment, preserved)
+            return self.decision_buttons(comment, query)
 
         # Next to the status, so the buttons are in view without scrolling sideways.
         at = self.list_display.index("status_label") + 1
@@ -292,9 +293,20 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             format_html_join("", "<li>{}</li>", ((r,) for r in comment.spam_reasons or [])),
         )
 
-    def decision_buttons(self, comment, preserved_filters):
+    def decide_query(self, preserved_filters):
+        """The query string of every row's decide URL: "from the queue", and the queue's
+        filters to come back to. The same for every row, so made once a page (the admin's
+        helper resolves the URL each time: 300 resolves on a filtered page of 100)."""
+        sample = reverse("admin:comments_comment_decide", args=[0, "approve"])
+        url = add_preserved_filters(
+            {"preserved_filters": preserved_filters, "opts": self.opts},
+            f"{sample}?{self.FROM_QUEUE}=1",
+        )
+        return url.partition("?")[2]
+
+    def decision_buttons(self, comment, query):
         """Approve and spam buttons for one row: each a POST (the changelist form's CSRF token)
-        to the decide view, which comes back to this queue with its filters."""
+        to the decide view, which comes back to this queue with its filters (``query``)."""
         buttons = []
         for decision, label, aria in (
             ("approve", gettext("Approve"), gettext("Approve comment #%(id)s")),
@@ -303,11 +315,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             if comment.status == self.DECISIONS[decision][0]:
                 continue
             url = reverse("admin:comments_comment_decide", args=[comment.pk, decision])
-            url += f"?{self.FROM_QUEUE}=1"
-            url = add_preserved_filters(
-                {"preserved_filters": preserved_filters, "opts": self.opts}, url
-            )
-            buttons.append((decision, url, aria % {"id": comment.pk}, label))
+            buttons.append((decision, f"{url}?{query}", aria % {"id": comment.pk}, label))
         return format_html_join(
             " ",
             '<button type="submit" class="button decide-{}" formaction="{}" formmethod="post" '
