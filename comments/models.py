@@ -202,7 +202,8 @@ class Comment(MPTTModel):
         # for the site search and the admin's, and a trigram index over the people fields for
         # the admin's (comment_people_trgm_idx, 0023; comments.admin_search). Neither holds a
         # tree column, so a reply's shift stays a HOT update; an import pays for both (the
-        # vector is ~40 µs of a comment's ~150 µs in PostgreSQL; bench/README, "Import").
+        # vector is ~40 µs of the ~100 µs PostgreSQL spends on an imported comment, the indexes
+        # together another ~40; bench/README, "Import against its parse floor").
 
     def __str__(self):
         return _("%(author)s on %(post)s: %(text)s") % {
