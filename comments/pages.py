@@ -18,7 +18,13 @@ from .ownership import with_own_actions
 from .privacy import privacy_note
 from .remember import remembered_author
 from .rendering import discussion_html, render_discussion
-from .selectors import PAGE_PARAM, discussion_page_of, newest_first, subtree_discussion
+from .selectors import (
+    PAGE_PARAM,
+    discussion_page_of,
+    newest_first,
+    order_query,
+    subtree_discussion,
+)
 
 OWN_PENDING_SESSION_KEY = "own_pending_comment_ids"
 OWN_SHADOWED_SESSION_KEY = "own_shadowed_comment_ids"
@@ -151,6 +157,8 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None, pre
         "comments_open": post_accepts_comments(post),
         "preview_html": preview_html,
         "privacy_note": privacy_note(),
+        # Sent with the form, so the new comment is shown in the order the reader chose.
+        "form_query": order_query(request),
     }
 
 

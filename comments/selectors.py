@@ -284,6 +284,11 @@ def newest_first(request):
     return request.GET.get(SORT_PARAM) == NEWEST
 
 
+def order_query(request):
+    """The reader's order as a query string to carry along ("" for the default order)."""
+    return f"?{SORT_PARAM}={NEWEST}" if newest_first(request) else ""
+
+
 def comments_per_page():
     """Top-level comments (with all their replies) per discussion page; 0 means no paging."""
     return settings.COMMENTS_PER_PAGE

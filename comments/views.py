@@ -28,6 +28,7 @@ from .selectors import (
     SORT_PARAM,
     discussion_page_of,
     newest_first,
+    order_query,
     page_root_level,
 )
 from .services import (
@@ -175,7 +176,8 @@ def _receive_comment(request, slug, committed):
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])
                 messages.info(request, SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED)
-            response = redirect(comment.get_absolute_url())
+            # To the new comment, in the order the reader was reading (?sort= of the form).
+            response = redirect(comment.get_absolute_url() + order_query(request))
             ownership.grant(request, response, comment)
             return remember.apply_choice(request, response, data)
     return _show_form_again(request, post, form, status=200)

@@ -133,6 +133,23 @@ def test_newest_first_is_kept_while_paging_and_numbers_stay(client, post):
     )
 
 
+@override_settings(COMMENTS_PER_PAGE=2)
+def test_a_comment_posted_while_reading_newest_first_is_shown_newest_first(client, post):
+    threads = make_threads(post, 5)
+    page = soup(client.get(f"{post.get_absolute_url()}?sort=newest&replyto={threads[0].pk}"))
+    action = page.select_one("form.comment-form")["action"]
+    assert action == f"{comment_url(post)}?sort=newest"
+    data = form_data(client, post, body="An answer to the oldest", parent=threads[0].pk)
+    landed = client.post(action, data, follow=True)
+    reply = Comment.objects.get(body="An answer to the oldest")
+    final_url, _status = landed.redirect_chain[-1]
+    assert final_url == f"{post.get_absolute_url()}?sort=newest&cpage=3#comment-{reply.pk}"
+    assert f'id="comment-{reply.pk}"' in landed.content.decode()
+    # In the default order the form carries nothing.
+    plain = soup(client.get(post.get_absolute_url())).select_one("form.comment-form")
+    assert plain["action"] == comment_url(post)
+
+
 def test_dates_show_day_and_time_and_the_exact_second(client, post):
     comment = make_comment(post, created_at=datetime(2024, 3, 4, 14, 3, 9, tzinfo=UTC))
     time = soup(client.get(post.get_absolute_url())).select_one(
