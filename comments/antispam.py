@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 RATE_LIMIT_KEY = "comment-rate"
+PREVIEW_RATE_LIMIT_KEY = "preview-rate"
 
 
 def client_ip(request):
@@ -63,13 +64,22 @@ def rate_limit_retry_after(ip):
     None means the attempt is allowed. A fixed window per period: cheap, one cache round
     trip or two, and atomic on Redis (SET NX + INCR).
     """
-    limit = settings.COMMENTS_RATE_LIMIT_COUNT
+    return _retry_after(ip, RATE_LIMIT_KEY, settings.COMMENTS_RATE_LIMIT_COUNT)
+
+
+def preview_retry_after(ip):
+    """``rate_limit_retry_after`` for previews, counted apart: a writer previews several times
+    per comment, but each preview costs a Markdown rendering, so a script may not loop on it."""
+    return _retry_after(ip, PREVIEW_RATE_LIMIT_KEY, settings.COMMENTS_PREVIEW_RATE_LIMIT_COUNT)
+
+
+def _retry_after(ip, name, limit):
     period = settings.COMMENTS_RATE_LIMIT_PERIOD
     if limit <= 0 or period <= 0 or not ip:
         return None
     now = time.time()
     window = int(now // period)
-    key = f"{RATE_LIMIT_KEY}:{_rate_limit_subject(ip)}:{window}"
+    key = f"{name}:{_rate_limit_subject(ip)}:{window}"
     try:
         attempts = _count(shared_cache_call, key, period)
     except CacheUnavailable:

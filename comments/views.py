@@ -98,8 +98,23 @@ def _is_staff(request):
 
 def _preview(request, post, form):
     """The form shown again with its text rendered above it; nothing is stored."""
+    retry_after = antispam.preview_retry_after(client_ip(request))
+    if retry_after is not None:
+        form.is_valid()
+        form.add_error(None, _too_many_previews(retry_after))
+        response = _show_form_again(request, post, form, 429)
+        response["Retry-After"] = str(retry_after)
+        return response
     preview_html = render_markdown(form.cleaned_data["body"]) if form.is_valid() else ""
     return _show_form_again(request, post, form, 200, preview_html=preview_html)
+
+
+def _too_many_previews(retry_after):
+    return ngettext(
+        "Too many previews in a short time: please wait %(seconds)d second and try again.",
+        "Too many previews in a short time: please wait %(seconds)d seconds and try again.",
+        retry_after,
+    ) % {"seconds": retry_after}
 
 
 @require_POST
@@ -212,6 +227,12 @@ def preview_comment(request, slug):
     """The rendered text of a comment form, as an HTML fragment (the page's script shows it
     in place); nothing is stored. Invalid text gets its error message instead."""
     get_object_or_404(published_posts().only("pk"), slug=slug)
+    retry_after = antispam.preview_retry_after(client_ip(request))
+    if retry_after is not None:
+        context = {"preview_errors": [_too_many_previews(retry_after)]}
+        response = render(request, "comments/preview.html", context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     form = CommentPreviewForm(request.POST)
     if form.is_valid():
         context = {"preview_html": render_markdown(form.cleaned_data["body"])}

@@ -251,6 +251,30 @@ def test_a_flood_from_one_address_is_answered_with_429(client, post, redis_cache
     assert client.post(comment_url(post), other, REMOTE_ADDR="198.51.100.1").status_code == 302
 
 
+def test_previews_are_limited_apart_from_comments_and_keep_the_text(client, post, redis_cache):
+    raw, prefix = redis_cache
+    preview_url = f"/posts/{post.slug}/comment/preview/"
+    with override_settings(COMMENTS_PREVIEW_RATE_LIMIT_COUNT=2):
+        for _ in range(2):
+            ok = client.post(preview_url, {"body": "*draft*"}, REMOTE_ADDR="203.0.113.9")
+            assert ok.status_code == 200 and "<em>draft</em>" in ok.content.decode()
+        refused = client.post(preview_url, {"body": "*draft*"}, REMOTE_ADDR="203.0.113.9")
+        assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+        assert "Too many previews" in refused.content.decode()
+        # Without JavaScript: the form again, its text kept, the reason said.
+        data = form_data(client, post, body="My *draft*", preview="1")
+        page = client.post(comment_url(post), data, REMOTE_ADDR="203.0.113.9")
+        assert page.status_code == 429
+        assert soup(page).select_one("#respond textarea[name=body]").get_text().strip() == (
+            "My *draft*"
+        )
+        assert "Too many previews" in soup(page).select_one("#respond").get_text()
+        # Posting is counted apart: the comment still goes in.
+        data.pop("preview")
+        assert client.post(comment_url(post), data, REMOTE_ADDR="203.0.113.9").status_code == 302
+    assert any(b"preview-rate:203.0.113.9" in key for key in raw.scan_iter(f"{prefix}:*"))
+
+
 def test_ipv6_clients_are_limited_per_network(client, post, redis_cache):
     for n in range(3):
         data = form_data(client, post, body=f"v6 {n}")

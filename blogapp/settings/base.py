@@ -380,6 +380,8 @@ COMMENTS_ADMIN_THREAD_PER_PAGE = int(os.environ.get("COMMENTS_ADMIN_THREAD_PER_P
 # Counted in the default cache, so set REDIS_URL when several app processes serve the site.
 COMMENTS_RATE_LIMIT_COUNT = int(os.environ.get("COMMENTS_RATE_LIMIT_COUNT", "5"))
 COMMENTS_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENTS_RATE_LIMIT_PERIOD", "60"))
+# Previews (with or without JavaScript) accepted per client IP within the same period.
+COMMENTS_PREVIEW_RATE_LIMIT_COUNT = int(os.environ.get("COMMENTS_PREVIEW_RATE_LIMIT_COUNT", "30"))
 # The same author posting the same text on the same post within this many seconds is refused.
 COMMENTS_DUPLICATE_WINDOW = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW", str(60 * 60 * 24)))
 # How long a rendered comment form may be submitted (seconds).

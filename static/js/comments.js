@@ -71,7 +71,8 @@
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
-      if (!response.ok) throw new Error(response.status);
+      // 429: too many previews; the fragment says how long to wait.
+      if (!response.ok && response.status !== 429) throw new Error(response.status);
       return response.text();
     }).then(function (html) {
       box.querySelector(".comment-preview-body").innerHTML = html;
