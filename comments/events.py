@@ -1,7 +1,7 @@
 """What a decision about comments sets going outside the request: at most one task.
 
 ``comments_event`` runs inside the transaction of the decision (a new comment, a moderation
-decision, an admin edit) and enqueues one task, ``tasks.comments_event``, or none when
+decision, an admin edit) and enqueues one task, ``handle_event``, or none when
 there is nothing to do (``COMMENTS_NOTIFICATIONS_ENABLED`` off; no visible comment, no held
 one and no webhook endpoint for the event). The task does, in the worker:
 
@@ -18,9 +18,10 @@ worker) queues nothing twice.
 import uuid
 
 from django.conf import settings
+from django_tasks import task
 
-from . import tasks
-from .webhooks.dispatch import endpoints
+from .notifications import fanout, moderators
+from .webhooks import dispatch
 
 
 def comments_event(event, comment_ids, *, status=None, published=False, held=False):
@@ -29,9 +30,9 @@ def comments_event(event, comment_ids, *, status=None, published=False, held=Fal
     if not settings.COMMENTS_NOTIFICATIONS_ENABLED:
         return
     ids = sorted({int(pk) for pk in comment_ids})
-    hooked = bool(event) and bool(endpoints(event))
+    hooked = bool(event) and bool(dispatch.endpoints(event))
     if ids and (published or held or hooked):
-        tasks.comments_event.enqueue(
+        handle_event.enqueue(
             event if hooked else None,
             ids,
             uuid.uuid4().hex if hooked else "",
@@ -39,3 +40,15 @@ def comments_event(event, comment_ids, *, status=None, published=False, held=Fal
             published,
             held,
         )
+
+
+@task()
+def handle_event(event, comment_ids, decision, status, published, held):
+    """In the worker: everything one decision about comments causes."""
+    if published:
+        fanout.notify_subscribers(comment_ids)
+    if held:
+        for comment_id in comment_ids:
+            moderators.comment_held(comment_id)
+    if event:
+        dispatch.dispatch(event, comment_ids, decision, status)

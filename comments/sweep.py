@@ -23,21 +23,23 @@ from . import tasks
 from .delivery import stale
 from .notifications.models import OutgoingMail
 from .notifications.moderators import daily_alerts
+from .notifications.sending import enqueue_mail
 from .privacy import reduce_old_ips
 from .webhooks.models import WebhookDelivery
+from .webhooks.sending import enqueue_webhook
 
 logger = logging.getLogger(__name__)
 
 # Each delivery model with the function that enqueues one attempt.
-DELIVERIES = [(OutgoingMail, tasks.enqueue_mail), (WebhookDelivery, tasks.enqueue_webhook)]
-TASK_PREFIX = f"{tasks.__name__}."
+DELIVERIES = [(OutgoingMail, enqueue_mail), (WebhookDelivery, enqueue_webhook)]
+TASK_PATHS = [each.module_path for each in tasks.ALL]
 STOPPED = "The worker running this task stopped; it was enqueued again."
 
 
 def _requeue_abandoned_tasks(now):
     cutoff = now - timedelta(seconds=settings.COMMENTS_DELIVERY_LEASE)
     abandoned = DBTaskResult.objects.filter(
-        status="RUNNING", started_at__lt=cutoff, task_path__startswith=TASK_PREFIX
+        status="RUNNING", started_at__lt=cutoff, task_path__in=TASK_PATHS
     )
     count = 0
     with transaction.atomic():

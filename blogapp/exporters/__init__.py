@@ -2,9 +2,11 @@
 
 ``archive.py`` chooses what an export holds (posts, comments through ``comments.selectors``,
 spam and personal data by option); ``wxr.py`` and ``jsonformat.py`` write it, each as an
-iterator of text chunks, so a file, a terminal and an HTTP response take the same stream.
+iterator of text chunks, and ``streaming.py`` hands one of them out in chunks read in one
+snapshot, so a file, a terminal and an HTTP response take the same stream.
 """
 
-from .archive import FORMATS, ExportOptions, export_chunks
+from .archive import FORMATS, ExportOptions
+from .streaming import export_chunks
 
 __all__ = ["FORMATS", "ExportOptions", "export_chunks"]

@@ -7,17 +7,15 @@ per post, so memory stays flat whatever the size of the archive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
 
 from blogapp.models import Post
 from comments.selectors import comments_for_export
 
 FORMATS = ("wxr", "json")
-CHUNK_CHARS = 1 << 16  # characters per chunk handed to a file or an HTTP response
 
 # Positions in a comments.selectors.EXPORT_COLUMNS row.
 ID, PARENT, STATUS = 0, 1, 9
@@ -79,40 +77,3 @@ def exported_posts(options: ExportOptions) -> Iterator[ExportedPost]:
         posts = posts.filter(slug=options.post_slug)
     for post in posts.iterator(chunk_size=200):
         yield ExportedPost(post, options)
-
-
-def export_chunks(options: ExportOptions) -> Iterator[str]:
-    """The whole export as text chunks of about ``CHUNK_CHARS`` characters."""
-    if options.format == "wxr":
-        from .wxr import write_wxr as writer
-    elif options.format == "json":
-        from .jsonformat import write_json as writer
-    else:
-        raise ValueError(f"unknown export format {options.format!r}")
-    return _in_one_snapshot(_chunked(writer(exported_posts(options), options)))
-
-
-def _in_one_snapshot(chunks: Iterator[str]) -> Iterator[str]:
-    """``chunks``, read in one transaction: on PostgreSQL a repeatable-read snapshot, so the
-    export is the archive at one moment even while readers comment, and its server-side
-    cursors stream rows (outside a transaction they would be WITH HOLD cursors, which the
-    server copies whole before the first row). A generator, so a streamed HTTP response
-    holds the transaction only while it is being sent."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and not connection.savepoint_ids:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield from chunks
-
-
-def _chunked(pieces: Iterable[str]) -> Iterator[str]:
-    chunk: list[str] = []
-    size = 0
-    for piece in pieces:
-        chunk.append(piece)
-        size += len(piece)
-        if size >= CHUNK_CHARS:
-            yield "".join(chunk)
-            chunk, size = [], 0
-    if chunk:
-        yield "".join(chunk)

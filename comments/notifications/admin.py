@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import tasks
 from ..admin_params import RefuseBadLookupsMixin
 from ..delivery import retry_now
 from ..delivery_admin import DeliveryLogAdmin
+from . import sending
 from .models import ModeratorAlerts, OutgoingMail, Subscription, Suppression
 from .subscriptions import subscription_cancel
 
@@ -90,7 +90,7 @@ class OutgoingMailAdmin(DeliveryLogAdmin):
 
     @admin.action(description=_("Send selected failed mail again"), permissions=["change"])
     def send_again(self, request, queryset):
-        count = retry_now(OutgoingMail, queryset, tasks.enqueue_mail)
+        count = retry_now(OutgoingMail, queryset, sending.enqueue_mail)
         self.message_user(
             request,
             ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count)

@@ -4,7 +4,8 @@
 ``COMMENTS_MODERATOR_ALERT_BATCH`` seconds into one mail at the end of that period; ``daily``
 sends one mail a day, after ``COMMENTS_MODERATOR_DIGEST_HOUR``, about the whole queue. Only
 active staff users who may change comments and have an address get them. An alert's text is
-written when it is sent, from the comments still pending then; with none, nothing is sent.
+written when it is sent (``alerts.compose``), from the comments still pending then; with none,
+nothing is sent.
 """
 
 import math
@@ -14,12 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..delivery import Cancelled
 from ..models import Comment
-from . import mail, sending
+from . import sending
 from .models import ModeratorAlerts, OutgoingMail
-
-LISTED = 20  # comments listed in one alert; the rest are counted
 
 
 def _moderators(frequency):
@@ -66,20 +64,3 @@ def daily_alerts(now=None):
                 kind=OutgoingMail.Kind.MODERATOR,
                 to=user.email,
             )
-
-
-def compose(row):
-    """Subject, body and headers of a queued alert, from what is pending now."""
-    kind, user_id, *period = row.key.split(":")
-    daily = kind == "moderator-daily"
-    wanted = ModeratorAlerts.Frequency.DAILY if daily else ModeratorAlerts.Frequency.BATCHED
-    if not ModeratorAlerts.objects.filter(user_id=int(user_id), frequency=wanted).exists():
-        raise Cancelled("The moderator no longer wants these alerts.")
-    pending = Comment.objects.pending().select_related("post").order_by("created_at", "pk")
-    if not daily:
-        start, end = (datetime.fromtimestamp(int(t), tz=UTC) for t in period)
-        pending = pending.filter(created_at__gte=start, created_at__lt=end)
-    total = pending.count()
-    if not total:
-        raise Cancelled("No comment is waiting any more.")
-    return mail.moderator_alert(list(pending[:LISTED]), total=total, daily=daily)

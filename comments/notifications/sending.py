@@ -13,11 +13,11 @@ from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django_tasks import task
 
-from .. import tasks
 from ..delivery import Cancelled, Delivery, attempt, claim_many, failed, finish_many
 from ..models import Comment
-from . import mail
+from . import alerts, mail
 from .models import OutgoingMail, Subscription, Suppression
 
 BATCH = 100
@@ -70,9 +70,7 @@ def _compose_digest(row):
 
 
 def _compose_alert(row):
-    from .moderators import compose
-
-    row.subject, row.body, row.html, row.headers = compose(row)
+    row.subject, row.body, row.html, row.headers = alerts.compose(row)
     OutgoingMail.objects.filter(pk=row.pk).update(
         subject=row.subject, body=row.body, html=row.html, headers=row.headers
     )
@@ -107,7 +105,7 @@ def _send(row, connection=None):
 
 def deliver(mail_id):
     """One attempt at ``mail_id``; returns its status afterwards (None: not due or taken)."""
-    return attempt(OutgoingMail, mail_id, _send, tasks.enqueue_mail)
+    return attempt(OutgoingMail, mail_id, _send, enqueue_mail)
 
 
 def _unwanted(row):
@@ -161,7 +159,7 @@ def deliver_many(mail_ids):
         connection.open()
     except Exception as error:  # the server is down: every mail of the batch waits
         for row in todo:
-            failed(OutgoingMail, row, error, tasks.enqueue_mail)
+            failed(OutgoingMail, row, error, enqueue_mail)
         return 0
     smtp = isinstance(connection, SMTPBackend)
     sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
@@ -181,7 +179,7 @@ def deliver_many(mail_ids):
                     connection.send_messages([mail.message(row, connection)])
             except Exception as error:
                 connection.close()  # the next mail opens a fresh connection
-                failed(OutgoingMail, row, error, tasks.enqueue_mail)
+                failed(OutgoingMail, row, error, enqueue_mail)
             else:
                 sent.append(row.pk)
                 if len(sent) % RECORD_EVERY == 0:
@@ -201,7 +199,7 @@ def enqueue_batches(mail_ids):
     """Enqueue the sending of new mails in batches of ``BATCH`` (inside the transaction)."""
     mail_ids = list(mail_ids)
     for start in range(0, len(mail_ids), BATCH):
-        tasks.deliver_mails.enqueue(mail_ids[start : start + BATCH])
+        deliver_mails.enqueue(mail_ids[start : start + BATCH])
 
 
 @transaction.atomic
@@ -225,5 +223,24 @@ def queue(
     if not created:
         return None
     if enqueue:
-        tasks.enqueue_mail(row.pk, run_after)
+        enqueue_mail(row.pk, run_after)
     return row
+
+
+# The worker's tasks (django-tasks; ``comments.tasks`` lists every task of the app).
+
+
+@task()
+def deliver_mail(mail_id):
+    """One attempt at sending one queued mail (retried with backoff on failure)."""
+    return deliver(mail_id)
+
+
+@task()
+def deliver_mails(mail_ids):
+    """One attempt at each of several queued mails, over one SMTP connection."""
+    return deliver_many(mail_ids)
+
+
+def enqueue_mail(mail_id, run_after=None):
+    deliver_mail.using(run_after=run_after).enqueue(mail_id)

@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import tasks
 from ..delivery import retry_now
 from ..delivery_admin import DeliveryLogAdmin
+from . import sending
 from .models import WebhookDelivery
 
 
@@ -25,7 +25,7 @@ class WebhookDeliveryAdmin(DeliveryLogAdmin):
 
     @admin.action(description=_("Send selected deliveries again"), permissions=["change"])
     def send_again(self, request, queryset):
-        count = retry_now(WebhookDelivery, queryset, tasks.enqueue_webhook)
+        count = retry_now(WebhookDelivery, queryset, sending.enqueue_webhook)
         self.message_user(
             request,
             ngettext(

@@ -17,9 +17,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from .. import tasks
 from ..models import Comment
+from ..notifications.mail import absolute
 from .models import WebhookDelivery
+from .sending import enqueue_webhook
 
 CREATED = "comment.created"
 APPROVED = "comment.approved"
@@ -48,8 +49,6 @@ def endpoints(event):
 
 
 def payload(event, comment, delivery_id, status=None):
-    from ..notifications.mail import absolute
-
     return {
         "event": event,
         "delivery": str(delivery_id),
@@ -84,4 +83,4 @@ def dispatch(event, comment_ids, decision, status=None):
             row = WebhookDelivery.objects.create(
                 key=key, delivery_id=delivery_id, url=hook["url"], event=event, body=body
             )
-            tasks.enqueue_webhook(row.pk)
+            enqueue_webhook(row.pk)

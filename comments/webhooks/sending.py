@@ -7,8 +7,8 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
+from django_tasks import task
 
-from .. import tasks
 from ..delivery import Cancelled, attempt
 from .models import WebhookDelivery
 
@@ -58,4 +58,14 @@ def _post(row):
 
 
 def deliver(delivery_pk):
-    return attempt(WebhookDelivery, delivery_pk, _post, tasks.enqueue_webhook)
+    return attempt(WebhookDelivery, delivery_pk, _post, enqueue_webhook)
+
+
+@task()
+def deliver_webhook(delivery_pk):
+    """One attempt at one webhook delivery (retried with backoff on failure)."""
+    return deliver(delivery_pk)
+
+
+def enqueue_webhook(delivery_pk, run_after=None):
+    deliver_webhook.using(run_after=run_after).enqueue(delivery_pk)

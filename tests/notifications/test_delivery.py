@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import tasks
 from comments.delivery import Delivery, retry_delay
-from comments.notifications import sending
+from comments.notifications import fanout, sending
 from comments.notifications.mail import message_id
 from comments.notifications.models import OutgoingMail
 from comments.sweep import sweep
@@ -30,7 +29,7 @@ def test_a_rolled_back_comment_queues_and_sends_nothing(post, smtp, worker):
     with pytest.raises(Boom), transaction.atomic():
         make_comment(post, body="Never committed.")
         # The task was written in the comment's transaction...
-        assert DBTaskResult.objects.filter(task_path="comments.tasks.comments_event").exists()
+        assert DBTaskResult.objects.filter(task_path="comments.events.handle_event").exists()
         raise Boom
     # ...and went with it.
     assert not DBTaskResult.objects.exists()
@@ -60,7 +59,9 @@ def test_smtp_down_then_back_retries_and_delivers_once(post, smtp, worker, setti
     assert "Connection refused" in mail.last_error or "Errno" in mail.last_error
     assert mail.next_attempt_at > timezone.now() + timedelta(seconds=50)
     # The retry is a task of its own that waits for its time.
-    waiting = DBTaskResult.objects.get(status="READY", task_path="comments.tasks.deliver_mail")
+    waiting = DBTaskResult.objects.get(
+        status="READY", task_path="comments.notifications.sending.deliver_mail"
+    )
     assert waiting.run_after == mail.next_attempt_at
 
     fast_forward()
@@ -130,9 +131,9 @@ def claim_like_a_worker(task_path, minutes_ago):
 def test_a_delivery_left_by_a_worker_killed_while_sending_is_taken_over(post, smtp, worker):
     subscriber(post, "bob@example.com")
     comment = make_comment(post)
-    tasks.notify_subscribers.call([comment.pk])
+    fanout.notify_subscribers([comment.pk])
     DBTaskResult.objects.filter(task_path__endswith="comments_event").delete()
-    claim_like_a_worker("comments.tasks.deliver_mails", minutes_ago=1)
+    claim_like_a_worker("comments.notifications.sending.deliver_mails", minutes_ago=1)
     mail = OutgoingMail.objects.get()
     # It had leased the mail and counted an attempt when it was killed.
     OutgoingMail.objects.filter(pk=mail.pk).update(
@@ -154,7 +155,7 @@ def test_a_task_left_running_by_a_killed_worker_runs_again(post, smtp, worker):
     subscriber(post, "bob@example.com")
     make_comment(post)
     # Killed right after claiming the fan-out task, before it did anything.
-    claimed = claim_like_a_worker("comments.tasks.comments_event", minutes_ago=1)
+    claimed = claim_like_a_worker("comments.events.handle_event", minutes_ago=1)
     assert sweep() == 0  # it may still be running
     DBTaskResult.objects.filter(pk=claimed.pk).update(
         started_at=timezone.now() - timedelta(minutes=10)
@@ -175,7 +176,7 @@ def test_a_sent_mail_is_never_sent_again(post, smtp, worker):
     mail = OutgoingMail.objects.get()
     # The same task again, the same notification again, a sweep: nothing more goes out.
     assert sending.deliver(mail.pk) is None
-    tasks.notify_subscribers.call([comment.pk])
+    fanout.notify_subscribers([comment.pk])
     sweep()
     worker()
     assert len(smtp.messages) == 1

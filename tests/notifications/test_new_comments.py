@@ -4,10 +4,9 @@ digest past the per-address cap; one-click unsubscribing."""
 import pytest
 from django.test import Client
 
-from comments import tasks
 from comments.delivery import Delivery
 from comments.models import Comment
-from comments.notifications import mail
+from comments.notifications import fanout, mail
 from comments.notifications.models import OutgoingMail, Subscription, Suppression
 from comments.services import comments_moderate, comments_restore
 from tests.factories import make_comment
@@ -67,7 +66,7 @@ def test_a_comment_hidden_before_sending_is_not_sent(post, smtp, worker):
     subscriber(post, "bob@example.com")
     comment = make_comment(post)
     # The subscribers' mail is queued, then a moderator removes the comment.
-    tasks.notify_subscribers.call([comment.pk])
+    fanout.notify_subscribers([comment.pk])
     comments_moderate(comments=[comment], status=Comment.Status.REMOVED, moderator=None)
     worker()
     assert smtp.messages == []

@@ -154,5 +154,5 @@ def test_a_form_post_enqueues_one_task_whatever_the_subscribers(client, post, re
                      body="Hello, everyone.")  # fmt: skip
     assert client.post(comment_url(post), data).status_code == 302
     [task] = DBTaskResult.objects.all()  # mail, moderators' alert and webhooks: one task
-    assert task.task_path == "comments.tasks.comments_event"
+    assert task.task_path == "comments.events.handle_event"
     assert not WebhookDelivery.objects.exists()  # the fan-out happens in the worker
