@@ -17,10 +17,11 @@ PRIOR = 0.5
 MIN_DISTANCE = 0.1
 # Only the most telling features vote (SpamBayes' max_discriminators).
 MAX_FEATURES = 150
-# A word or word pair learned from a single comment is treated as unknown, as Graham's and
-# Robinson's filters treat rare words: one sighting is mostly chance, and in a short comment
-# such a word alone would tip the score. Domains, the author's fields and the behaviour
-# signals count from their first sighting (a linked domain is the sender's choice, not chance).
+# A word or word pair learned from a single comment is treated as unknown, as Paul Graham's
+# filter treated rare words (below five sightings): one sighting is mostly chance, and in a
+# short comment such a word alone would tip the score into the hold band. Domains, the
+# author's fields and the behaviour signals count from their first sighting (a linked domain
+# is the sender's choice, not chance).
 MIN_TEXT_COUNT = 2
 TEXT_PREFIXES = ("w:", "b:")
 REASONS = 5
