@@ -3,7 +3,7 @@
     python bench/spam_ab.py [--rounds 4] [--seconds 15]
 
 Runs ``reply_load.py`` (8 clients, back to back, a 10,000-comment post, a trained model of
-~150,000 features: ``bench.common.seed_spam_model``) alternately with
+~100,000 features: ``bench.common.seed_spam_model``) alternately with
 ``COMMENTS_SPAM_FILTER_ENABLED`` off (A: no scoring) and on (B: every reply scored, its
 evidence stored), interleaved A B B A A B… so both arms share the machine's state and
 neither always runs second. The moderators' rules run in both arms (an empty table).

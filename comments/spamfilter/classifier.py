@@ -17,6 +17,13 @@ PRIOR = 0.5
 MIN_DISTANCE = 0.1
 # Only the most telling features vote (SpamBayes' max_discriminators).
 MAX_FEATURES = 150
+# A word or word pair learned from a single comment is treated as unknown, as Paul Graham's
+# filter treated rare words (below five sightings): one sighting is mostly chance, and in a
+# short comment such a word alone would tip the score into the hold band. Domains, the
+# author's fields and the behaviour signals count from their first sighting (a linked domain
+# is the sender's choice, not chance).
+MIN_TEXT_COUNT = 2
+TEXT_PREFIXES = ("w:", "b:")
 REASONS = 5
 
 
@@ -54,7 +61,8 @@ def score(features, counts, spam_total, ham_total):
     clues = []
     for feature in features:
         spam, ham = counts.get(feature, (0, 0))
-        if spam + ham == 0:
+        seen = spam + ham
+        if seen == 0 or (seen < MIN_TEXT_COUNT and feature.startswith(TEXT_PREFIXES)):
             continue
         p = feature_probability(spam, ham, spam_total, ham_total)
         if abs(p - 0.5) >= MIN_DISTANCE:

@@ -38,7 +38,8 @@ def test_it_never_touches_the_sites_model():
 
 @pytest.mark.django_db
 def test_the_stream_is_learned_as_it_goes():
-    # Streamed twice, the second pass meets "Nice video" learned as spam: held, not published.
+    # Streamed twice, the second pass meets "Nice video" learned as spam: held, not published
+    # (its words, learned from one comment, do not vote yet; its shape, short, leans to spam).
     lines = evaluate("--train", TRAIN, "--stream", STREAM, STREAM)
     assert lines == [
         f"{STREAM}: ham_to_spam=0.000 ham_held=0.000 spam_published=0.500 spam_caught=0.500 n=4",

@@ -189,3 +189,19 @@ def test_resetting_needs_a_post_and_the_permissions(django_user_model, taught):
     assert checked.post(url).status_code == 403  # no CSRF token
     assert checked.get(url).status_code == 405
     assert store.totals() == (4, 4)
+
+
+def test_a_word_learned_from_one_spam_alone_does_not_hold_a_comment(
+    client, post, moderator_client, taught
+):
+    # "money" and "fast" were in one of the four spam comments only: chance, not evidence.
+    _, comment = post_comment(client, post, body="Money talks, fast", name="Ida")
+    assert comment.status == Comment.Status.APPROVED
+    assert not [r for r in comment.spam_reasons if r.startswith(("w:money", "w:fast"))]
+    assert comment.spam_score < 0.5, comment.spam_reasons
+    # Learned a second time, from a second spam comment, the words count.
+    row = held_comments(post, ["Fast money for everyone at http://promo.example.com"])
+    run_action(moderator_client, "mark_as_spam", row)
+    _, again = post_comment(client, post, body="Money talks, fast!", name="Ida")
+    assert {"w:money (0.83)", "w:fast (0.83)"} <= set(again.spam_reasons)
+    assert again.spam_score > 0.5, again.spam_reasons
