@@ -57,15 +57,19 @@ def remember_own_pending(request, comment, *, shadowed=False):
             request.session[key] = [*own, comment.pk][-OWN_PENDING_KEPT:]
 
 
-def _reply_target(post, raw_id):
-    """The comment a reply form answers, if ``raw_id`` names one a reader may reply to."""
+def _reply_target(post, raw_id, own_shadowed=frozenset()):
+    """The comment a reply form answers, if ``raw_id`` names one this reader may reply to: one
+    every reader sees, or one of their own shadow-banned comments (shown to them as published,
+    so answering it must work as it would for anyone)."""
     try:
         comment_id = int(raw_id)
     except (TypeError, ValueError):
         return None
+    candidates = Comment.objects.replyable()
+    if comment_id in own_shadowed:
+        candidates = Comment.objects.comments()
     return (
-        Comment.objects.replyable()
-        .filter(post=post, pk=comment_id)
+        candidates.filter(post=post, pk=comment_id)
         .only("id", "author_name", "post_id", "tree_id")
         .first()
     )
@@ -141,14 +145,16 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None, pre
     ``default_reply_to``) and whether the post takes comments at all."""
     if form is None:
         requested = request.GET.get("replyto")
-        reply_to = _reply_target(post, requested) if requested else default_reply_to
+        shadowed = own_pending_ids(request).shadowed
+        reply_to = _reply_target(post, requested, shadowed) if requested else default_reply_to
         form = CommentForm(
             initial={"parent": reply_to.pk if reply_to else None, **author_initial(request)}
         )
         reply_refused = bool(requested) and reply_to is None
     else:
         requested = form.data.get("parent")
-        reply_to = _reply_target(post, requested) if requested else None
+        shadowed = own_pending_ids(request).shadowed
+        reply_to = _reply_target(post, requested, shadowed) if requested else None
         reply_refused = False
     return {
         "comment_form": form,

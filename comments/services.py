@@ -72,8 +72,9 @@ def _refuse_repeats(*, post, author_name, author_email, body, submission_key, re
         raise CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
 
 
-def _replyable_parent(*, post, parent_id):
-    """Lock the parent's thread and return the parent as it is now, or refuse."""
+def _replyable_parent(*, post, parent_id, shadowed=False):
+    """Lock the parent's thread and return the parent as it is now, or refuse. ``shadowed``:
+    the parent may also be one of its (shadow-banned) writer's own hidden comments."""
     refusal = CommentRejected(
         _("The comment you are replying to does not exist or can no longer be replied to."),
         code="invalid_parent",
@@ -86,9 +87,9 @@ def _replyable_parent(*, post, parent_id):
     lock_thread(tree_id)
     # Re-read under the lock: lft/rght may have moved, the status may have changed. Only the
     # columns the insert needs: mptt's tree fields, and post_id for Comment.clean().
+    candidates = Comment.objects.comments() if shadowed else Comment.objects.replyable()
     parent = (
-        Comment.objects.replyable()
-        .filter(pk=parent_id, post=post)
+        candidates.filter(pk=parent_id, post=post)
         .only("id", "post_id", "parent_id", "status", "tree_id", "lft", "rght", "level")
         .first()
     )
@@ -161,6 +162,7 @@ def _comment_write(
     author_user=None,
     screening=None,
     known_commenter=None,
+    shadowed_parents=frozenset(),
 ):
     """The write of ``comment_create``, in one transaction.
 
@@ -174,6 +176,9 @@ def _comment_write(
     ``comments.notifications.subscriptions``).
     ``author_user``: the site user writing it (staff, logged in); on a post whose
     ``author_id`` is that user, the comment carries the "Author" badge.
+    ``shadowed_parents``: the ids of the writer's own shadow-banned comments (their session's),
+    which a reply that is shadow-banned too may answer: to its writer the thread looks
+    published, and nobody else sees either.
     A visible comment's subscribers are notified by a task enqueued in this transaction.
     """
     # Everything that needs no lock comes first: the thread's lock is held until this
@@ -224,7 +229,10 @@ def _comment_write(
 
     # Under the lock: only what must see the thread as it is now.
     if parent_id is not None:
-        parent = _replyable_parent(post=post, parent_id=parent_id)
+        shadowed = screening is not None and screening.shadow_banned
+        parent = _replyable_parent(
+            post=post, parent_id=parent_id, shadowed=shadowed and parent_id in shadowed_parents
+        )
     else:
         parent = None
         lock_new_threads()

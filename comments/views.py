@@ -157,6 +157,7 @@ def _receive_comment(request, slug, committed):
             comment = comment_create(
                 post=post,
                 parent_id=data["parent"],
+                shadowed_parents=own_pending_ids(request).shadowed,
                 author_name=data["name"],
                 author_email=data["email"],
                 author_url=data["url"],

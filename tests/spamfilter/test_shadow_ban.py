@@ -59,3 +59,22 @@ def test_a_comment_the_filter_stores_as_spam_awaits_moderation_for_its_author(po
     mine = shown_comment(author, post, comment)
     assert mine.select_one(".comment-pending") is not None
     assert shown_comment(Client(), post, comment) is None
+
+
+def test_the_author_can_answer_their_own_hidden_comment_as_anyone_could(post, banned):
+    author = Client(REMOTE_ADDR=BANNED_IP)
+    _, first = post_comment(author, post, body="First, hidden.")
+    page = soup(author.get(f"{post.get_absolute_url()}?replyto={first.pk}"))
+    assert page.select_one(".form-error") is None  # no "can't be replied to"
+    assert page.select_one("#respond input[name=parent]")["value"] == str(first.pk)
+    response, reply = post_comment(author, post, body="And my own answer.", parent=first.pk)
+    assert response.status_code == 302
+    assert reply.parent_id == first.pk and reply.status == Comment.Status.SPAM
+    mine = shown_comment(author, post, first)
+    assert "And my own answer." in mine.get_text()
+    assert shown_comment(Client(), post, reply) is None
+    # Nobody else can hang a reply under the hidden comment.
+    stranger = Client()
+    response, _ = post_comment(stranger, post, body="Under a hidden one?", parent=first.pk)
+    assert response.status_code == 200
+    assert not Comment.objects.filter(body="Under a hidden one?").exists()
