@@ -17,9 +17,15 @@ def render_discussion(discussion, *, replies_open=True):
 
     ``replies_open``: whether the post takes comments; a closed post's comments have no Reply.
     """
-    context = {"discussion": discussion, "counted": count_labels(), "replies_open": replies_open}
-    html = render_to_string("comments/discussion.html", context, using="jinja2")
+    html = _thread_html(discussion, replies_open=replies_open)
     return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
+
+
+def _thread_html(discussion, *, replies_open):
+    """``render_discussion`` as a plain string: marking a string safe copies it, and a
+    10,000-comment thread is 10 MB, so the cached page is marked once, when it is read."""
+    context = {"discussion": discussion, "counted": count_labels(), "replies_open": replies_open}
+    return render_to_string("comments/discussion.html", context, using="jinja2")
 
 
 @dataclass
@@ -62,7 +68,7 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=Fals
         discussion = discussion_for(
             post, own_pending_ids=own, page=page, per_page=per_page, index=index, newest=newest
         )
-        html = str(render_discussion(discussion, replies_open=replies_open))
+        html = _thread_html(discussion, replies_open=replies_open)
         return asdict(
             RenderedDiscussion(
                 html=html,
