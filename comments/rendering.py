@@ -10,6 +10,7 @@ from .labels import count_labels
 from .models import Comment
 from .moderation import post_accepts_comments
 from .selectors import comments_per_page, discussion_for
+from .thread_html import ThreadWriter
 
 
 def render_discussion(discussion, *, replies_open=True):
@@ -24,7 +25,8 @@ def render_discussion(discussion, *, replies_open=True):
 def _thread_html(discussion, *, replies_open):
     """``render_discussion`` as a plain string: marking a string safe copies it, and a
     10,000-comment thread is 10 MB, so the cached page is marked once, when it is read."""
-    context = {"discussion": discussion, "counted": count_labels(), "replies_open": replies_open}
+    writer = ThreadWriter(discussion, replies_open=replies_open, counted=count_labels())
+    context = {"discussion": discussion, "comments_html": map(writer.comment, discussion.thread)}
     return render_to_string("comments/discussion.html", context, using="jinja2")
 
 
