@@ -19,7 +19,7 @@ def render_discussion(discussion, *, replies_open=True):
     ``replies_open``: whether the post takes comments; a closed post's comments have no Reply.
     """
     html = _thread_html(discussion, replies_open=replies_open)
-    return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
+    return mark_safe(html)  # noqa: S308 - escaped where written; body_html sanitised at write
 
 
 def _thread_html(discussion, *, replies_open):
