@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from comments.pages import canonical_page_redirect, discussion_context
+from comments.pages import DiscussionPageResponse, canonical_page_redirect, discussion_context
 from comments.selectors import attach_comment_counts, with_discussion_version
 
 from .models import Post
@@ -50,6 +50,7 @@ class PostArchiveView(ListView):
 
 class PostDetailView(DetailView):
     template_name = "blogapp/post_detail.html"
+    response_class = DiscussionPageResponse  # the discussion's HTML encoded on its own
 
     def get_queryset(self):
         # The discussion's version rides on the post's query: the cache key costs nothing.

@@ -20,12 +20,14 @@ import functools
 import hashlib
 import logging
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 
+from . import thread_html
 from .metrics import DISCUSSION_CACHE
 from .models import DiscussionState
 
@@ -112,7 +114,8 @@ def discussion_version(post_id):
 
 @functools.cache
 def _markup_fingerprint():
-    """A digest of the comment templates, so a deploy with new markup misses the old cache."""
+    """A digest of the comment templates and of the module that writes each comment's markup
+    (``thread_html.py``), so a deploy with new markup misses the old cache."""
     from django.template import engines
 
     env = engines["jinja2"].env
@@ -120,6 +123,7 @@ def _markup_fingerprint():
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("comments/"))):
         digest.update(name.encode())
         digest.update(env.loader.get_source(env, name)[0].encode())
+    digest.update(Path(thread_html.__file__).read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -10,6 +10,7 @@ from .labels import count_labels
 from .models import Comment
 from .moderation import post_accepts_comments
 from .selectors import comments_per_page, discussion_for
+from .thread_html import ThreadWriter
 
 
 def render_discussion(discussion, *, replies_open=True):
@@ -17,9 +18,16 @@ def render_discussion(discussion, *, replies_open=True):
 
     ``replies_open``: whether the post takes comments; a closed post's comments have no Reply.
     """
-    context = {"discussion": discussion, "counted": count_labels(), "replies_open": replies_open}
-    html = render_to_string("comments/discussion.html", context, using="jinja2")
-    return mark_safe(html)  # noqa: S308 - Jinja2 autoescapes; body_html is sanitised at write
+    html = _thread_html(discussion, replies_open=replies_open)
+    return mark_safe(html)  # noqa: S308 - escaped where written; body_html sanitised at write
+
+
+def _thread_html(discussion, *, replies_open):
+    """``render_discussion`` as a plain string: marking a string safe copies it, and a
+    10,000-comment thread is 10 MB, so the cached page is marked once, when it is read."""
+    writer = ThreadWriter(discussion, replies_open=replies_open, counted=count_labels())
+    context = {"discussion": discussion, "comments_html": map(writer.comment, discussion.thread)}
+    return render_to_string("comments/discussion.html", context, using="jinja2")
 
 
 @dataclass
@@ -62,7 +70,7 @@ def discussion_html(post, *, page=1, own_pending_ids=(), index=None, newest=Fals
         discussion = discussion_for(
             post, own_pending_ids=own, page=page, per_page=per_page, index=index, newest=newest
         )
-        html = str(render_discussion(discussion, replies_open=replies_open))
+        html = _thread_html(discussion, replies_open=replies_open)
         return asdict(
             RenderedDiscussion(
                 html=html,

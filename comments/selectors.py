@@ -40,8 +40,8 @@ NO_CHILDREN = ()
 class ThreadNode:
     """One comment as the discussion page shows it.
 
-    Everything the template prints is a plain attribute, computed here once: a template pays
-    for every property call and filter thousands of times on a big thread.
+    Everything the page prints is a plain attribute, computed here once (comments/thread_html.py
+    writes it): a big thread would pay for any property or filter thousands of times.
     """
 
     __slots__ = (
@@ -89,18 +89,6 @@ class ThreadNode:
         self.reply_count = 0
         self.opens_replies = self.continues = False
         self.closes = 0
-
-    @property
-    def shown(self):
-        """What the page's comment loop prints, in one tuple the template unpacks in one
-        statement: read when the page is rendered (after numbering and reading order), and
-        several times cheaper than the ~18 attribute look-ups Jinja makes one by one."""
-        return (
-            self.id, self.level, self.is_placeholder, self.awaiting_moderation, self.avatar_key,
-            self.number, self.author_name, self.author_link, self.by_post_author, self.date_iso,
-            self.date_exact, self.date_label, self.edited_at, self.body_html, self.continues,
-            self.opens_replies, self.reply_count, self.closes,
-        )  # fmt: skip
 
 
 @dataclass

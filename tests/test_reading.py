@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.template import engines
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from blogapp.models import Post
+from comments.pages import DiscussionPageResponse
 from tests.factories import make_comment, make_post, make_thread
 from tests.html import comment_tree, soup
 
@@ -170,3 +173,32 @@ def test_index_shows_a_short_sanitised_excerpt_of_each_post(client):
     text = excerpt.get_text()
     assert text.startswith("word0 word1") and "word39" in text and "word40" not in text
     assert excerpt.find("script") is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<title>A · B</title>{{ discussion_html }}<p>{{ after }}</p>",
+        "{% if discussion_html %}{% block x %}{{ discussion_html }}{% endblock %}{% endif %}",
+        "{{ discussion_html }}<hr>{{ discussion_html }}",  # printed twice
+        "<p>{{ after }}</p>",  # not printed at all
+    ],
+)
+def test_a_discussion_page_is_the_bytes_of_its_template(rf, source):
+    """The post page's response renders around a stand-in and encodes the discussion apart:
+    whatever the template does with it, the bytes are those of the plain rendering."""
+    template = engines["django"].from_string(source)
+    context = {"discussion_html": mark_safe("<ol><li>Zoë &amp; José</li></ol>"), "after": "é"}
+    response = DiscussionPageResponse(rf.get("/"), template, context).render()
+    assert response.content == template.render(context).encode()
+
+
+def test_the_post_page_shows_its_discussion_once_in_utf_8(client):
+    post = make_post(title="Café · crème")
+    comment = make_comment(post, author_name="Zoë")
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode("utf-8")
+    assert html.count(f'id="comment-{comment.pk}"') == 1
+    assert "<!--discussion-" not in html
+    assert html.rstrip().endswith("</html>")
+    assert soup(response).select_one(f"#comment-{comment.pk} .comment-author").text == "Zoë"

@@ -16,6 +16,8 @@ from tests.translations import CATALOGUES, REPO, TRANSLATED, require_gettext
 
 SOURCES = ("manage.py", "blogapp", "comments", "templates", "locale")
 JINJA2_TEMPLATE = "comments/jinja2/comments/discussion.html"
+# Each comment's words, translated in Python where the page writes its comments.
+COMMENT_WRITER = "comments/thread_html.py"
 # Jinja2-only syntax, which Django's own template reader would miss; put into the copy only.
 PROBE = "comments/jinja2/comments/probe.html"
 PROBE_SOURCE = """{% trans trimmed count=n %}{{ count }} probe{% pluralize %}
@@ -72,12 +74,31 @@ def test_the_jinja2_templates_strings_are_extracted(extracted):
         for entry in comments
         if any(path == JINJA2_TEMPLATE for path, _line in entry.occurrences)
     }
-    expected = {"Reply", "Comment removed.", "No comments yet.", "Pingbacks and trackbacks"}
+    expected = {"Show:", "Oldest first", "No comments yet.", "Pingbacks and trackbacks"}
     assert expected <= from_template
     probes = {(entry.msgid, entry.msgid_plural) for entry in comments if from_probe(entry)}
     assert probes == {
         ("%(count)s probe", "%(count)s probes"),
         ("%(num)s other probe", "%(num)s other probes"),
+    }
+
+
+def test_the_comment_writers_words_are_extracted(extracted):
+    """Every word a comment shows is found where the page writes it (a gettext() inside an
+    f-string, which xgettext does not read, would leave it out and English on every page)."""
+    comments = extracted["comments/locale/de/LC_MESSAGES/django.po"]
+    from_writer = {
+        entry.msgid
+        for entry in comments
+        if any(path == COMMENT_WRITER for path, _line in entry.occurrences)
+    }
+    assert from_writer == {
+        "Comment removed.",
+        "Unknown author",
+        "Author",
+        "edited",
+        "Your comment is awaiting moderation.",
+        "Reply",
     }
 
 

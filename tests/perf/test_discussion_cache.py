@@ -4,6 +4,8 @@ These tests commit for real (``transactional_db``): the cache is invalidated whe
 commits, which a test rolled back at its end would never see.
 """
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -181,3 +183,20 @@ def test_pages_that_do_not_exist_are_404(client, cpage, settings):
     make_comment(post, author_name="First")
     make_comment(post, author_name="Second")
     assert client.get(f"{post.get_absolute_url()}?cpage={cpage}").status_code == 404
+
+
+def test_new_comment_markup_misses_the_old_cache(tmp_path, monkeypatch):
+    """Each comment's markup is written in Python (comments/thread_html.py), not only in the
+    templates: a deploy that changes that module must not be served the old renderings."""
+    from comments import cache as discussion_cache
+    from comments import thread_html
+
+    before = discussion_cache._markup_fingerprint()
+    changed = tmp_path / "thread_html.py"
+    changed.write_bytes(Path(thread_html.__file__).read_bytes() + b"# new markup\n")
+    monkeypatch.setattr(thread_html, "__file__", str(changed))
+    discussion_cache._markup_fingerprint.cache_clear()
+    try:
+        assert discussion_cache._markup_fingerprint() != before
+    finally:
+        discussion_cache._markup_fingerprint.cache_clear()
