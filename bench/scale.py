@@ -212,10 +212,12 @@ def main():
             group.append(cold)
             print(f"{name:<40} {cold:9.1f} {warm:9.1f} {size / 1024:7.0f}")
 
+    # Replies go to comments a reader may answer (a held one is refused).
+    answerable = Comment.objects.filter(status="approved", kind="comment").order_by("pk")
     tree_ids = list(
-        Comment.objects.filter(post=single_tree, level__lte=3).values_list("pk", flat=True)[:50]
+        answerable.filter(post=single_tree, level__lte=3).values_list("pk", flat=True)[:50]
     )
-    small_ids = list(Comment.objects.filter(post=ordinary).values_list("pk", flat=True)[:50])
+    small_ids = list(answerable.filter(post=ordinary).values_list("pk", flat=True)[:50])
     big_replies = reply_times(reader, single_tree, tree_ids, args.replies)
     small_replies = reply_times(reader, ordinary, small_ids, args.replies)
     replies = (("reply into the big tree", big_replies), ("reply, ordinary", small_replies))
