@@ -32,7 +32,9 @@ def arm(enabled, seconds, subscribers):
     )
     from django_tasks_db.models import DBTaskResult
 
-    tasks = DBTaskResult.objects.filter(task_path__endswith=".comments_event").count()
+    from comments.events import handle_event
+
+    tasks = DBTaskResult.objects.filter(task_path=handle_event.module_path).count()
     # One task per reply, whatever the subscribers; none with the switch off.
     problems = int(tasks != result["replies"] if enabled else tasks > 0)
     return result, latencies, f"tasks enqueued {tasks} for {result['replies']} replies", problems

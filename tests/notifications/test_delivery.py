@@ -132,7 +132,7 @@ def test_a_delivery_left_by_a_worker_killed_while_sending_is_taken_over(post, sm
     subscriber(post, "bob@example.com")
     comment = make_comment(post)
     fanout.notify_subscribers([comment.pk])
-    DBTaskResult.objects.filter(task_path__endswith="comments_event").delete()
+    DBTaskResult.objects.filter(task_path="comments.events.handle_event").delete()
     claim_like_a_worker("comments.notifications.sending.deliver_mails", minutes_ago=1)
     mail = OutgoingMail.objects.get()
     # It had leased the mail and counted an attempt when it was killed.
