@@ -146,9 +146,9 @@ def author_initial(request):
 def comment_form_context(request, post, *, form=None, default_reply_to=None, preview_html=""):
     """The comment form, the comment it answers (from ``?replyto=``, the posted form, or
     ``default_reply_to``) and whether the post takes comments at all."""
+    shadowed = own_pending_ids(request).shadowed  # this reader's hidden comments answer too
     if form is None:
         requested = request.GET.get("replyto")
-        shadowed = own_pending_ids(request).shadowed
         reply_to = _reply_target(post, requested, shadowed) if requested else default_reply_to
         form = CommentForm(
             initial={"parent": reply_to.pk if reply_to else None, **author_initial(request)}
@@ -156,7 +156,6 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None, pre
         reply_refused = bool(requested) and reply_to is None
     else:
         requested = form.data.get("parent")
-        shadowed = own_pending_ids(request).shadowed
         reply_to = _reply_target(post, requested, shadowed) if requested else None
         reply_refused = False
     return {

@@ -23,9 +23,7 @@ from .pages import (
 )
 from .posts import post_detail_template, post_model, published_posts
 from .selectors import (
-    NEWEST,
     PAGE_PARAM,
-    SORT_PARAM,
     discussion_page_of,
     newest_first,
     order_query,
@@ -310,10 +308,9 @@ def comment_permalink(request, comment_id):
         page, _index = discussion_page_of(
             comment.post, comment.tree_id, own_pending_ids=own_pending_ids(request), newest=newest
         )
-        params = [f"{SORT_PARAM}={NEWEST}"] if newest else []
+        query = order_query(request)
         if page > 1:
-            params.append(f"{PAGE_PARAM}={page}")
-        query = f"?{'&'.join(params)}" if params else ""
+            query += f"{'&' if query else '?'}{PAGE_PARAM}={page}"
         page_url = f"{comment.post.get_absolute_url()}{query}"
     return redirect(f"{page_url}#{comment.anchor}")
 
