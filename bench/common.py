@@ -257,40 +257,11 @@ def elapsed_ms(run):
 
 
 def tree_problems(post_id):
-    """Every way the post's comment trees break django-mptt's invariants (empty: valid)."""
-    from comments.models import Comment
+    """Every way the post's comment trees disagree with their parent links (empty: valid);
+    tests/tree_check.py says what is checked."""
+    from tests.tree_check import tree_problems as problems
 
-    rows = Comment.objects.filter(post_id=post_id).values_list(
-        "id", "parent_id", "tree_id", "lft", "rght", "level"
-    )
-    nodes = {row[0]: row for row in rows}
-    by_tree = {}
-    for row in nodes.values():
-        by_tree.setdefault(row[2], []).append(row)
-    problems = []
-    for tree_id, members in by_tree.items():
-        roots = [row for row in members if row[1] is None]
-        bounds = sorted([row[3] for row in members] + [row[4] for row in members])
-        if len(roots) != 1:
-            problems.append(f"tree {tree_id}: {len(roots)} roots")
-        if bounds != list(range(1, 2 * len(members) + 1)):
-            problems.append(f"tree {tree_id}: lft/rght are not 1..{2 * len(members)}")
-        size = dict.fromkeys((row[0] for row in members), 1)
-        for node_id, parent_id, node_tree, lft, rght, level in sorted(members, key=lambda r: -r[3]):
-            if parent_id is None:
-                if (lft, level) != (1, 0):
-                    problems.append(f"root {node_id}: lft={lft} level={level}")
-            else:
-                parent = nodes.get(parent_id)
-                if parent is None or parent[2] != node_tree:
-                    problems.append(f"comment {node_id}: parent {parent_id} not in its tree")
-                    continue
-                if not (parent[3] < lft and rght < parent[4]) or level != parent[5] + 1:
-                    problems.append(f"comment {node_id}: not nested inside parent {parent_id}")
-                size[parent_id] += size[node_id]
-            if rght - lft + 1 != 2 * size[node_id]:
-                problems.append(f"comment {node_id}: spans {rght - lft + 1}, has {size[node_id]}")
-    return problems
+    return problems(post_id=post_id)
 
 
 def free_port():

@@ -9,10 +9,11 @@ owns everything about those rows:
 - parents: a comment of the same batch, else a stored comment of the same post, else the
   comment becomes top-level with a warning naming its parent (not in the file, on another
   post, the comment itself, or a parent cycle);
-- the tree fields: each new tree numbered in one pass in Python, its tree id allocated above
-  the current maximum under the advisory lock ``comment_create`` takes for new threads; new
-  replies to a stored comment go into a gap opened by shifting the stored thread's
-  ``lft``/``rght`` once, under that thread's lock, as ``comment_create`` does for one reply;
+- the tree fields: each new tree numbered in one pass in Python, every approved comment
+  with room for replies (``comments.tree``), its tree id allocated above the current maximum
+  under the advisory lock ``comment_create`` takes for new threads; new replies to a stored
+  comment go into a gap opened by shifting the stored thread's ``lft``/``rght`` once, under
+  that thread's lock;
 - the columns: ``body_html`` rendered by body format (``text.render_comment_body``), author
   links kept only when http(s), one mapping (``_row``) for both ways of inserting: PostgreSQL
   ``COPY``, ``bulk_create`` elsewhere (SQLite, as ``make run`` uses);
@@ -35,7 +36,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
 from .text import render_comment_body, sanitize_comment_html
+from .tree import PAIR, open_gap, span_for
 
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
@@ -296,14 +297,15 @@ class _BulkWriter:
             tree_id = tree_ids[parent_id]
             # Read under the lock: every reply moves lft/rght.
             rght, level = Comment.objects.filter(pk=parent_id).values_list("rght", "level").get()
-            gap = 2 * sum(_count(child) for child in children)
-            _open_gap(tree_id=tree_id, at=rght, gap=gap)
+            end = rght
+            for child in children:
+                end = _number(child, first=end, level=level + 1)
+            gap = end - rght
+            open_gap(tree_id=tree_id, at=rght, gap=gap)
             placed = placed_by_tree.setdefault(tree_id, [])
             for node in placed:
                 _shift(node, at=rght, gap=gap)
-            start = rght
             for child in children:
-                start = _number(child, first=start, level=level + 1)
                 for node in _walk(child):
                     node.tree_id = tree_id
                     placed.append(node)
@@ -509,13 +511,15 @@ def _stored_comments(source: str, keys: list[str]) -> dict[str, tuple[int, int]]
 
 def _number(root: _Node, *, first: int = 1, level: int = 0) -> int:
     """lft/rght/level of a tree from ``first`` in one iterative depth-first pass (children in
-    file order); returns the number after its ``rght``."""
+    file order), each comment with the room for replies a new one gets (``comments.tree``);
+    returns the number after its ``rght``."""
     counter = first
     root.level = level
     stack: list[tuple[_Node, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
         if leaving:
+            counter += span_for(node.record.status) - PAIR  # room after its own replies
             node.rght = counter
             counter += 1
             continue
@@ -529,20 +533,8 @@ def _number(root: _Node, *, first: int = 1, level: int = 0) -> int:
     return counter
 
 
-def _open_gap(*, tree_id: int, at: int, gap: int) -> None:
-    """Make room for ``gap`` numbers at ``at`` (a parent's ``rght``) in a stored thread.
-
-    The rows from ``at`` on move right: the parent and its ancestors only by ``rght``.
-    """
-    gap_value = Value(gap, output_field=PositiveIntegerField())
-    Comment.objects.filter(tree_id=tree_id, rght__gte=at).update(
-        lft=Case(When(lft__gt=at, then=F("lft") + gap_value), default=F("lft")),
-        rght=F("rght") + gap_value,
-    )
-
-
 def _shift(node: _Node, *, at: int, gap: int) -> None:
-    """Move a new node, not stored yet, as ``_open_gap`` moves the stored rows."""
+    """Move a new node, not stored yet, as ``open_gap`` moves the stored rows."""
     if node.lft > at:
         node.lft += gap
     if node.rght >= at:

@@ -40,7 +40,9 @@ class CommentQuerySet(models.QuerySet):
         """One query for a post's whole discussion page, in tree order.
 
         Besides the visible comments it fetches hidden ones that still have replies (they may
-        become "removed" placeholders) and the viewer's own pending comments.
+        become "removed" placeholders) and the viewer's own pending comments. A hidden comment
+        that was approved once may still hold room for replies (comments.tree) and be read
+        without any: the page drops a placeholder with nothing shown under it.
         """
         return (
             self.filter(post=post)
@@ -204,6 +206,19 @@ class Comment(MPTTModel):
         # tree column, so a reply's shift stays a HOT update; an import pays for both (the
         # vector is ~40 µs of the ~100 µs PostgreSQL spends on an imported comment, the indexes
         # together another ~40; bench/README, "Import against its parse floor").
+
+    # Room for replies (comments.tree) breaks django-mptt's "rght - lft counts descendants":
+    # both answer from the rows instead.
+    def _descendant_rows(self):
+        return Comment.objects.filter(tree_id=self.tree_id, lft__gt=self.lft, lft__lt=self.rght)
+
+    def get_descendant_count(self):
+        if self.pk is None or self.rght == self.lft + 1:
+            return 0
+        return self._descendant_rows().count()
+
+    def is_leaf_node(self):
+        return self.pk is None or self.rght == self.lft + 1 or not self._descendant_rows().exists()
 
     def __str__(self):
         return _("%(author)s on %(post)s: %(text)s") % {

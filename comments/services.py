@@ -22,6 +22,7 @@ from .spamfilter import learning, rules
 from .spamfilter import screening as screening_module
 from .spamfilter.features import Signals
 from .text import render_markdown
+from .tree import last_reply_end, place_reply, place_root
 from .webhooks.dispatch import CREATED, event_for_status
 
 
@@ -86,11 +87,13 @@ def _replyable_parent(*, post, parent_id, shadowed=False):
         raise refusal
     lock_thread(tree_id)
     # Re-read under the lock: lft/rght may have moved, the status may have changed. Only the
-    # columns the insert needs: mptt's tree fields, and post_id for Comment.clean().
+    # columns the insert needs: mptt's tree fields, and post_id for Comment.clean(); and where
+    # its last reply ends, which says whether it has room for one more (comments.tree).
     candidates = Comment.objects.comments() if shadowed else Comment.objects.replyable()
     parent = (
         candidates.filter(pk=parent_id, post=post)
         .only("id", "post_id", "parent_id", "status", "tree_id", "lft", "rght", "level")
+        .annotate(last_reply_end=last_reply_end())
         .first()
     )
     if parent is None:
@@ -238,9 +241,11 @@ def _comment_write(
         lock_new_threads()
     if parent is not None:
         comment.parent = parent
-        # Make room as mptt's save() would, without its re-read of the parent: the row was
-        # read under the thread lock above, so its lft/rght are current.
-        comment.insert_at(parent, position="last-child", refresh_target=False)
+        # Numbered here, not by mptt's save(): into the parent's room when it has some
+        # (comments.tree). The parent was read under the thread lock above.
+        place_reply(comment, parent, last_end=parent.last_reply_end)
+    else:
+        place_root(comment)
     setattr(comment, BUMPED_BY_CALLER, True)  # bumped below, last
     comment.save()
     delattr(comment, BUMPED_BY_CALLER)  # a later save of this instance bumps as usual
@@ -381,7 +386,7 @@ def comments_delete(*, comments, moderator):
         comment = Comment.objects.filter(pk=pk).first()
         if comment is None:  # already gone with an ancestor deleted above
             continue
-        size = (comment.rght - comment.lft + 1) // 2
+        size = comment.get_descendant_count() + 1
         if moderator is not None:
             LogEntry.objects.log_actions(
                 user_id=moderator.pk,

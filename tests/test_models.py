@@ -17,8 +17,10 @@ def test_each_top_level_comment_roots_its_own_tree(post):
     second.refresh_from_db()
     assert first.tree_id != second.tree_id
     assert reply.tree_id == first.tree_id
-    assert (reply.level, reply.lft, reply.rght) == (1, 2, 3)
-    assert (first.lft, first.rght) == (1, 4)
+    # Each approved comment keeps room for replies (comments.tree): the thread's first
+    # comment spans 1..10, and its reply took half of that room, 2..5 (room for one more).
+    assert (first.lft, first.rght) == (1, 10)
+    assert (reply.level, reply.lft, reply.rght) == (1, 2, 5)
 
 
 def test_a_reply_only_shifts_its_own_thread(post):

@@ -7,9 +7,10 @@ import pytest
 
 from comments import submission
 from comments.models import Comment
+from comments.tree import PAIR
 from tests.factories import make_comment
 from tests.posting import TYPED, comment_url
-from tests.tree_check import expected_tree_fields, stored_tree_fields
+from tests.tree_check import room_left, tree_problems, use_up_room
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_a_reply_from_a_known_commenter_takes_at_most_fourteen_statements(
     reply = Comment.objects.get(parent=parent, body=TYPED["body"])
     assert reply.status == Comment.Status.APPROVED  # the known commenter is not held
     assert response["Location"] == reply.get_absolute_url()
-    assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
+    assert tree_problems(post=post) == []
 
 
 def test_a_new_top_level_comment_takes_at_most_twelve_statements(
@@ -64,25 +65,33 @@ def statements_after_the_lock(queries):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("size", [3, 200])
-def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size):
+@pytest.mark.parametrize("room", [True, False], ids=["room", "no-room"])
+def test_under_the_thread_lock_only_the_thread_bound_work_runs(client, post, size, room):
     """Moderation policy, rendering, field checks and the repeat checks happen before the
-    lock; under it only the parent's re-read, making room, the insert, the spam filter's
-    evidence, the task and the discussion's version: the same six statements whatever the
-    thread's size (so a busy thread queues briefly)."""
+    lock; under it only the parent's re-read (with where its room is), making room if it
+    has none, the insert, the spam filter's evidence, the task and the discussion's version:
+    the same five or six statements whatever the thread's size (so a busy thread queues
+    briefly)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     made = [make_comment(post, author_email=TYPED["email"])]
     for i in range(size - 1):
         made.append(make_comment(post, parent=made[(i * 7) % len(made)]))
-    data = {**TYPED, "parent": made[size // 2].pk, "token": submission.new_form_token()}
+    if room:
+        parent = next(comment for comment in made if room_left(comment) >= PAIR)
+    else:
+        parent = made[size // 2]
+        use_up_room(post, parent)
+    data = {**TYPED, "parent": parent.pk, "token": submission.new_form_token()}
     with CaptureQueriesContext(connection) as queries:
         assert client.post(comment_url(post), data).status_code == 302
     under_lock = statements_after_the_lock(queries.captured_queries)
     described = [f"{sql.split()[0]} {TABLE.search(sql).group(1)}" for sql in under_lock]
+    shift = [] if room else ["UPDATE comments_comment"]  # room made: lft/rght of what follows
     assert described == [
         "SELECT comments_comment",  # the parent, re-read under the lock
-        "UPDATE comments_comment",  # room for the reply (lft/rght of what follows)
+        *shift,
         "INSERT comments_comment",
         "INSERT comments_spamevidence",  # what the spam filter saw, to learn from the decision
         "INSERT django_tasks_database_dbtaskresult",  # the notification task

@@ -1,5 +1,6 @@
-"""A reply shifts lft/rght of the comments after it in its thread; on PostgreSQL no index
-holds those columns, so the shift rewrites rows in place (HOT updates, no index entries)."""
+"""A reply goes into its parent's room for replies and rewrites no other row; without room
+it shifts lft/rght of the comments after it in its thread, and on PostgreSQL no index holds
+those columns, so the shift rewrites rows in place (HOT updates, no index entries)."""
 
 from datetime import UTC, datetime
 
@@ -10,8 +11,9 @@ from comments.bulk import comments_bulk_import
 from comments.models import Comment
 from comments.records import CommentRecord, PostComments
 from comments.services import comment_create
+from comments.tree import PAIR
 from tests.factories import make_comment
-from tests.tree_check import expected_tree_fields, stored_tree_fields
+from tests.tree_check import room_left, stored_tree_fields, tree_problems, use_up_room
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -54,10 +56,33 @@ def test_no_index_holds_the_tree_position_columns():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_reply_shifts_its_thread_without_touching_an_index(post):
+def test_a_reply_into_a_comment_with_room_rewrites_no_other_row(post):
+    root = make_comment(post)
+    first = make_comment(post, parent=root)
+    for _ in range(5):
+        make_comment(post, parent=root)
+    assert room_left(first) >= PAIR
+    before = stored_tree_fields(post=post)
+
+    with transaction.atomic():
+        updated_before, _ = updates_so_far()
+        reply = comment_create(post=post, parent_id=first.pk, author_name="Ann", body="Room.")
+        updated, _ = updates_so_far()
+
+    assert updated == updated_before
+    assert stored_tree_fields(post=post) == {
+        **before,
+        reply.pk: stored_tree_fields(pk=reply.pk)[reply.pk],
+    }
+    assert tree_problems(post=post) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_into_a_comment_without_room_shifts_its_thread_without_touching_an_index(post):
     root = make_comment(post)
     first = make_comment(post, parent=root)
     later = [make_comment(post, parent=root) for _ in range(5)]
+    use_up_room(post, first)
     with connection.cursor() as cursor:
         # Room on the page for the new row versions (a busy table gets it from pruning).
         cursor.execute(f"VACUUM {Comment._meta.db_table}")
@@ -67,10 +92,12 @@ def test_a_reply_shifts_its_thread_without_touching_an_index(post):
         comment_create(post=post, parent_id=first.pk, author_name="Ann", body="In the middle.")
         updated, hot = updates_so_far()
 
-    # The rght of the root and of the parent, and the later replies' lft and rght, moved by 2.
+    # The rght of the root and of the parent, and the later replies' lft and rght, moved
+    # (the parent's own replies lie inside it and stay).
     assert updated - updated_before == len(later) + 2
     assert hot - hot_before == updated - updated_before
-    assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
+    assert room_left(first) >= PAIR  # the shift opened room for more than this reply
+    assert tree_problems(post=post) == []
 
 
 def fill_factor():
@@ -115,6 +142,8 @@ def test_a_reply_into_an_imported_tree_is_shifted_in_place(post):
             use_copy=True,
         )
     early = Comment.objects.get(source="test", source_id="3")
+    assert room_left(early) >= PAIR  # imported approved comments keep room for replies
+    use_up_room(post, early)
 
     with transaction.atomic():
         updated_before, hot_before = updates_so_far()
@@ -124,4 +153,4 @@ def test_a_reply_into_an_imported_tree_is_shifted_in_place(post):
     shifted = updated - updated_before
     assert shifted > 1900  # nearly the whole thread moved
     assert (hot - hot_before) / shifted >= 0.8
-    assert stored_tree_fields(post=post) == expected_tree_fields(post=post)
+    assert tree_problems(post=post) == []
