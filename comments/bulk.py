@@ -46,7 +46,7 @@ from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
 from .text import render_comment_body, sanitize_comment_html
-from .tree import PAIR, open_gap, span_for
+from .tree import open_gap, room_for
 
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
@@ -511,7 +511,7 @@ def _stored_comments(source: str, keys: list[str]) -> dict[str, tuple[int, int]]
 
 def _number(root: _Node, *, first: int = 1, level: int = 0) -> int:
     """lft/rght/level of a tree from ``first`` in one iterative depth-first pass (children in
-    file order), each comment with the room for replies a new one gets (``comments.tree``);
+    file order), each approved comment with room for replies (``comments.tree.room_for``);
     returns the number after its ``rght``."""
     counter = first
     root.level = level
@@ -519,7 +519,7 @@ def _number(root: _Node, *, first: int = 1, level: int = 0) -> int:
     while stack:
         node, leaving = stack.pop()
         if leaving:
-            counter += span_for(node.record.status) - PAIR  # room after its own replies
+            counter += room_for(node.record.status, replies=len(node.children))
             node.rght = counter
             counter += 1
             continue

@@ -6,13 +6,15 @@ reply near the top of a 10,000-comment thread spent ~70 ms shifting.
 
 Here every approved comment, written by the form or by an import, gets room for
 ``REPLY_ROOM`` replies inside its own interval: its ``rght`` lies that many pairs of numbers
-beyond what its replies use. A reply takes at most half of its parent's room (so the parent
-keeps some for the next) and rewrites no other row. Only a parent without room makes a shift,
-and that shift opens as many numbers again as the parent spans (room for at least
-``REPLY_ROOM`` more replies), so a comment that draws many replies shifts its thread a few
-times, not once per reply. Held and spam comments get no room (most are never answered), so
-``rght > lft + 1`` still finds nearly only the hidden comments with replies
-(``CommentQuerySet.for_thread_page``).
+beyond what its replies use. An imported comment gets room for twice as many replies as it
+has already, if that is more: a comment that drew many replies is likely to draw more. A
+reply takes at most a quarter of its parent's room (the parent keeps the rest for the next
+ones) and rewrites no other row. Only a parent without room makes a shift, and that shift
+opens as many numbers again as the parent spans, so a comment that draws many replies shifts
+its thread a few times, not once per reply. Held and spam comments get no room (most are
+never answered), so ``rght > lft + 1`` still finds nearly only the hidden comments with
+replies (``CommentQuerySet.for_thread_page``). Numbers cost nothing but their range: a
+10,000-comment import spans ~200,000 of the 2**31 an integer holds.
 
 What the room changes: nesting, order and levels are as django-mptt keeps them, but
 ``rght - lft`` no longer counts descendants. ``Comment`` answers ``get_descendant_count`` and
@@ -25,13 +27,20 @@ from django.db.models import Case, F, Max, OuterRef, PositiveIntegerField, Subqu
 
 from .models import Comment
 
-REPLY_ROOM = 4  # replies an approved comment has room for when it is written
+REPLY_ROOM = 8  # replies an approved comment has room for when it is written
+MAX_GAP = 1 << 16  # numbers one shift opens at most: a thread stays far below 2**31
 PAIR = 2  # numbers a comment takes without room: its lft and its rght
+
+
+def room_for(status, *, replies=0):
+    """The numbers of room a comment of ``status`` is written with. An imported comment that
+    drew ``replies`` replies already gets room for twice as many more: likely to draw them."""
+    return PAIR * max(REPLY_ROOM, 2 * replies) if status == Comment.Status.APPROVED else 0
 
 
 def span_for(status):
     """How many numbers a new comment of ``status`` takes, its room included."""
-    return PAIR * (1 + REPLY_ROOM) if status == Comment.Status.APPROVED else PAIR
+    return PAIR + room_for(status)
 
 
 def last_reply_end():
@@ -49,13 +58,13 @@ def place_reply(comment, parent, *, last_end):
     free = parent.rght - start
     wanted = span_for(comment.status)
     if free < PAIR:
-        # Room for this reply and as many numbers again as the parent spans.
-        gap = max(wanted + PAIR * REPLY_ROOM, parent.rght - parent.lft + 1)
+        # Room for this reply and as many numbers again as the parent spans (up to MAX_GAP).
+        gap = max(wanted + PAIR * REPLY_ROOM, min(parent.rght - parent.lft + 1, MAX_GAP))
         open_gap(tree_id=parent.tree_id, at=parent.rght, gap=gap)
         parent.rght += gap
         free += gap
-    # Half the free room at most: the parent keeps some for its next replies.
-    span = max(PAIR, min(wanted, free // 2 // PAIR * PAIR))
+    # A quarter of the free room at most: the parent keeps most of it for its next replies.
+    span = max(PAIR, min(wanted, free // 4 // PAIR * PAIR))
     comment.tree_id = parent.tree_id
     comment.level = parent.level + 1
     comment.lft = start

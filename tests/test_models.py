@@ -4,6 +4,7 @@ from django.db import IntegrityError, connection, transaction
 
 from blogapp.models import Post
 from comments.models import Comment
+from comments.tree import REPLY_ROOM
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ def test_each_top_level_comment_roots_its_own_tree(post):
     assert first.tree_id != second.tree_id
     assert reply.tree_id == first.tree_id
     # Each approved comment keeps room for replies (comments.tree): the thread's first
-    # comment spans 1..10, and its reply took half of that room, 2..5 (room for one more).
-    assert (first.lft, first.rght) == (1, 10)
+    # comment spans 1..18, and its reply took a quarter of that room, 2..5 (room for one).
+    assert (first.lft, first.rght) == (1, 2 + 2 * REPLY_ROOM)
     assert (reply.level, reply.lft, reply.rght) == (1, 2, 5)
 
 
