@@ -23,7 +23,9 @@ django-mptt's ``rebuild`` still works (it numbers without room). tests/tree_chec
 the numbers against the parent links.
 """
 
-from django.db.models import Case, F, Max, OuterRef, PositiveIntegerField, Subquery, Value, When
+from django.db import connection
+from django.db.models import IntegerField, Max
+from django.db.models.expressions import RawSQL
 
 from .models import Comment
 
@@ -45,9 +47,16 @@ def span_for(status):
 
 def last_reply_end():
     """An annotation for a query of comments: the ``rght`` of each one's last reply (None
-    without replies), so the parent's re-read under the lock also tells where its room is."""
-    replies = Comment.objects.filter(parent_id=OuterRef("pk")).order_by().values("parent_id")
-    return Subquery(replies.annotate(end=Max("rght")).values("end")[:1])
+    without replies), so the parent's re-read under the lock also tells where its room is.
+    Written as SQL because Django's ``Subquery`` costs ~1 ms of Python to build and compile,
+    on every reply; PostgreSQL answers it from the parent_id index in ~15 µs."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    sql = f"SELECT MAX(reply.rght) FROM {table} reply WHERE reply.parent_id = {table}.id"  # noqa: S608 - a table name
+    return RawSQL(  # noqa: S611 - no parameter, fixed names
+        sql,
+        (),
+        output_field=IntegerField(),
+    )
 
 
 def place_reply(comment, parent, *, last_end):
@@ -84,10 +93,14 @@ def open_gap(*, tree_id, at, gap):
     """Make room for ``gap`` numbers at ``at`` (a parent's ``rght``) in a stored thread.
 
     The rows from ``at`` on move right: the parent and its ancestors only by ``rght``.
-    One UPDATE; no index holds lft or rght, so every row is rewritten in place (HOT).
+    One UPDATE; no index holds lft or rght, so every row is rewritten in place (HOT). Written
+    as SQL with parameters, as django-mptt writes its own shift: the ORM's CASE expression
+    costs ~1 ms of Python to compile, on every reply that shifts.
     """
-    gap_value = Value(gap, output_field=PositiveIntegerField())
-    Comment.objects.filter(tree_id=tree_id, rght__gte=at).update(
-        lft=Case(When(lft__gt=at, then=F("lft") + gap_value), default=F("lft")),
-        rght=F("rght") + gap_value,
-    )
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET lft = CASE WHEN lft > %s THEN lft + %s ELSE lft END, "  # noqa: S608 - a table name
+            "rght = rght + %s WHERE tree_id = %s AND rght >= %s",
+            [at, gap, gap, tree_id, at],
+        )
