@@ -56,7 +56,7 @@ COPY_CHUNK = 1 << 16  # characters of rows sent at a time
 # The columns an imported comment fills, in the order ``_row`` gives their values.
 COLUMNS = (
     "id", "post_id", "parent_id", "author_name", "author_email", "author_url", "ip_address",
-    "body", "body_html", "created_at", "status", "kind", "source", "source_id",
+    "body", "body_html", "created_at", "date_only", "status", "kind", "source", "source_id",
     "lft", "rght", "tree_id", "level", "avatar_key",
 )  # fmt: skip
 
@@ -333,6 +333,7 @@ def _row(node: _Node) -> tuple:
         if record.body_html is None
         else sanitize_comment_html(record.body_html),
         record.created_at or datetime.now(UTC),
+        record.date_only and record.created_at is not None,
         record.status,
         record.kind,
         node.source,

@@ -57,3 +57,12 @@ class DateLabeler:
         seconds = SECONDS[local.second]
         iso = f"{date}T{clock}:{seconds}{iso_offset}"
         return local, iso, readable.replace("\x00", clock), f"{date} {clock}:{seconds} {name}"
+
+    def day(self, value):
+        """The same four forms for a comment whose source gave the day only (stored as its
+        midnight, UTC): that day, in no time zone (a zone west of UTC would show the day
+        before), without a time."""
+        day = value.date()
+        label = formats.date_format(day, "DATE_FORMAT")
+        iso = day.isoformat()
+        return value, iso, label, iso

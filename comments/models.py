@@ -100,6 +100,9 @@ class Comment(MPTTModel):
     body = models.TextField(_("text"))
     body_html = models.TextField(_("text as HTML"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # The source gave the day only (a text archive): created_at is that day's midnight, UTC,
+    # and the page prints the day without a time.
+    date_only = models.BooleanField(_("day only"), default=False, db_default=False, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -38,6 +38,7 @@ class CommentRecord:
     # sanitised again and stored as is, so the page shows exactly what it showed before.
     body_html: str | None = None
     created_at: datetime | None = None  # aware, UTC
+    date_only: bool = False  # created_at is a day's midnight: the archive gave no time
     status: str = APPROVED
     kind: str = COMMENT
     order: int = 0  # position in the file, for sibling order

@@ -26,6 +26,7 @@ THREAD_COLUMNS = (
     "author_url",
     "body_html",
     "created_at",
+    "date_only",
     "status",
     "kind",
     "avatar_key",
@@ -67,13 +68,15 @@ class ThreadNode:
             self.author_url,
             self.body_html,
             created_at,
+            date_only,
             self.status,
             self.kind,
             self.avatar_key,
             self.by_post_author,
             edited_at,
         ) = row
-        self.created_at, self.date_iso, self.date_label, self.date_exact = label_date(created_at)
+        labels = label_date.day(created_at) if date_only else label_date(created_at)
+        self.created_at, self.date_iso, self.date_label, self.date_exact = labels
         self.edited_at = edited_at
         if edited_at is not None:  # rare: only then are its labels made
             _local, self.edited_iso, self.edited_label, self.edited_exact = label_date(edited_at)

@@ -163,6 +163,7 @@ class _TextParser:
                     body=comment_body,
                     body_format=TEXT,
                     created_at=node.date,
+                    date_only=node.date is not None,  # a text archive gives days, no times
                     status=APPROVED,
                     kind=node.kind,
                     order=order,

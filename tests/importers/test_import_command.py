@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from blogapp.models import Post
 from comments.cache import discussion_version
 from comments.models import Comment
 from tests.factories import make_comment, make_post
+from tests.html import soup
 from tests.tree_check import tree_order, tree_problems
 
 from .conftest import DISQUS, FIXTURES, TEXT_SAMPLE, TEXT_SAMPLE_TREE, WXR_10, WXR_THEME, sample
@@ -344,3 +346,32 @@ def test_disqus_threads_of_one_page_share_its_post(tmp_path):
     assert post.slug == "twins"
     assert sorted(post.comments.values_list("source_id", flat=True)) == ["p1", "p2"]
     assert "matched by its link" in err
+
+
+def test_a_text_archive_gives_days_and_the_page_prints_no_time(client):
+    """A text archive dates its comments by day only: the page prints that day, in any time
+    zone and language, and no invented "at 00:00"; a WordPress comment keeps its time."""
+    call_command("import_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    post = Post.objects.get()
+    first = post.comments.get(author_name="Marguerite", level=0)
+    assert first.date_only
+    assert not Comment.objects.filter(source="text", date_only=False).exists()
+
+    def shown(**headers):
+        page = soup(client.get(post.get_absolute_url(), **headers))
+        return page.select_one(f"#comment-{first.pk} .comment-permalink time")
+
+    time = shown()
+    assert (time.get_text(), time["datetime"], time["title"]) == (
+        "March 4, 2024",
+        "2024-03-04",
+        "2024-03-04",
+    )
+    assert time.get_text() == shown(HTTP_ACCEPT_LANGUAGE="en").get_text()
+    assert shown(HTTP_ACCEPT_LANGUAGE="de").get_text() == "4. März 2024"
+    with override_settings(TIME_ZONE="America/Los_Angeles"):  # 2024-03-03 16:00 there
+        assert shown().get_text() == "March 4, 2024"
+
+    run(WXR_10)
+    timed = Comment.objects.exclude(source="text").filter(kind="comment").first()
+    assert timed is not None and not timed.date_only
