@@ -61,9 +61,9 @@ def test_the_sample_thread_reads_as_a_nested_numbered_tree(page, sample):
     gezza = card(page, comments["gezza1"])
     assert gezza.locator(".comment-author").inner_text() == "Gezza"
     date = gezza.locator("time")
-    assert re.fullmatch(r"April 27, 2017 at \d\d:\d\d", date.inner_text())
-    assert date.get_attribute("datetime").startswith("2017-04-27T")
-    assert re.fullmatch(r"2017-04-27 \d\d:\d\d:\d\d UTC", date.get_attribute("title"))
+    # The text archive gives the day only: no time is made up for it.
+    assert date.inner_text() == "April 27, 2017"
+    assert date.get_attribute("datetime") == date.get_attribute("title") == "2017-04-27"
     assert card(page, comments["money"]).locator(".comment-author").inner_text() == (
         "Unknown author"
     )

@@ -1,8 +1,6 @@
 """The site in German in a real browser: the footer's language switcher, the discussion, the
 reply form the script opens in place, and accessibility."""
 
-import re
-
 import pytest
 
 from tests.browser.conftest import screenshot
@@ -27,9 +25,8 @@ def test_switching_to_german_keeps_the_page_and_translates_it(page, sample, axe_
     assert page.locator("#comments-title").inner_text() == "17 Kommentare"
     assert page.locator("#respond-title").inner_text() == "Kommentar schreiben"
     gezza = card(page, comments["gezza1"])
-    assert re.fullmatch(r"27\. April 2017 um \d\d:\d\d", gezza.locator("time").inner_text())
-    title = gezza.locator("time").get_attribute("title")
-    assert re.fullmatch(r"2017-04-27 \d\d:\d\d:\d\d UTC", title)
+    assert gezza.locator("time").inner_text() == "27. April 2017"  # a day-only date
+    assert gezza.locator("time").get_attribute("title") == "2017-04-27"
     summary = page.locator(f"#comment-{comments['gezza1'].pk} > details > summary")
     assert summary.inner_text() == "3 Antworten"
     assert card(page, comments["money"]).locator(".comment-author").inner_text() == "Unbekannt"
