@@ -9,7 +9,7 @@ it is the address that is wrong.
 import logging
 
 from django.core.exceptions import BadRequest
-from django.db import DatabaseError, transaction
+from django.db import DataError, transaction
 from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ class RefuseBadLookupsMixin:
             # A savepoint: the refused query leaves the request's connection usable.
             with transaction.atomic():
                 return super().changelist_view(request, extra_context)
-        except (DatabaseError, ValueError, OverflowError) as error:
+        # DataError only: a value the column refuses. Any other database error (PostgreSQL
+        # down, a missing migration) is the server's, and answers as the server's.
+        except (DataError, ValueError, OverflowError) as error:
             logger.warning("Changelist filter refused (%s): %s", request.get_full_path(), error)
             raise BadRequest(gettext("A filter value does not fit its field.")) from error
