@@ -6,7 +6,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -154,7 +154,10 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "created_at",
     )
     search_fields = ("author_name", "author_email", "author_url", "ip_address", "body")
-    list_select_related = ("post",)
+    # The page's posts come in a query of their own (get_queryset), not joined: a join makes
+    # PostgreSQL hash every post before it knows whether any comment matches (a search with
+    # no match took 19-40 ms over 10,000 posts, against 1 ms for the comments alone).
+    list_select_related = False
     list_per_page = 50  # a screenful to decide on; each row costs ~1 ms of admin rendering
     show_full_result_count = False  # saves a count(*) over the whole table on every search
     paginator = admin_search.CappedCountPaginator  # "more than 10,000", not a count of them all
@@ -247,7 +250,8 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         return (*self.list_display[:at], decide, *self.list_display[at:])
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("post__body", "post__body_html")
+        posts = Comment.post.field.related_model.objects.defer("body", "body_html")
+        return super().get_queryset(request).prefetch_related(Prefetch("post", queryset=posts))
 
     def get_search_results(self, request, queryset, search_term):
         found = admin_search.comments_found(queryset, search_term)

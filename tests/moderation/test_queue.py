@@ -107,7 +107,7 @@ def test_queue_query_count_does_not_grow_with_rows(moderator_client, django_asse
     for post in (make_post(), make_post()):
         for n in range(30):
             make_comment(post, status="pending" if n % 3 else "approved")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # the page's posts are one query of their own
         response = moderator_client.get(CHANGELIST)
     assert len(changelist_ids(response)) == 50  # a page; the count says 60
     assert "60 comments" in soup(response).select_one("p.paginator").get_text(" ")
