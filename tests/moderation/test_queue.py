@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import admin_search
 from comments.admin import PostFilter
 from tests.factories import make_comment, make_post
 from tests.html import soup
@@ -107,7 +108,8 @@ def test_queue_query_count_does_not_grow_with_rows(moderator_client, django_asse
     for post in (make_post(), make_post()):
         for n in range(30):
             make_comment(post, status="pending" if n % 3 else "approved")
-    with django_assert_max_num_queries(13):  # the page's posts are one query of their own
+    # The page's posts are one query of their own; the pending and spam counts one each.
+    with django_assert_max_num_queries(14):
         response = moderator_client.get(CHANGELIST)
     assert len(changelist_ids(response)) == 50  # a page; the count says 60
     assert "60 comments" in soup(response).select_one("p.paginator").get_text(" ")
@@ -155,3 +157,19 @@ def test_post_filter_refuses_a_value_that_is_no_post_id(moderator_client):
     response = moderator_client.get(f"{CHANGELIST}?post__id__exact=notanumber")
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")  # the admin's "wrong filter" page
+
+
+def test_the_queue_header_stops_counting_at_the_cap(moderator_client, post, monkeypatch):
+    """Tens of thousands of held comments cost the header no more than the cap's worth."""
+    monkeypatch.setattr(admin_search, "COUNT_CAP", 3)
+    for _ in range(4):
+        make_comment(post, status="pending")
+    make_comment(post, status="spam")
+    counts = soup(moderator_client.get(CHANGELIST)).select_one(".moderation-counts")
+    pending = counts.select_one(".moderation-count--pending").get_text(" ", strip=True)
+    assert pending == "more than 3 pending"
+    assert counts.select_one(".moderation-count--spam").get_text(" ", strip=True) == "1 spam"
+    german = moderator_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="de")
+    counts = soup(german).select_one(".moderation-counts")
+    pending = counts.select_one(".moderation-count--pending").get_text(" ", strip=True)
+    assert pending == "mehr als 3 ausstehend"
