@@ -46,7 +46,7 @@ from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
 from .text import render_comment_body, sanitize_comment_html
-from .tree import open_gap, room_for
+from .tree import next_tree_id, open_gap, room_for
 
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
@@ -271,8 +271,7 @@ class _BulkWriter:
         if self._next_tree_id is None:
             # Held until the transaction ends: no one else allocates tree ids meanwhile.
             lock_new_threads()
-            current = Comment.objects.order_by("-tree_id").values_list("tree_id", flat=True)
-            self._next_tree_id = (current.first() or 0) + 1
+            self._next_tree_id = next_tree_id()
         for root in roots:
             for node in _walk(root):
                 node.tree_id = self._next_tree_id

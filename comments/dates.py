@@ -27,6 +27,7 @@ class DateLabeler:
         self.zone = UTC if getattr(zone, "key", None) in UTC_NAMES else zone
         self._days = {}
         self._offsets = {}
+        self._whole_days = {}  # day() labels
         # "April 27, 2017 at 14:03": the words once per render, the day once per distinct day.
         self._pattern = gettext("%(date)s at %(time)s")
 
@@ -63,6 +64,9 @@ class DateLabeler:
         midnight, UTC): that day, in no time zone (a zone west of UTC would show the day
         before), without a time."""
         day = value.date()
-        label = formats.date_format(day, "DATE_FORMAT")
-        iso = day.isoformat()
+        try:
+            label, iso = self._whole_days[day]
+        except KeyError:  # formatted once per distinct day, as in __call__
+            label, iso = formats.date_format(day, "DATE_FORMAT"), day.isoformat()
+            self._whole_days[day] = label, iso
         return value, iso, label, iso

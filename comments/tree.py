@@ -80,10 +80,16 @@ def place_reply(comment, parent, *, last_end):
     comment.rght = start + span - 1
 
 
+def next_tree_id():
+    """The tree id after the highest stored one. Call under the lock that
+    ``comments.locks.lock_new_threads`` takes, so no one else takes the same one."""
+    return (Comment.objects.aggregate(last=Max("tree_id"))["last"] or 0) + 1
+
+
 def place_root(comment):
     """Set ``comment``'s tree fields as a new thread's root, with its room (under the lock
-    that ``comments.locks.lock_new_threads`` takes, so no one else takes the same tree id)."""
-    comment.tree_id = (Comment.objects.aggregate(last=Max("tree_id"))["last"] or 0) + 1
+    that ``comments.locks.lock_new_threads`` takes)."""
+    comment.tree_id = next_tree_id()
     comment.level = 0
     comment.lft = 1
     comment.rght = span_for(comment.status)

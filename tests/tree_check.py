@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from comments.models import Comment
 from comments.tree import PAIR
+from tests.factories import make_comment
 
 
 def stored_tree_fields(**filters):
@@ -73,7 +74,5 @@ def room_left(comment):
 
 def use_up_room(post, comment):
     """Reply to ``comment`` until a next reply would have to shift its thread."""
-    from tests.factories import make_comment  # the factories write through comments.services
-
     while room_left(comment) >= PAIR:
         make_comment(post, parent=comment, body=f"Filling {room_left(comment)}.")
