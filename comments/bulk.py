@@ -46,7 +46,7 @@ from .metrics import COMMENTS_WRITTEN, count_on_commit
 from .models import Comment
 from .records import CommentRecord, PostComments, fit_source_id
 from .text import render_comment_body, sanitize_comment_html
-from .tree import next_tree_id, open_gap, room_for
+from .tree import next_tree_id, number_depth_first, open_gap
 
 LOOKUP_CHUNK = 5000  # keys per look-up of stored comments (one array parameter)
 PORTABLE_LOOKUP_CHUNK = 500  # SQLite bounds the number of query parameters
@@ -134,11 +134,14 @@ class _Node:
     stored_parent_id: int | None = None  # or a stored one
     children: list[_Node] = field(default_factory=list)
     pk: int | None = None
-    lft: int = 0
+    lft: int = 0  # 0 until numbered
     rght: int = 0
     level: int = 0
     tree_id: int = 0
-    placed: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.record.status
 
 
 class _BulkWriter:
@@ -234,9 +237,9 @@ class _BulkWriter:
 
         # Number the trees; whatever stays unplaced sits on a parent cycle: cut it there.
         for root in roots + attached:
-            _number(root)
+            number_depth_first(root)
         for node in nodes.values():
-            if not node.placed:
+            if not node.lft:  # not reached from any root
                 self.warn(
                     _(
                         "%(location)s: comment %(comment)s is part of a parent cycle; "
@@ -248,7 +251,7 @@ class _BulkWriter:
                     node.parent.children.remove(node)
                     node.parent = None
                 roots.append(node)
-                _number(node)
+                number_depth_first(node)
         return roots, attached
 
     def _stored_parents(self, source, nodes, stored):
@@ -298,7 +301,7 @@ class _BulkWriter:
             rght, level = Comment.objects.filter(pk=parent_id).values_list("rght", "level").get()
             end = rght
             for child in children:
-                end = _number(child, first=end, level=level + 1)
+                end = number_depth_first(child, first=end, level=level + 1)
             gap = end - rght
             open_gap(tree_id=tree_id, at=rght, gap=gap)
             placed = placed_by_tree.setdefault(tree_id, [])
@@ -507,30 +510,6 @@ def _stored_comments(source: str, keys: list[str]) -> dict[str, tuple[int, int]]
 
 
 # -- trees -------------------------------------------------------------------------------
-
-
-def _number(root: _Node, *, first: int = 1, level: int = 0) -> int:
-    """lft/rght/level of a tree from ``first`` in one iterative depth-first pass (children in
-    file order), each approved comment with room for replies (``comments.tree.room_for``);
-    returns the number after its ``rght``."""
-    counter = first
-    root.level = level
-    stack: list[tuple[_Node, bool]] = [(root, False)]
-    while stack:
-        node, leaving = stack.pop()
-        if leaving:
-            counter += room_for(node.record.status, replies=len(node.children))
-            node.rght = counter
-            counter += 1
-            continue
-        node.placed = True
-        node.lft = counter
-        counter += 1
-        stack.append((node, True))
-        for child in reversed(node.children):
-            child.level = node.level + 1
-            stack.append((child, False))
-    return counter
 
 
 def _shift(node: _Node, *, at: int, gap: int) -> None:

@@ -21,12 +21,19 @@ What the room changes: nesting, order and levels are as django-mptt keeps them, 
 ``is_leaf_node`` from the rows, and nothing in the project reads a count from the numbers;
 django-mptt's ``rebuild`` still works (it numbers without room). tests/tree_check.py checks
 the numbers against the parent links.
+
+Threads stored before comments had room (or renumbered by django-mptt's ``rebuild``) are
+packed: each number follows the last. ``make_room`` numbers such a thread again, with room,
+in one UPDATE (``python manage.py comments_make_room`` does it for every packed thread).
 """
 
-from django.db import connection
-from django.db.models import IntegerField, Max
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count, F, IntegerField, Max, Min
 from django.db.models.expressions import RawSQL
 
+from .locks import lock_thread
 from .models import Comment
 
 REPLY_ROOM = 8  # replies an approved comment has room for when it is written
@@ -38,6 +45,29 @@ def room_for(status, *, replies=0):
     """The numbers of room a comment of ``status`` is written with. An imported comment that
     drew ``replies`` replies already gets room for twice as many more: likely to draw them."""
     return PAIR * max(REPLY_ROOM, 2 * replies) if status == Comment.Status.APPROVED else 0
+
+
+def number_depth_first(root, *, first=1, level=0):
+    """Give ``root`` and its descendants ``lft``/``rght``/``level`` from ``first``, in one
+    iterative depth-first pass, each with room for replies (``room_for``); return the number
+    after ``root``'s ``rght``. A node has ``status`` and ``children`` (in thread order)."""
+    counter = first
+    root.level = level
+    stack = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            counter += room_for(node.status, replies=len(node.children))
+            node.rght = counter
+            counter += 1
+            continue
+        node.lft = counter
+        counter += 1
+        stack.append((node, True))
+        for child in reversed(node.children):
+            child.level = node.level + 1
+            stack.append((child, False))
+    return counter
 
 
 def span_for(status):
@@ -109,4 +139,73 @@ def open_gap(*, tree_id, at, gap):
             f"UPDATE {table} SET lft = CASE WHEN lft > %s THEN lft + %s ELSE lft END, "  # noqa: S608 - a table name
             "rght = rght + %s WHERE tree_id = %s AND rght >= %s",
             [at, gap, gap, tree_id, at],
+        )
+
+
+@dataclass(slots=True, eq=False)
+class _StoredNode:
+    pk: int
+    status: str
+    children: list = field(default_factory=list)
+    lft: int = 0
+    rght: int = 0
+    level: int = 0
+
+
+def packed_threads():
+    """Tree ids of the threads numbered without room for replies (each number follows the
+    last) that hold an approved comment, the only kind that gets room."""
+    return (
+        Comment.objects.order_by()
+        .values("tree_id")
+        .annotate(first=Min("lft"), last=Max("rght"), size=Count("id"))
+        .filter(last=F("first") + 2 * F("size") - 1, size__gt=0)
+        .filter(
+            tree_id__in=Comment.objects.filter(status=Comment.Status.APPROVED).values("tree_id")
+        )
+        .values_list("tree_id", flat=True)
+        .order_by("tree_id")
+    )
+
+
+@transaction.atomic
+def make_room(*, tree_id):
+    """Number the thread ``tree_id`` again with room for replies, in the same order, under
+    the thread's lock; return how many of its comments moved. Its levels and parents stay."""
+    lock_thread(tree_id)
+    rows = (
+        Comment.objects.filter(tree_id=tree_id)
+        .order_by("lft")
+        .values_list("pk", "parent_id", "status", "lft", "rght")
+    )
+    nodes, roots, old = {}, [], {}
+    for pk, parent_id, status, lft, rght in rows:
+        node = nodes[pk] = _StoredNode(pk=pk, status=status)
+        old[pk] = (lft, rght)
+        parent = nodes.get(parent_id)  # in lft order a parent comes before its replies
+        (parent.children if parent is not None else roots).append(node)
+    if len(roots) != 1:
+        raise ValueError(f"thread {tree_id} has {len(roots)} roots; rebuild it first")
+    number_depth_first(roots[0])
+    moved = [node for node in nodes.values() if old[node.pk] != (node.lft, node.rght)]
+    if moved:
+        _write_numbers(moved)
+    return len(moved)
+
+
+def _write_numbers(nodes):
+    """Store the nodes' new lft/rght: one UPDATE from arrays on PostgreSQL (no index holds
+    either column, so every row is rewritten in place), ``bulk_update`` elsewhere."""
+    if connection.vendor != "postgresql":
+        Comment.objects.bulk_update(
+            [Comment(pk=n.pk, lft=n.lft, rght=n.rght) for n in nodes], ["lft", "rght"], 500
+        )
+        return
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET lft = new.lft, rght = new.rght "  # noqa: S608 - a table name
+            "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS new(id, lft, rght) "
+            f"WHERE {table}.id = new.id",
+            [[n.pk for n in nodes], [n.lft for n in nodes], [n.rght for n in nodes]],
         )

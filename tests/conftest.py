@@ -32,3 +32,13 @@ def _english_commands(monkeypatch):
 @pytest.fixture
 def post(db):
     return make_post()
+
+
+@pytest.fixture
+def other_session():
+    """A second database session (PostgreSQL), as another app process holding a lock has."""
+    import psycopg2
+
+    other = psycopg2.connect(**connection.get_connection_params())
+    yield other
+    other.close()

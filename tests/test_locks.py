@@ -2,7 +2,6 @@
 
 import threading
 
-import psycopg2
 import pytest
 from django.db import connection, connections, transaction
 from django.db.transaction import TransactionManagementError
@@ -14,15 +13,6 @@ from tests.html import soup
 from tests.posting import TYPED, comment_url, form_data
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def other_session():
-    """A second database session, as another app process holding a lock would have."""
-    params = connection.get_connection_params()
-    other = psycopg2.connect(**params)
-    yield other
-    other.close()
 
 
 def hold_lock(session, key):

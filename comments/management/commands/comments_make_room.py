@@ -1,0 +1,56 @@
+"""Give the threads stored without room for replies their room, so that replies stop shifting.
+
+    python manage.py comments_make_room [--dry-run] [--thread TREE_ID ...]
+
+Comments written now get room for later replies inside their own numbers (``comments.tree``);
+threads stored before that, or renumbered by django-mptt's ``rebuild``, are packed, and almost
+every reply into them rewrites the rest of the thread. This numbers each packed thread again
+with room, in the same order, one thread per transaction under that thread's lock (the site
+keeps running). ``--thread`` limits it to the given threads (packed or not). A thread busy for
+longer than ``COMMENTS_LOCK_TIMEOUT`` is skipped and named; running the command again takes
+it then. Run it once after upgrading from a version without room.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+
+from comments.tree import make_room, packed_threads
+
+
+class Command(BaseCommand):
+    help = "Number the threads stored without room for replies again, with room."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count the threads to renumber; change nothing."
+        )
+        parser.add_argument(
+            "--thread", type=int, nargs="+", dest="threads", metavar="TREE_ID",
+            help="Renumber these threads (tree ids) only.",
+        )  # fmt: skip
+
+    def handle(self, *, dry_run, threads, verbosity, **options):
+        tree_ids = threads or list(packed_threads())
+        if dry_run:
+            self.stdout.write(f"{len(tree_ids)} threads would get room for replies.")
+            return
+        renumbered = moved = 0
+        busy = []
+        for tree_id in tree_ids:
+            try:
+                count = make_room(tree_id=tree_id)
+            except DatabaseError:  # its lock was held past COMMENTS_LOCK_TIMEOUT
+                busy.append(tree_id)
+                continue
+            renumbered += 1
+            moved += count
+            if verbosity >= 2:
+                self.stdout.write(f"thread {tree_id}: {count} comments renumbered")
+        self.stdout.write(
+            f"{renumbered} threads renumbered with room for replies ({moved} comments moved)."
+        )
+        if busy:
+            self.stderr.write(
+                f"{len(busy)} threads were busy and kept as they were; run the command again: "
+                + ", ".join(map(str, busy))
+            )
