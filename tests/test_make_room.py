@@ -41,7 +41,7 @@ def test_a_packed_thread_gets_room_in_the_same_order(post):
 
     out, err = run()
 
-    assert out == "1 threads renumbered with room for replies (40 comments moved).\n"
+    assert out == "1 thread renumbered with room for replies (40 comments moved).\n"
     assert err == ""
     assert tree_order(post=post) == order
     assert tree_problems(post=post) == []
@@ -90,8 +90,8 @@ def test_a_busy_thread_is_skipped_and_named(post, settings, other_session):
     out, err = run("--thread", str(tree_id))
 
     assert out == "0 threads renumbered with room for replies (0 comments moved).\n"
-    assert err == f"1 threads were busy and kept as they were; run the command again: {tree_id}\n"
+    assert err == f"1 thread was busy and kept as it was; run the command again: {tree_id}\n"
     assert stored_tree_fields(post=post) == before
     other_session.rollback()
-    assert run("--thread", str(tree_id))[0].startswith("1 threads renumbered")
+    assert run("--thread", str(tree_id))[0].startswith("1 thread renumbered")
     assert tree_problems(post=post) == []

@@ -13,26 +13,36 @@ it then. Run it once after upgrading from a version without room.
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy, ngettext
 
 from comments.tree import make_room, packed_threads
 
 
 class Command(BaseCommand):
-    help = "Number the threads stored without room for replies again, with room."
+    help = gettext_lazy("Number the threads stored without room for replies again, with room.")
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dry-run", action="store_true", help="Count the threads to renumber; change nothing."
+            "--dry-run",
+            action="store_true",
+            help=gettext_lazy("Count the threads to renumber; change nothing."),
         )
         parser.add_argument(
             "--thread", type=int, nargs="+", dest="threads", metavar="TREE_ID",
-            help="Renumber these threads (tree ids) only.",
+            help=gettext_lazy("Renumber these threads (tree ids) only."),
         )  # fmt: skip
 
     def handle(self, *, dry_run, threads, verbosity, **options):
         tree_ids = threads or list(packed_threads())
         if dry_run:
-            self.stdout.write(f"{len(tree_ids)} threads would get room for replies.")
+            self.stdout.write(
+                ngettext(
+                    "%(count)d thread would get room for replies.",
+                    "%(count)d threads would get room for replies.",
+                    len(tree_ids),
+                )
+                % {"count": len(tree_ids)}
+            )
             return
         renumbered = moved = 0
         busy = []
@@ -45,12 +55,34 @@ class Command(BaseCommand):
             renumbered += 1
             moved += count
             if verbosity >= 2:
-                self.stdout.write(f"thread {tree_id}: {count} comments renumbered")
+                self.stdout.write(
+                    ngettext(
+                        "thread %(thread)d: %(count)d comment renumbered",
+                        "thread %(thread)d: %(count)d comments renumbered",
+                        count,
+                    )
+                    % {"thread": tree_id, "count": count}
+                )
         self.stdout.write(
-            f"{renumbered} threads renumbered with room for replies ({moved} comments moved)."
+            ngettext(
+                "%(count)d thread renumbered with room for replies (%(moved)s).",
+                "%(count)d threads renumbered with room for replies (%(moved)s).",
+                renumbered,
+            )
+            % {
+                "count": renumbered,
+                "moved": ngettext("%(count)d comment moved", "%(count)d comments moved", moved)
+                % {"count": moved},
+            }
         )
         if busy:
             self.stderr.write(
-                f"{len(busy)} threads were busy and kept as they were; run the command again: "
-                + ", ".join(map(str, busy))
+                ngettext(
+                    "%(count)d thread was busy and kept as it was; run the command again: "
+                    "%(threads)s",
+                    "%(count)d threads were busy and kept as they were; run the command again: "
+                    "%(threads)s",
+                    len(busy),
+                )
+                % {"count": len(busy), "threads": ", ".join(map(str, busy))}
             )
