@@ -101,6 +101,25 @@ def text_features(body):
     return feats
 
 
+def spelled_out(features, body):
+    """The word features (``w:``, ``b:``) of ``body`` with each stem written as the word the
+    comment used it in (its first such word), so a moderator reads "w:subscribers", not
+    "w:subscri". Other features stay as they are."""
+    spellings = {}
+    if any(feature.startswith(("w:", "b:")) for feature in features):
+        text = normalise(html.unescape(TAG.sub(" ", body)))
+        for word in words(text):
+            if len(word) <= MAX_WORD:
+                spellings.setdefault(stem(word), word)
+    readable = []
+    for feature in features:
+        kind, _, value = feature.partition(":")
+        if kind in ("w", "b"):
+            feature = kind + ":" + " ".join(spellings.get(part, part) for part in value.split(" "))
+        readable.append(feature)
+    return readable
+
+
 def author_features(*, name="", email="", url=""):
     # The name itself is left out: names are personal, not spammy, and one spammer's name
     # would taint every namesake.

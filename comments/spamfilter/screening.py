@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import classifier, rules, store
-from .features import Signals, comment_features, feature_key
+from .features import Signals, comment_features, feature_key, spelled_out
 from .models import SpamEvidence, SpamRule
 
 REFUSED_MESSAGE = _("Your comment was not posted: it matches a rule of this site.")
@@ -95,7 +95,11 @@ def screen(*, body, author_name, author_email, author_url, ip_address, signals=N
         verdict = score_features(by_key)
         if verdict is not None:
             screening.score = round(verdict.score, 4)
-            screening.reasons += [f"{feature} ({p:.2f})" for feature, p in verdict.reasons]
+            named = spelled_out([feature for feature, _p in verdict.reasons], body)
+            screening.reasons += [
+                f"{name} ({p:.2f})"
+                for name, (_feature, p) in zip(named, verdict.reasons, strict=True)
+            ]
     return screening
 
 

@@ -1,7 +1,7 @@
 """What the filter reads in a comment's text, and which counts are allowed to vote."""
 
 from comments.spamfilter import classifier
-from comments.spamfilter.features import STEM, stem, text_features
+from comments.spamfilter.features import STEM, spelled_out, stem, text_features
 
 
 def words_of(body):
@@ -13,6 +13,20 @@ def test_the_forms_of_a_word_share_one_feature():
     assert {frozenset(words_of(form)) for form in forms} == {frozenset({"w:subscri"})}
     assert stem("channels") == stem("channel") == "channel"
     assert len(stem("a" * 30)) == STEM
+
+
+def test_reasons_show_the_words_the_comment_used_not_their_stems():
+    body = "Subscribers wanted! Subscribe to my channel at promo.example.com"
+    feats = text_features(body)
+    assert {"w:subscri", "b:subscri wanted", "d:promo.example.com"} <= feats
+    assert spelled_out(
+        ["w:subscri", "b:subscri wanted", "d:promo.example.com", "w:<num>"], body
+    ) == [
+        "w:subscribers",  # the first form the comment used
+        "b:subscribers wanted",
+        "d:promo.example.com",
+        "w:<num>",
+    ]
 
 
 def test_a_lone_latin_letter_is_no_word_but_stays_in_its_pairs():
