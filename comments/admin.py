@@ -399,13 +399,21 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     def restore_comments(self, request, queryset):
         self.moderate(request, queryset, "restore_comments")
 
-    # Privacy (comments.privacy_admin): both need the delete permission (superusers, not the
-    # Moderators group): one hands out, the other destroys, everything about a person.
-    @admin.action(description=_("Export the authors' data (JSON)"), permissions=["delete"])
+    # Privacy (comments.privacy_admin): both need "comments.manage_commenter_data"
+    # (superusers; not the Moderators group): one hands out, the other destroys, everything
+    # about a person.
+    def has_manage_commenter_data_permission(self, request):
+        return request.user.has_perm("comments.manage_commenter_data")
+
+    @admin.action(
+        description=_("Export the authors' data (JSON)"), permissions=["manage_commenter_data"]
+    )
     def export_commenter_data(self, request, queryset):
         return privacy_admin.export_commenter_data(self, request, queryset)
 
-    @admin.action(description=_("Erase the authors' personal data"), permissions=["delete"])
+    @admin.action(
+        description=_("Erase the authors' personal data"), permissions=["manage_commenter_data"]
+    )
     def erase_commenter_data(self, request, queryset):
         return privacy_admin.erase_commenter_data(self, request, queryset)
 

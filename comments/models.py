@@ -136,6 +136,11 @@ class Comment(MPTTModel):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["tree_id", "lft"]
+        # The admin's privacy actions (comments.privacy_admin) hand out or destroy everything
+        # stored about a person: a permission of their own, not the moderators' change.
+        permissions = [
+            ("manage_commenter_data", _("Can export and erase commenters' personal data"))
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "spam", "removed"]),

@@ -4,7 +4,8 @@ import json
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.test import TestCase
+from django.contrib.auth.models import Permission
+from django.test import Client, TestCase
 
 from comments.models import Comment
 from comments.notifications.models import Subscription
@@ -94,6 +95,31 @@ def test_moderators_may_neither_export_nor_erase(moderator_client, admin_client_
              "confirmed": "yes"}  # fmt: skip
     moderator_client.post(CHANGELIST, erase)
     assert Comment.objects.filter(author_name="Alice").count() == 2
+
+
+def staff_with(django_user_model, *codenames):
+    name = "staff-" + "-".join(codenames)
+    user = django_user_model.objects.create_user(name, "s@example.com", "pw-s-1", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_privacy_actions_need_their_own_permission_not_delete(django_user_model, alice):
+    deleter = staff_with(django_user_model, "view_comment", "change_comment", "delete_comment")
+    names = action_names(deleter)
+    assert "delete_selected" in names  # the delete permission is there...
+    assert not names & {"export_commenter_data", "erase_commenter_data"}  # ...and is not enough
+
+    keeper = staff_with(
+        django_user_model, "view_comment", "change_comment", "manage_commenter_data"
+    )
+    assert {"export_commenter_data", "erase_commenter_data"} <= action_names(keeper)
+    export = {"action": "export_commenter_data", "_selected_action": [alice[0].pk]}
+    response = keeper.post(CHANGELIST, export)
+    assert response["Content-Type"].startswith("application/json")
+    assert json.loads(response.content)["commenters"][0]["email"] == "alice@example.com"
 
 
 def test_the_privacy_note_sits_beside_the_comment_form(client, post, settings):
