@@ -16,6 +16,8 @@ matches, in no particular order (the query has no ORDER BY, so PostgreSQL stops 
 limit), ranks only those, and writes snippets only for the rows of the page shown.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -36,6 +38,7 @@ from .posts import published_posts
 MARK_START, MARK_STOP = "\x02", "\x03"
 HEADLINE_OPTIONS = {"max_words": 35, "min_words": 15, "max_fragments": 2}
 SNIPPET_CHARS = 240  # the fallback's snippet length
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
 def uses_full_text_search():
@@ -160,4 +163,6 @@ def _mark_word(snippet, word):
 
 
 def _strip_controls(text):
-    return "".join(ch for ch in text if ch in "\n\t\ue000\ue001" or ord(ch) >= 32)
+    """``text`` without control characters but line breaks and tabs (one regex pass: a
+    character loop cost ~1 ms a page of headlines)."""
+    return _CONTROLS.sub("", text)
