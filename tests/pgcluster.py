@@ -37,10 +37,11 @@ def free_port():
 class Cluster:
     """One PostgreSQL server: a data directory and a port."""
 
-    def __init__(self, bin_dir, data_dir, port):
+    def __init__(self, bin_dir, data_dir, port, options=""):
         self.bin_dir = bin_dir
         self.data_dir = Path(data_dir)
         self.port = port
+        self.options = options  # more server settings, as "-c name=value ..."
 
     @property
     def url(self):
@@ -50,7 +51,7 @@ class Cluster:
         command = [str(self.bin_dir / tool), *map(str, args)]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)  # noqa: S603
         if check and done.returncode:
             raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}")
         return done
@@ -58,8 +59,9 @@ class Cluster:
     def start(self):
         _owned_directory(Path(f"{self.data_dir}.sockets"), exist_ok=True)
         self.run(
-            "pg_ctl", "-D", self.data_dir, "-l", self.data_dir / "server.log", "-w", "-t", "30",
-            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data_dir}.sockets",
+            "pg_ctl", "-D", self.data_dir, "-l", self.data_dir / "server.log", "-w", "-t", "60",
+            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data_dir}.sockets "
+            f"{self.options}",
             "start",
         )  # fmt: skip
 
@@ -100,16 +102,22 @@ def base_directory():
     return path
 
 
-def make_primary(base_dir):
-    """A new, started cluster that accepts streaming replication from 127.0.0.1."""
-    bin_dir = server_bin()
-    base_dir = Path(base_dir)
-    data_dir = _owned_directory(base_dir / "primary")
-    cluster = Cluster(bin_dir, data_dir, free_port())
-    # initdb's pg_hba.conf already trusts replication connections from 127.0.0.1 with --auth.
-    cluster.run("initdb", "-D", data_dir, "-U", "postgres", "--auth=trust", "--no-sync")
+def make_cluster(base_dir, name, *, options=""):
+    """A new, started cluster in ``base_dir / name`` (UTF-8, C locale). It accepts streaming
+    replication from 127.0.0.1: initdb's pg_hba.conf trusts it with ``--auth=trust``."""
+    data_dir = _owned_directory(Path(base_dir) / name)
+    cluster = Cluster(server_bin(), data_dir, free_port(), options)
+    cluster.run(
+        "initdb", "-D", data_dir, "-U", "postgres", "--auth=trust", "--no-sync",
+        "-E", "UTF8", "--locale=C",
+    )  # fmt: skip
     cluster.start()
     return cluster
+
+
+def make_primary(base_dir):
+    """A new, started cluster that replicas can stream from."""
+    return make_cluster(base_dir, "primary")
 
 
 def make_streaming_replica(primary, base_dir):

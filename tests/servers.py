@@ -2,25 +2,19 @@
 
 The shared PostgreSQL (5432) and Redis (6379) belong to everyone on the machine and are never
 touched: a fault test starts its own ``redis-server`` on a free port, and its own PostgreSQL
-cluster (``initdb`` + ``pg_ctl`` from ``/usr/lib/postgresql/*/bin``, run as the ``postgres``
-OS user when we are root) in a temporary directory.
+cluster (``tests.pgcluster``) in a temporary directory.
 """
 
-import glob
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests import pgcluster
+from tests.pgcluster import free_port
 
 
 def _wait_for(check, seconds, what):
@@ -88,76 +82,51 @@ class OwnRedis:
         self.stop()
 
 
-def _postgres_bin(name):
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name)
-
-
 class OwnPostgres:
-    """A private PostgreSQL cluster in a temporary directory, on a free port.
-
-    As root, the cluster's programs run as the ``postgres`` OS user (PostgreSQL refuses root).
-    """
+    """A private PostgreSQL cluster (``tests.pgcluster``) in a temporary directory, on a free
+    port, with one database; stopped and started again at will."""
 
     def __init__(self, dbname="blog"):
-        self.port = free_port()
         self.dbname = dbname
-        self.directory = None
+        self.base = None
+        self.cluster = None
+
+    @property
+    def port(self):
+        return self.cluster.port
 
     @property
     def url(self):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{self.dbname}"
+        return f"{self.cluster.url}/{self.dbname}"
 
     def available(self):
-        return _postgres_bin("initdb") is not None and _postgres_bin("pg_ctl") is not None
-
-    def _run(self, *command, check=True):
-        if os.geteuid() == 0:
-            command = ("runuser", "-u", "postgres", "--", *command)
-        return subprocess.run(  # noqa: S603 - PostgreSQL's own programs
-            command, check=check, capture_output=True, text=True, timeout=120
-        )
+        return pgcluster.server_bin() is not None
 
     def create(self):
-        self.directory = Path(tempfile.mkdtemp(prefix="own-postgres-"))
-        if os.geteuid() == 0:
-            shutil.chown(self.directory, "postgres", "postgres")
-        data = self.directory / "data"
-        self._run(
-            _postgres_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-            "--no-sync", "-E", "UTF8", "--locale=C",
-        )  # fmt: skip
-        self.start()
-        self._run(
-            _postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-            self.dbname,
-        )  # fmt: skip
-        return self
-
-    def start(self):
-        self._run(
-            _postgres_bin("pg_ctl"), "-D", str(self.directory / "data"), "-w", "-t", "60",
-            "-l", str(self.directory / "log"), "-o",
+        self.base = pgcluster.base_directory()
+        self.cluster = pgcluster.make_cluster(
+            self.base,
+            "data",
             # fsync off: a stop here is a process crash, never a power cut, so what was
             # written survives in the OS; commits stay synchronous (a commit acknowledged
             # must survive an immediate stop, as it would in production).
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c fsync=off",
-            "start",
-        )  # fmt: skip
+            options="-c fsync=off",
+        )
+        self.cluster.query(f'CREATE DATABASE "{self.dbname}"')
+        return self
+
+    def start(self):
+        self.cluster.start()
         _wait_for(lambda: _port_answers(self.port), 30, "PostgreSQL")
 
     def stop(self, mode="immediate"):
         """Down: ``immediate`` kills every connection at once, as a crash would."""
-        self._run(
-            _postgres_bin("pg_ctl"), "-D", str(self.directory / "data"), "-m", mode, "-w",
-            "stop", check=False,
-        )  # fmt: skip
+        self.cluster.stop(mode)
 
     def destroy(self):
-        if self.directory is not None:
-            self.stop()
-            shutil.rmtree(self.directory, ignore_errors=True)
-            self.directory = None
+        if self.base is not None:
+            pgcluster.remove(self.base, self.cluster)
+            self.base = self.cluster = None
 
     def __enter__(self):
         return self.create()
