@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from blogapp.management.language import LOCALE_VARIABLES
+from comments.management.language import LOCALE_VARIABLES
 from tests.factories import make_comment, make_post  # noqa: F401 - re-exported for tests
 from tests.translations import compile_catalogues
 

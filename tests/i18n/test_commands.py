@@ -1,4 +1,4 @@
-"""The import commands speak the operator's language, from the environment as gettext does."""
+"""The management commands speak the operator's language, from the environment as gettext does."""
 
 from io import StringIO
 from pathlib import Path
@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from blogapp.management.language import environment_language
+from comments.management.language import environment_language
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,19 @@ def test_import_error_in_german(monkeypatch):
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     with pytest.raises(CommandError, match="Zeile 11: Einrückung springt von Ebene 0 auf Ebene 3"):
         call_command("import_archive", str(FIXTURES / "text-indent-jump.txt"), stdout=StringIO())
+
+
+def test_the_comments_commands_speak_german_too(monkeypatch, post, tmp_path):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    out = StringIO()
+    call_command("spamfilter", "reset", "--dry-run", stdout=out)
+    assert out.getvalue() == "würde 0 Spam und 0 Ham vergessen (Probelauf)\n"
+    make_comment(post, author_email="ada@example.com")
+    err = StringIO()
+    target = tmp_path / "ada.json"
+    call_command("commenter_data", "export", "ada@example.com", "-o", str(target), stderr=err)
+    assert err.getvalue() == (
+        f"1 Kommentar, 0 Abonnements und 0 Mails nach {target} geschrieben.\n"
+    )
+    with pytest.raises(CommandError, match="Keine E-Mail-Adresse: 'ada'"):
+        call_command("commenter_data", "erase", "ada", stdout=StringIO())

@@ -165,7 +165,7 @@ def test_erase_with_the_text_leaves_placeholders_where_replies_hang(client, post
 def test_dry_run_changes_nothing(people):
     out, _err = run("erase", EMAIL, "--dry-run")
     assert "Would erase the personal data of 3 comments" in out
-    assert "1 subscriptions and 1 mails" in out
+    assert "and delete 1 subscription and 1 mail." in out  # plurals by count
     assert Comment.objects.filter(author_name="Alice").count() == 3
     assert Subscription.objects.filter(email="alice@example.com").exists()
 

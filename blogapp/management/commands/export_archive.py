@@ -12,16 +12,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blogapp.exporters import FORMATS, ExportOptions, export_chunks
-from blogapp.management.language import operator_language
 from blogapp.models import Post
+from comments.management.language import OperatorLanguageCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorLanguageCommand):
     help = __doc__
 
     def add_arguments(self, parser):
@@ -38,10 +38,6 @@ class Command(BaseCommand):
             action="store_true",
             help=gettext_lazy("include commenters' email and IP addresses"),
         )
-
-    def execute(self, *args, **options):
-        with operator_language():
-            return super().execute(*args, **options)
 
     def handle(
         self, *args, out, format, post, include_spam, with_personal_data, verbosity, **options

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from blogapp.importers import ImportFormatError, detect_format, parse
 from blogapp.importers.detect import FORMATS
 from blogapp.importers.loader import ImportStats, Loader
-from blogapp.management.language import operator_language
+from comments.management.language import OperatorLanguageCommand
 
 SHOWN_WARNINGS = 20
 
 
-class Command(BaseCommand):
+class Command(OperatorLanguageCommand):
     help = __doc__
 
     def add_arguments(self, parser):
@@ -40,10 +40,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help=gettext_lazy("parse and report, write nothing")
         )
-
-    def execute(self, *args, **options):
-        with operator_language():
-            return super().execute(*args, **options)
 
     def handle(self, *args, paths, format, dry_run, verbosity, **options):
         total = ImportStats()

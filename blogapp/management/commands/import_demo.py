@@ -9,17 +9,16 @@ is idempotent: already-imported comments are left alone).
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blogapp.management.language import operator_language
 from blogapp.models import Post
+from comments.management.language import OperatorLanguageCommand
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 
-class Command(BaseCommand):
+class Command(OperatorLanguageCommand):
     help = __doc__
 
     def add_arguments(self, parser):
@@ -28,10 +27,6 @@ class Command(BaseCommand):
             action="store_true",
             help=gettext_lazy("import even when posts already exist"),
         )
-
-    def execute(self, *args, **options):
-        with operator_language():
-            return super().execute(*args, **options)
 
     def handle(self, *args, force, verbosity, **options):
         if Post.objects.exists() and not force:

@@ -11,14 +11,14 @@ longer than ``COMMENTS_LOCK_TIMEOUT`` is skipped and named; running the command 
 it then. Run it once after upgrading from a version without room.
 """
 
-from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy, ngettext
 
+from comments.management.language import OperatorLanguageCommand
 from comments.tree import make_room, packed_threads
 
 
-class Command(BaseCommand):
+class Command(OperatorLanguageCommand):
     help = gettext_lazy("Number the threads stored without room for replies again, with room.")
 
     def add_arguments(self, parser):

@@ -7,16 +7,19 @@ for finished task rows.
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from comments.delivery import Delivery
+from comments.management.language import OperatorLanguageCommand
 from comments.notifications.models import OutgoingMail
 from comments.webhooks.models import WebhookDelivery
 
 
-class Command(BaseCommand):
-    help = "Delete sent and cancelled mail and webhook deliveries older than --days days."
+class Command(OperatorLanguageCommand):
+    help = gettext_lazy(
+        "Delete sent and cancelled mail and webhook deliveries older than --days days."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=30)
@@ -26,4 +29,7 @@ class Command(BaseCommand):
         done = [Delivery.Status.SENT, Delivery.Status.CANCELLED]
         for model in (OutgoingMail, WebhookDelivery):
             deleted, _ = model.objects.filter(status__in=done, finished_at__lt=cutoff).delete()
-            self.stdout.write(f"{model._meta.verbose_name_plural}: {deleted} deleted")
+            self.stdout.write(
+                ngettext("%(things)s: %(count)d deleted", "%(things)s: %(count)d deleted", deleted)
+                % {"things": model._meta.verbose_name_plural, "count": deleted}
+            )

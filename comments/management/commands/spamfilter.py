@@ -13,8 +13,11 @@ the filter existed), in batches; running it again teaches nothing twice. ``reset
 everything learned.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from comments.management.language import OperatorLanguageCommand
 from comments.models import Comment
 from comments.spamfilter import learning, store
 from comments.spamfilter.evaluate import EvaluationError, evaluate
@@ -23,17 +26,21 @@ from comments.spamfilter.models import SpamEvidence
 BATCH = 1000
 
 
-class Command(BaseCommand):
-    help = "Evaluate the spam filter on labelled CSV files, train it from statuses, or reset it."
+class Command(OperatorLanguageCommand):
+    help = gettext_lazy(
+        "Evaluate the spam filter on labelled CSV files, train it from statuses, or reset it."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="action", required=True)
-        run = commands.add_parser("evaluate", help="Measure a throwaway model on CSV files.")
+        run = commands.add_parser(
+            "evaluate", help=gettext_lazy("Measure a throwaway model on CSV files.")
+        )
         run.add_argument("--train", nargs="+", required=True, metavar="CSV")
         run.add_argument("--stream", nargs="+", required=True, metavar="CSV")
-        train = commands.add_parser("train", help="Learn approved and spam comments.")
+        train = commands.add_parser("train", help=gettext_lazy("Learn approved and spam comments."))
         train.add_argument("--dry-run", action="store_true")
-        reset = commands.add_parser("reset", help="Forget everything learned.")
+        reset = commands.add_parser("reset", help=gettext_lazy("Forget everything learned."))
         reset.add_argument("--dry-run", action="store_true")
 
     def handle(self, *, action, **options):
@@ -54,20 +61,41 @@ class Command(BaseCommand):
         ids = list(decided.order_by("pk").values_list("pk", flat=True))
         if dry_run:
             learned = SpamEvidence.objects.filter(comment_id__in=ids).exclude(learned="").count()
-            self.stdout.write(f"would learn up to {len(ids) - learned} comments (dry run)")
+            count = len(ids) - learned
+            self.stdout.write(
+                ngettext(
+                    "would learn up to %(count)d comment (dry run)",
+                    "would learn up to %(count)d comments (dry run)",
+                    count,
+                )
+                % {"count": count}
+            )
             return
         taught = 0
         for start in range(0, len(ids), BATCH):
             taught += learning.learn_statuses(comment_ids=ids[start : start + BATCH])
             if verbosity >= 2:
-                self.stdout.write(f"{min(start + BATCH, len(ids))}/{len(ids)} comments read")
+                self.stdout.write(
+                    _("%(done)d/%(total)d comments read")
+                    % {"done": min(start + BATCH, len(ids)), "total": len(ids)}
+                )
         spam, ham = store.totals()
-        self.stdout.write(f"learned {taught} comments; the model knows {spam} spam, {ham} ham")
+        self.stdout.write(
+            ngettext(
+                "learned %(count)d comment; the model knows %(spam)d spam, %(ham)d ham",
+                "learned %(count)d comments; the model knows %(spam)d spam, %(ham)d ham",
+                taught,
+            )
+            % {"count": taught, "spam": spam, "ham": ham}
+        )
 
     def handle_reset(self, *, dry_run, **options):
         spam, ham = store.totals()
         if dry_run:
-            self.stdout.write(f"would forget {spam} spam and {ham} ham (dry run)")
+            self.stdout.write(
+                _("would forget %(spam)d spam and %(ham)d ham (dry run)")
+                % {"spam": spam, "ham": ham}
+            )
             return
         learning.reset_model()
-        self.stdout.write(f"forgot {spam} spam and {ham} ham")
+        self.stdout.write(_("forgot %(spam)d spam and %(ham)d ham") % {"spam": spam, "ham": ham})

@@ -8,6 +8,7 @@ the site offers wins, else LANGUAGE_CODE.
 import os
 
 from django.conf import settings
+from django.core.management.base import BaseCommand
 from django.utils import translation
 
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
@@ -31,3 +32,11 @@ def environment_language():
 def operator_language():
     """A context in which a command's messages are in the operator's language."""
     return translation.override(environment_language() or settings.LANGUAGE_CODE)
+
+
+class OperatorLanguageCommand(BaseCommand):
+    """A management command whose messages are in the operator's language."""
+
+    def execute(self, *args, **options):
+        with operator_language():
+            return super().execute(*args, **options)
