@@ -142,6 +142,10 @@ def open_gap(*, tree_id, at, gap):
         )
 
 
+class NotOneTree(Exception):
+    """The thread's rows do not form one tree (no root, or several): nothing was changed."""
+
+
 @dataclass(slots=True, eq=False)
 class _StoredNode:
     pk: int
@@ -159,7 +163,7 @@ def packed_threads():
         Comment.objects.order_by()
         .values("tree_id")
         .annotate(first=Min("lft"), last=Max("rght"), size=Count("id"))
-        .filter(last=F("first") + 2 * F("size") - 1, size__gt=0)
+        .filter(last=F("first") + 2 * F("size") - 1)
         .filter(
             tree_id__in=Comment.objects.filter(status=Comment.Status.APPROVED).values("tree_id")
         )
@@ -185,7 +189,7 @@ def make_room(*, tree_id):
         parent = nodes.get(parent_id)  # in lft order a parent comes before its replies
         (parent.children if parent is not None else roots).append(node)
     if len(roots) != 1:
-        raise ValueError(f"thread {tree_id} has {len(roots)} roots; rebuild it first")
+        raise NotOneTree(tree_id)
     number_depth_first(roots[0])
     moved = [node for node in nodes.values() if old[node.pk] != (node.lft, node.rght)]
     if moved:

@@ -95,3 +95,17 @@ def test_a_busy_thread_is_skipped_and_named(post, settings, other_session):
     other_session.rollback()
     assert run("--thread", str(tree_id))[0].startswith("1 thread renumbered")
     assert tree_problems(post=post) == []
+
+
+def test_a_thread_that_is_not_one_tree_is_named_and_kept(post):
+    comments = packed_thread(post, size=3)
+    tree_id = comments[0].tree_id
+    # Two roots in one thread: rows written around the services, as a broken import might.
+    Comment.objects.filter(pk=comments[2].pk).update(parent=None, level=0)
+    before = stored_tree_fields(post=post)
+
+    out, err = run("--thread", str(tree_id))
+
+    assert err == f"thread {tree_id}: its comments do not form one tree; kept as it was\n"
+    assert out.startswith("0 threads renumbered")
+    assert stored_tree_fields(post=post) == before

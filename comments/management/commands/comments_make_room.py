@@ -12,10 +12,11 @@ it then. Run it once after upgrading from a version without room.
 """
 
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from comments.management.language import OperatorLanguageCommand
-from comments.tree import make_room, packed_threads
+from comments.tree import NotOneTree, make_room, packed_threads
 
 
 class Command(OperatorLanguageCommand):
@@ -51,6 +52,12 @@ class Command(OperatorLanguageCommand):
                 count = make_room(tree_id=tree_id)
             except DatabaseError:  # its lock was held past COMMENTS_LOCK_TIMEOUT
                 busy.append(tree_id)
+                continue
+            except NotOneTree:
+                self.stderr.write(
+                    _("thread %(thread)d: its comments do not form one tree; kept as it was")
+                    % {"thread": tree_id}
+                )
                 continue
             renumbered += 1
             moved += count
