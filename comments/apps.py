@@ -7,4 +7,4 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the cache invalidation handlers
+        from . import checks, signals  # noqa: F401 - registers the checks, connects the handlers

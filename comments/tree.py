@@ -30,7 +30,7 @@ in one UPDATE (``python manage.py comments_make_room`` does it for every packed 
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Max, Min
+from django.db.models import Count, F, IntegerField, Max, Min, Q
 from django.db.models.expressions import RawSQL
 
 from .locks import lock_thread
@@ -156,17 +156,23 @@ class _StoredNode:
     level: int = 0
 
 
-def packed_threads():
+def packed_threads(*, oldest=None):
     """Tree ids of the threads numbered without room for replies (each number follows the
-    last) that hold an approved comment, the only kind that gets room."""
+    last) that hold an approved comment, the only kind that gets room. ``oldest``: look at
+    that many of the oldest threads only (an index range instead of the whole table)."""
+    comments = Comment.objects.order_by()
+    if oldest is not None:
+        first = comments.aggregate(first=Min("tree_id"))["first"] or 0
+        comments = comments.filter(tree_id__lt=first + oldest)
     return (
-        Comment.objects.order_by()
-        .values("tree_id")
-        .annotate(first=Min("lft"), last=Max("rght"), size=Count("id"))
-        .filter(last=F("first") + 2 * F("size") - 1)
-        .filter(
-            tree_id__in=Comment.objects.filter(status=Comment.Status.APPROVED).values("tree_id")
+        comments.values("tree_id")
+        .annotate(
+            first=Min("lft"),
+            last=Max("rght"),
+            size=Count("id"),
+            approved=Count("id", filter=Q(status=Comment.Status.APPROVED)),
         )
+        .filter(last=F("first") + 2 * F("size") - 1, approved__gt=0)
         .values_list("tree_id", flat=True)
         .order_by("tree_id")
     )

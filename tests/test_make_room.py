@@ -4,6 +4,7 @@ django-mptt's rebuild) get their room back from ``comments_make_room``, order un
 from io import StringIO
 
 import pytest
+from django.core.checks import run_checks
 from django.core.management import call_command
 
 from comments.locks import LOCK_NAMESPACE
@@ -109,3 +110,19 @@ def test_a_thread_that_is_not_one_tree_is_named_and_kept(post):
     assert err == f"thread {tree_id}: its comments do not form one tree; kept as it was\n"
     assert out.startswith("0 threads renumbered")
     assert stored_tree_fields(post=post) == before
+
+
+def test_migrate_and_check_database_warn_about_packed_threads(post):
+    packed_thread(post, size=3)
+    packed_thread(post, size=2)
+
+    warnings = [w for w in run_checks(databases=["default"]) if w.id == "comments.W001"]
+    assert [w.msg for w in warnings] == [
+        "2 of the 1,000 oldest comment threads are numbered without room for replies: nearly "
+        "every reply into one of them rewrites the rest of its thread."
+    ]
+    assert "comments_make_room" in warnings[0].hint
+    assert not [w for w in run_checks() if w.id == "comments.W001"]  # no database, no query
+
+    run()
+    assert not [w for w in run_checks(databases=["default"]) if w.id == "comments.W001"]
