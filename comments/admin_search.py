@@ -70,6 +70,13 @@ def comments_found(queryset, text):
     )
 
 
+def capped_count(queryset):
+    """``(rows, capped)``: the rows of ``queryset`` counted up to ``COUNT_CAP``, and whether
+    there are more. PostgreSQL stops reading at the cap."""
+    found = queryset.order_by()[: COUNT_CAP + 1].count()
+    return min(found, COUNT_CAP), found > COUNT_CAP
+
+
 class CappedCountPaginator(Paginator):
     """A paginator that counts at most ``COUNT_CAP`` rows (``capped`` says it stopped there):
     counting every match of a common word would read them all."""
@@ -78,6 +85,5 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        found = self.object_list.order_by()[: COUNT_CAP + 1].count()
-        self.capped = found > COUNT_CAP
-        return min(found, COUNT_CAP)
+        count, self.capped = capped_count(self.object_list)
+        return count
