@@ -77,3 +77,23 @@ def test_the_archive_lists_every_published_post_by_year(client, django_assert_ma
     titles = [a.get_text() for a in page.select(".archive-list a")]
     assert titles == ["New one", "Old one"]
     assert page.select_one(".site-nav a[aria-current=page]").get_text() == "Posts"
+
+
+def test_every_page_of_the_home_page_cuts_the_same_order(client, django_assert_max_num_queries):
+    """Later pages read the index from the end; ties on the date still fall on one page each."""
+    same_day = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    for n in range(25):
+        make_post(
+            title=f"T{n:02}",
+            published_at=same_day if n % 3 else datetime(2023, 1, n + 1, tzinfo=UTC),
+        )
+    expected = list(
+        Post.objects.published().order_by("-published_at", "-id").values_list("title", flat=True)
+    )
+    shown = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(4):
+            page = soup(client.get(f"/?page={number}"))
+        shown += [a.get_text() for a in page.select(".post-summary h2 a")]
+    assert shown == expected
+    assert client.get("/?page=4").status_code == 404
