@@ -17,6 +17,7 @@ from comments import search as comment_search
 from .models import Post
 
 MAX_QUERY_LENGTH = 200  # characters of the reader's words that are searched for
+_TITLE_MATCH = 1.0  # the fallback's rank of a post whose title holds every word (others: 0)
 
 
 @dataclass
@@ -42,11 +43,16 @@ def _post_candidates(text, *, limit):
             .order_by()  # any order: PostgreSQL stops at the limit
             .values_list("rank", "published_at", "pk")[:limit]
         )
+    words = text.split()
     condition = Q()
-    for word in text.split():
+    for word in words:
         condition &= Q(title__icontains=word) | Q(body__icontains=word)
-    rows = posts.filter(condition).values_list("published_at", "pk")[:limit]
-    return [(0.0, published_at, pk) for published_at, pk in rows]
+    rows = posts.filter(condition).values_list("title", "published_at", "pk")[:limit]
+    # The fallback's one ranking: a post with every word in its title comes first.
+    return [
+        (_TITLE_MATCH if all(w.casefold() in title.casefold() for w in words) else 0.0, date, pk)
+        for title, date, pk in rows
+    ]
 
 
 def _post_results(text, ids):

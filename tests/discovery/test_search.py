@@ -201,6 +201,11 @@ def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, m
     assert [m.get_text() for m in found[0][2].find_all("mark")] == ["balcony"]
     titles = results(client.get("/search/", {"q": "tomatoes"}))
     assert ("post", garden["post"].get_absolute_url()) in [(k, h) for k, h, _ in titles]
+    # A post named by the words comes before newer comments that only mention them.
+    make_comment(garden["post"], body="More tomato plants this year.")
+    found = results(client.get("/search/", {"q": "Tomato"}))
+    assert [kind for kind, _, _ in found] == ["post", "comment", "comment"]
+    assert found[0][1] == garden["post"].get_absolute_url()
     assert Comment.objects.filter(status="pending", body__icontains="tomato").exists()
     assert "Pending" not in client.get("/search/", {"q": "tomato"}).content.decode()
 
