@@ -2,8 +2,8 @@
 
 On PostgreSQL each comment's text is kept as a ``tsvector`` in the configured language
 (``COMMENTS_SEARCH_CONFIG``) in a stored generated column, ``search_vector``, with a GIN index
-over the approved comments (``comment_search_idx``; migration 0019 adds both, the posts'
-twin is blogapp's 0003). PostgreSQL computes it on every insert and update, COPY included.
+over comments of every status (``comment_search_idx``; migration 0020 adds both, 0023 widens
+the index for the moderators' search; the posts' twin is blogapp's 0004). PostgreSQL computes it on every insert and update, COPY included.
 It is not a model field because SQLite (which ``make run`` uses) has neither: the queries
 name it with ``stored_vector``.
 
