@@ -3,9 +3,9 @@
 On PostgreSQL each comment's text is kept as a ``tsvector`` in the configured language
 (``COMMENTS_SEARCH_CONFIG``) in a stored generated column, ``search_vector``, with a GIN index
 over comments of every status (``comment_search_idx``; migration 0020 adds both, 0023 widens
-the index for the moderators' search; the posts' twin is blogapp's 0004). PostgreSQL computes it on every insert and update, COPY included.
-It is not a model field because SQLite (which ``make run`` uses) has neither: the queries
-name it with ``stored_vector``.
+the index for the moderators' search; the posts' twin is blogapp's 0004). PostgreSQL
+computes it on every insert and update, COPY included. It is not a model field because
+SQLite (which ``make run`` uses) has neither: the queries name it with ``stored_vector``.
 
 Stored rather than an expression index, because ranking and matching then read the vector
 instead of parsing the text again: a phrase's positions are checked from it, and a word found
@@ -28,6 +28,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Expression, Q
 from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
 
 from .models import Comment
 from .posts import published_posts
@@ -145,8 +146,10 @@ def highlighted(headline):
 
 
 def plain_snippet(body, text):
-    """The fallback's snippet: the start of the text, escaped, the words marked."""
-    snippet = escape(" ".join(strip_tags(_strip_controls(body)).split())[:SNIPPET_CHARS])
+    """The fallback's snippet: the start of the text ("…" where it is cut), escaped, the
+    words marked."""
+    plain = " ".join(strip_tags(_strip_controls(body)).split())
+    snippet = escape(Truncator(plain).chars(SNIPPET_CHARS))
     for word in {escape(w) for w in text.split() if w}:
         snippet = _mark_word(snippet, word)
     return snippet
