@@ -208,7 +208,7 @@ def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, m
     assert found[0][1] == garden["post"].get_absolute_url()
     # A long text's snippet is its start, marked as cut.
     make_comment(garden["post"], body="Balcony " + "sunny words " * 40)
-    [(_, _, long_snippet)] = [r for r in results(client.get("/search/", {"q": "sunny"}))]
+    [(_, _, long_snippet)] = results(client.get("/search/", {"q": "sunny"}))
     assert long_snippet.get_text().endswith("…") and len(long_snippet.get_text()) <= 240
     assert Comment.objects.filter(status="pending", body__icontains="tomato").exists()
     assert "Pending" not in client.get("/search/", {"q": "tomato"}).content.decode()
