@@ -72,12 +72,19 @@ def _is_lone_letter(word):
     return len(word) == 1 and word.isascii() and word.isalpha()
 
 
-def text_features(body):
-    """Features of a comment's text (may hold HTML entities and tags, as imports do)."""
+def _read(body):
+    """A comment's text as the filter reads it (tags out, entities decoded): ``(raw, text,
+    words)``, ``text`` normalised, ``words`` those of at most ``MAX_WORD`` characters."""
     raw = html.unescape(TAG.sub(" ", body))
     text = normalise(raw)
+    return raw, text, [word for word in words(text) if len(word) <= MAX_WORD]
+
+
+def text_features(body):
+    """Features of a comment's text (may hold HTML entities and tags, as imports do)."""
+    raw, text, kept = _read(body)
     feats = set()
-    tokens = [stem(w) for w in words(text) if len(w) <= MAX_WORD]
+    tokens = [stem(w) for w in kept]
     for word in tokens:
         if word.isdigit():
             feats.add("w:<num>")
@@ -107,10 +114,8 @@ def spelled_out(features, body):
     "w:subscri". Other features stay as they are."""
     spellings = {}
     if any(feature.startswith(("w:", "b:")) for feature in features):
-        text = normalise(html.unescape(TAG.sub(" ", body)))
-        for word in words(text):
-            if len(word) <= MAX_WORD:
-                spellings.setdefault(stem(word), word)
+        for word in _read(body)[2]:
+            spellings.setdefault(stem(word), word)
     readable = []
     for feature in features:
         kind, _, value = feature.partition(":")
