@@ -26,15 +26,19 @@ LOCK_NAMESPACE = 0x636D74  # "cmt": keeps our keys apart from other advisory loc
 NEW_THREAD_KEY = 0  # mptt's tree_ids start at 1, so 0 never names a real thread
 
 
-def _lock_keys(keys):
-    """Take the advisory locks on ``keys``, in the order given, in one round trip."""
-    if connection.vendor != "postgresql" or not keys:
-        return
+def _require_transaction():
     if not connection.in_atomic_block:
         raise TransactionManagementError(
             "A comment thread lock is held until the transaction ends: take it inside "
             "transaction.atomic()."
         )
+
+
+def _lock_keys(keys):
+    """Take the advisory locks on ``keys``, in the order given, in one round trip."""
+    if connection.vendor != "postgresql" or not keys:
+        return
+    _require_transaction()
     started = time.perf_counter()
     with connection.cursor() as cursor:
         # SET LOCAL: the bound applies to this transaction only. unnest() yields the array in
@@ -66,6 +70,33 @@ def _profile(keys, started, acquired):
 def lock_thread(tree_id):
     """Lock one thread until the end of the current transaction."""
     _lock_keys([tree_id])
+
+
+def lock_thread_of(comment):
+    """Lock the thread of the one comment the queryset ``comment`` selects, its tree_id read
+    and its lock taken in one round trip (a reply's first statement under way to its
+    parent's thread). Returns whether there is such a comment; elsewhere only looks.
+
+    The tree_id comes from the statement's snapshot, taken before the lock is waited for:
+    a comment never changes threads, so it is still right once the lock is granted, and the
+    statements after it see every write of the writer that held the lock before.
+    """
+    if connection.vendor != "postgresql":
+        return comment.exists()
+    _require_transaction()
+    subquery, params = comment.order_by().values("tree_id")[:1].query.sql_with_params()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL lock_timeout = %s; "  # noqa: S608 - a compiled queryset, its params apart
+            "SELECT found.tree_id, pg_advisory_xact_lock(%s, found.tree_id) "
+            f"FROM ({subquery}) AS found",
+            [f"{settings.COMMENTS_LOCK_TIMEOUT}ms", LOCK_NAMESPACE, *params],
+        )
+        row = cursor.fetchone()
+    if row is not None and profile_log.isEnabledFor(logging.DEBUG):
+        _profile([row[0]], started, time.perf_counter())
+    return row is not None
 
 
 def lock_new_threads():

@@ -13,7 +13,7 @@ from . import antispam, moderation, submission
 from .avatars import avatar_key
 from .cache import discussions_changed
 from .events import comments_event
-from .locks import lock_new_threads, lock_thread, lock_threads
+from .locks import lock_new_threads, lock_thread, lock_thread_of, lock_threads
 from .metrics import COMMENTS_WRITTEN, MODERATION_CHANGES, count_on_commit
 from .models import Comment, CommentRevision
 from .notifications.subscriptions import subscription_request
@@ -80,12 +80,8 @@ def _replyable_parent(*, post, parent_id, shadowed=False):
         _("The comment you are replying to does not exist or can no longer be replied to."),
         code="invalid_parent",
     )
-    tree_id = (
-        Comment.objects.filter(pk=parent_id, post=post).values_list("tree_id", flat=True).first()
-    )
-    if tree_id is None:
+    if not lock_thread_of(Comment.objects.filter(pk=parent_id, post=post)):
         raise refusal
-    lock_thread(tree_id)
     # Re-read under the lock: lft/rght may have moved, the status may have changed. Only the
     # columns the insert needs: mptt's tree fields, and post_id for Comment.clean(); and where
     # its last reply ends, which says whether it has room for one more (comments.tree).
@@ -408,10 +404,8 @@ class NotEditable(Exception):
 
 def _own_comment_under_lock(comment_id):
     """The author's comment, re-read under its thread's lock; ``NotEditable`` if it is gone."""
-    tree_id = Comment.objects.filter(pk=comment_id).values_list("tree_id", flat=True).first()
-    if tree_id is None:
+    if not lock_thread_of(Comment.objects.filter(pk=comment_id)):
         raise NotEditable(comment_id)
-    lock_thread(tree_id)
     comment = Comment.objects.filter(
         pk=comment_id,
         kind=Comment.Kind.COMMENT,

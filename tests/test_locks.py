@@ -5,8 +5,15 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
-from comments.locks import LOCK_NAMESPACE, lock_new_threads, lock_thread, lock_threads
+from comments.locks import (
+    LOCK_NAMESPACE,
+    lock_new_threads,
+    lock_thread,
+    lock_thread_of,
+    lock_threads,
+)
 from comments.models import Comment
 from tests.factories import make_comment
 from tests.html import soup
@@ -23,7 +30,13 @@ def hold_lock(session, key):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "take", [lambda: lock_thread(7), lock_new_threads, lambda: lock_threads([3, 1])]
+    "take",
+    [
+        lambda: lock_thread(7),
+        lock_new_threads,
+        lambda: lock_threads([3, 1]),
+        lambda: lock_thread_of(Comment.objects.filter(pk=1)),
+    ],
 )
 def test_a_lock_outside_a_transaction_is_refused(take):
     # Outside atomic() each statement commits on its own: the lock would end at once.
@@ -94,3 +107,63 @@ def test_thread_locks_end_with_their_transaction_as_transaction_pooling_requires
     assert client.post(comment_url(post), new_thread).status_code == 302
     assert Comment.objects.count() == 3
     assert advisory_locks_held() == 0
+
+
+def thread_locks_held():
+    """The thread keys this connection holds advisory locks on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+            "AND classid = %s",
+            [LOCK_NAMESPACE],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_s_thread_is_found_and_locked_in_one_statement(post):
+    first = make_comment(post, author_name="Bea")
+    second = make_comment(post, author_name="Cy")
+    reply = make_comment(post, parent=second, author_name="Di")
+    assert first.tree_id != second.tree_id
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as statements:
+            assert lock_thread_of(Comment.objects.filter(pk=reply.pk, post=post))
+        assert len(statements) == 1
+        assert thread_locks_held() == [second.tree_id]  # the reply's thread, no other
+    with transaction.atomic():
+        # No such comment (or not on that post): nothing locked, and the caller is told.
+        assert not lock_thread_of(Comment.objects.filter(pk=reply.pk + 1000))
+        assert not lock_thread_of(Comment.objects.filter(pk=reply.pk, post_id=post.pk + 1))
+        assert thread_locks_held() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_waits_for_the_writer_holding_its_thread_and_then_sees_its_write(
+    client, post, other_session
+):
+    # The parent's tree_id is read before the lock is granted, the parent itself after: a
+    # moderator who removes the parent while holding the thread wins, and the reply is refused.
+    parent = make_comment(post, author_name="Bea")
+    hold_lock(other_session, parent.tree_id)
+    data = form_data(client, post, parent=str(parent.pk), body="Waited for my turn.")
+    result = {}
+
+    def send():
+        try:
+            result["response"] = client.post(comment_url(post), data)
+        finally:
+            connections.close_all()
+
+    request = threading.Thread(target=send)
+    request.start()
+    request.join(timeout=0.5)
+    assert request.is_alive(), "the reply did not wait for the thread's lock"
+    with other_session.cursor() as cursor:
+        cursor.execute("UPDATE comments_comment SET status = 'removed' WHERE id = %s", [parent.pk])
+    other_session.commit()
+    request.join(timeout=30)
+    response = result["response"]
+    assert response.status_code == 200
+    assert "can no longer be replied to" in soup(response).select_one(".form-errors").get_text()
+    assert not Comment.objects.filter(body="Waited for my turn.").exists()
