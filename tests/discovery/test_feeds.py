@@ -134,6 +134,15 @@ def test_pages_announce_their_feeds(client, site):
         parsed(client, href)
 
 
+def test_the_footer_links_the_feeds_for_readers_who_look_for_them(client, site):
+    footer = soup(client.get("/")).select_one(".site-footer")
+    links = {a.get_text(strip=True): a["href"] for a in footer.select("a")}
+    assert links["Posts feed"] == "/feed/"
+    assert links["Comments feed"] == "/comments/feed/"
+    _response, feed = parsed(client, links["Posts feed"])
+    assert [entry.title for entry in feed.entries] == ["Shown post"]
+
+
 def test_feeds_escape_hostile_author_names(client, post):
     make_comment(post, author_name='<script>alert(1)</script>"&', body="x")
     response, feed = parsed(client, "/comments/feed/")
