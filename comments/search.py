@@ -150,18 +150,36 @@ def plain_snippet(body, text):
     words marked."""
     plain = " ".join(strip_tags(_strip_controls(body)).split())
     snippet = escape(Truncator(plain).chars(SNIPPET_CHARS))
-    for word in {escape(w) for w in text.split() if w}:
-        snippet = _mark_word(snippet, word)
-    return snippet
+    return _mark_words(snippet, {escape(w) for w in text.split() if w})
 
 
-def _mark_word(snippet, word):
-    lower, needle = snippet.lower(), word.lower()
-    out, start = [], 0
-    while (found := lower.find(needle, start)) != -1:
-        out += [snippet[start:found], "<mark>", snippet[found : found + len(word)], "</mark>"]
-        start = found + len(word)
-    out.append(snippet[start:])
+def _mark_words(snippet, words):
+    """Mark each word of the (escaped) snippet that contains one of ``words``, whole:
+    "starter" marks all of "starters", as PostgreSQL's stemmed headline does. Every match is
+    found in the snippet before any mark is written, so no word is looked for inside a mark,
+    and none inside an entity (``&amp;``)."""
+    lower = snippet.lower()
+    spans = []
+    for word in words:
+        needle = word.lower()
+        start = 0
+        while (found := lower.find(needle, start)) != -1:
+            begin, end = found, found + len(needle)
+            while begin > 0 and snippet[begin - 1].isalnum():
+                begin -= 1
+            while end < len(snippet) and snippet[end].isalnum():
+                end += 1
+            if not (begin > 0 and snippet[begin - 1] == "&"):
+                spans.append((begin, end))
+            start = found + len(needle)
+    out, written = [], 0
+    for begin, end in sorted(spans):
+        if end <= written:
+            continue
+        begin = max(begin, written)
+        out += [snippet[written:begin], "<mark>", snippet[begin:end], "</mark>"]
+        written = end
+    out.append(snippet[written:])
     return "".join(out)
 
 

@@ -210,6 +210,17 @@ def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, m
     make_comment(garden["post"], body="Balcony " + "sunny words " * 40)
     [(_, _, long_snippet)] = results(client.get("/search/", {"q": "sunny"}))
     assert long_snippet.get_text().endswith("…") and len(long_snippet.get_text()) <= 240
+    # A word found inside a longer one is marked whole; an entity is never cut by a mark.
+    make_comment(garden["post"], body="Stiff starters & rye starter, amply fed")
+    [(_, _, snippet)] = results(client.get("/search/", {"q": "starter amp"}))
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["starters", "starter", "amply"]
+    assert "Stiff starters & rye starter, amply fed" in snippet.get_text()
+    # A word that is also part of the mark's own tag is only marked in the text.
+    make_comment(garden["post"], body="Her starter marks the day")
+    [(_, _, snippet)] = results(client.get("/search/", {"q": "starter mark"}))
+    assert {tag.name for tag in snippet.find_all(True)} == {"mark"}
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["starter", "marks"]
+    assert snippet.get_text() == "Her starter marks the day"
     assert Comment.objects.filter(status="pending", body__icontains="tomato").exists()
     assert "Pending" not in client.get("/search/", {"q": "tomato"}).content.decode()
 
