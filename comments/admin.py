@@ -138,7 +138,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "status_label",
         "score",
         "kind",
-        "created_at",
+        "created",
         "depth",
         "links",
     )
@@ -263,6 +263,13 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         """The start of the rendered, sanitised text, as readers see it (not its markup)."""
         html = Truncator(comment.body_html.replace("</p>", " </p>")).chars(80, html=True)
         return mark_safe(nh3.clean(html, tags=EXCERPT_TAGS, attributes={}).strip())  # noqa: S308
+
+    @admin.display(description=_("Created at"), ordering="created_at")
+    def created(self, comment):
+        """When it was written; the day alone when its archive gave no time (not "midnight")."""
+        if comment.date_only:  # that day's midnight, UTC
+            return date_format(comment.created_at, "DATE_FORMAT")
+        return date_format(localtime(comment.created_at), "DATETIME_FORMAT")
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, comment):

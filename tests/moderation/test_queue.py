@@ -1,6 +1,6 @@
 """The moderation queue: the Comment changelist as a moderator opens it."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from comments import admin_search
 from comments.admin import PostFilter
+from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import soup
 
@@ -55,6 +56,22 @@ def test_queue_columns_and_links(moderator_client, post):
     root_row = page.select_one(f"input.action-select[value='{root.pk}']").find_parent("tr")
     excerpt = root_row.select_one("th").get_text(strip=True)
     assert excerpt.startswith("Root words") and excerpt.endswith("…") and len(excerpt) <= 80
+
+
+def test_queue_shows_the_day_alone_for_a_comment_whose_archive_gave_no_time(
+    moderator_client, post
+):
+    dated = make_comment(post, body="Dated", created_at=datetime(2024, 3, 11, 12, tzinfo=UTC))
+    day_only = make_comment(post, body="Day only", created_at=datetime(2024, 3, 11, tzinfo=UTC))
+    Comment.objects.filter(pk=day_only.pk).update(date_only=True)  # as a text archive's import
+    page = soup(moderator_client.get(CHANGELIST))
+
+    def created(comment):
+        row = page.select_one(f"input.action-select[value='{comment.pk}']").find_parent("tr")
+        return row.select_one("td.field-created").get_text(strip=True)
+
+    assert created(day_only) == "March 11, 2024"
+    assert created(dated).startswith("March 11, 2024, ") and created(dated) != "March 11, 2024"
 
 
 @pytest.mark.parametrize(
