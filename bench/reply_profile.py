@@ -6,9 +6,10 @@
 Seeds a post (bench settings, BENCH_DATABASE_URL; rate limit off), then posts replies at
 random comments through the Django test client, as the public form does, each with a fresh
 one-time form token signed in process. Prints the median CPU time (this process: Django and
-the database driver; PostgreSQL's own work is in the query times) and wall time per POST,
-and every distinct SQL statement of one POST with its median time. ``--explain`` adds
-EXPLAIN ANALYZE of each SELECT's slowest run; ``--profile`` a cProfile of all POSTs.
+the database driver) and wall time per POST, PostgreSQL's CPU per POST (its backend process,
+when the server runs on this machine), and every distinct SQL statement of one POST with its
+median time. ``--explain`` adds EXPLAIN ANALYZE of each SELECT's slowest run; ``--profile`` a
+cProfile of all POSTs.
 
 The spam filter is trained first (``bench.common.seed_spam_model``) and its share is
 printed: the CPU time of screening a comment (the rules and the filter's score, with their
@@ -73,6 +74,31 @@ class QueryTimer:
             self.queries.append(((time.perf_counter() - began) * 1000, sql, params))
 
 
+class BackendCpu:
+    """The CPU time of this connection's PostgreSQL backend process, from /proc (a server on
+    this machine only; None elsewhere)."""
+
+    def __init__(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self._stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+        self._began = None
+
+    def _now(self):
+        try:
+            fields = self._stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def start(self):
+        self._began = self._now()
+
+    def spent(self):
+        now = self._now()
+        return None if now is None or self._began is None else now - self._began
+
+
 def post_reply(client, post, parent_id, number, email):
     from comments import submission
 
@@ -132,7 +158,10 @@ def main(argv=None):
     cpu_ms, wall_ms, counts, filter_ms = [], [], [], []
     by_shape = defaultdict(list)  # shape -> [(ms, sql, params)]
     profiler = cProfile.Profile() if args.profile else None
+    backend = BackendCpu(connection)
     for number in range(WARMUP + args.replies):
+        if number == WARMUP:
+            backend.start()
         parent_id = None if rng.random() < 0.1 else rng.choice(parent_ids)
         captured = QueryTimer()
         with connection.execute_wrapper(captured):
@@ -161,6 +190,9 @@ def main(argv=None):
         f"{statistics.median(wall_ms):.2f} ms, queries per POST median "
         f"{statistics.median(counts):g} (min {min(counts)}, max {max(counts)})"
     )
+    spent = backend.spent()
+    if spent is not None:
+        print(f"PostgreSQL's CPU per POST (its backend process): {spent / replies * 1000:.2f} ms")
     share = statistics.median(f / c for f, c in zip(filter_ms, cpu_ms, strict=True) if c)
     state = "off" if args.without_spam_filter else f"on, a model of {features:,} features"
     print(

@@ -112,6 +112,14 @@ def _count(call, key, period):
 
 def is_duplicate(*, post, author_name, author_email, body):
     """The same author (name or email) already posted this text on this post recently."""
+    return duplicates(
+        post=post, author_name=author_name, author_email=author_email, body=body
+    ).exists()
+
+
+def duplicates(*, post, author_name, author_email, body):
+    """The comments ``is_duplicate`` looks for: the same text by the same author (name or
+    email) on this post within ``COMMENTS_DUPLICATE_WINDOW``, unless removed."""
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
     same_author = Q(author_name=author_name)
     if author_email:
@@ -123,7 +131,6 @@ def is_duplicate(*, post, author_name, author_email, body):
         .filter(post=post, body_digest=body_digest(body), body=body, created_at__gte=since)
         .exclude(status=Comment.Status.REMOVED)
         .filter(same_author)
-        .exists()
     )
 
 

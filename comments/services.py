@@ -17,6 +17,7 @@ from .locks import lock_new_threads, lock_thread, lock_thread_of, lock_threads
 from .metrics import COMMENTS_WRITTEN, MODERATION_CHANGES, count_on_commit
 from .models import Comment, CommentRevision
 from .notifications.subscriptions import subscription_request
+from .prior import prior_comments
 from .signals import BUMPED_BY_CALLER
 from .spamfilter import learning, rules
 from .spamfilter import screening as screening_module
@@ -53,19 +54,19 @@ def _refuse_resent_form(*, post, author_name, body, submission_key):
     )
 
 
-def _refuse_repeats(*, post, author_name, author_email, body, submission_key, reject_duplicates):
-    """A form sent again, or the same text again: refused before any lock is taken.
+def _refuse_repeats(prior, *, post, author_name, body, submission_key):
+    """A form sent again, or the same text again (``prior``: what the stored comments said,
+    ``comments.prior``): refused before anything is screened, rendered or locked.
 
     Twins that race past these checks together are still stopped: ``submission_key`` is
     unique, so the second insert fails (the view then answers with the first one's comment),
     and both reply into the same thread, whose lock lets one in at a time. Only the same text
     sent at the same instant from two different forms could pass twice."""
-    _refuse_resent_form(
-        post=post, author_name=author_name, body=body, submission_key=submission_key
-    )
-    if reject_duplicates and antispam.is_duplicate(
-        post=post, author_name=author_name, author_email=author_email, body=body
-    ):
+    if prior.earlier_id is not None:
+        _refuse_resent_form(
+            post=post, author_name=author_name, body=body, submission_key=submission_key
+        )
+    if prior.duplicate:
         # Perhaps this form's own twin, committed since the look above: lead to it instead.
         _refuse_resent_form(
             post=post, author_name=author_name, body=body, submission_key=submission_key
@@ -98,7 +99,8 @@ def _replyable_parent(*, post, parent_id, shadowed=False):
 
 
 def comment_create(*, post, body, author_name, author_email="", author_url="", ip_address=None,
-                   status=None, signals=None, **fields):  # fmt: skip
+                   status=None, signals=None, submission_key="", reject_duplicates=False,
+                   **fields):  # fmt: skip
     """Create a comment (a reply when ``parent_id`` is given) and return it.
 
     ``status`` defaults to what the moderators' rules, the spam filter and the moderation
@@ -107,13 +109,28 @@ def comment_create(*, post, body, author_name, author_email="", author_url="", i
     write path saw (``spamfilter.features.Signals``). Raises ``CommentRejected`` when the post
     is closed, a rule refuses the comment or the parent cannot be replied to; nothing is stored
     then (a refusing rule's hit is counted all the same, outside the refused write).
+    ``submission_key`` (unique when given) marks the public form submission that made it: a
+    second submission of the same form raises ``AlreadySubmitted`` with the first comment.
+    ``reject_duplicates`` refuses the same text by the same author on the post recently.
     The other keyword arguments are ``_comment_write``'s.
     """
     if not moderation.post_accepts_comments(post):
         raise CommentRejected(_("Comments are closed on this post."), code="closed")
+    prior = prior_comments(
+        post=post,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        submission_key=submission_key,
+        ask_known=status is None,
+        ask_duplicate=reject_duplicates,
+    )
+    _refuse_repeats(
+        prior, post=post, author_name=author_name, body=body, submission_key=submission_key
+    )
     screening = known = None
     if status is None:
-        known = moderation.is_known_commenter(author_email)
+        known = prior.known_commenter
         signals = replace(signals or Signals(), first_time=not known)
         try:
             screening = screening_module.screen(
@@ -137,6 +154,7 @@ def comment_create(*, post, body, author_name, author_email="", author_url="", i
         status=status,
         screening=screening,
         known_commenter=known,
+        submission_key=submission_key,
         **fields,
     )
 
@@ -155,7 +173,6 @@ def _comment_write(
     kind=Comment.Kind.COMMENT,
     created_at=None,
     submission_key="",
-    reject_duplicates=False,
     notify_replies=False,
     notify_post=False,
     author_user=None,
@@ -167,9 +184,7 @@ def _comment_write(
 
     ``screening``: the rules' and the filter's verdict, when the status is to be decided here;
     ``known_commenter``: whether the email has an approved comment, if already asked.
-    ``submission_key`` (unique when given) marks the public form submission that made it: a
-    second submission of the same form raises ``AlreadySubmitted`` with the first comment.
-    ``reject_duplicates`` refuses the same text by the same author on the post recently.
+    ``submission_key``: the form submission's key, stored with the comment (unique).
     ``notify_replies`` subscribes ``author_email`` to the replies under this comment,
     ``notify_post`` to the post's new comments (double opt-in per address, see
     ``comments.notifications.subscriptions``).
@@ -182,8 +197,8 @@ def _comment_write(
     """
     # Everything that needs no lock comes first: the thread's lock is held until this
     # transaction commits, and every other writer in the thread waits that long. Moderation
-    # policy (a query), rendering the text, checking the fields and looking for an earlier
-    # submission depend on the comment alone, not on the thread's current shape.
+    # policy, rendering the text and checking the fields depend on the comment alone, not on
+    # the thread's current shape (earlier submissions were looked for before: comment_create).
     if status is None:
         status = moderation.initial_status(
             author_email=author_email, body=body, known_commenter=known_commenter
@@ -215,15 +230,6 @@ def _comment_write(
         exclude=["lft", "rght", "tree_id", "level", "post", "parent"],
         validate_unique=False,
         validate_constraints=False,
-    )
-
-    _refuse_repeats(
-        post=post,
-        author_name=author_name,
-        author_email=author_email,
-        body=body,
-        submission_key=submission_key,
-        reject_duplicates=reject_duplicates,
     )
 
     # Under the lock: only what must see the thread as it is now.

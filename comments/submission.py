@@ -45,7 +45,12 @@ def comment_for_key(key):
     """The comment an earlier submission of the same form created, if any."""
     if not key:
         return None
-    return Comment.objects.filter(submission_key=key).first()
+    return comments_for_key(key).first()
+
+
+def comments_for_key(key):
+    """The comment (one at most: the key is unique) made by the form with this key."""
+    return Comment.objects.filter(submission_key=key).order_by()
 
 
 def is_same_submission(comment, *, post, author_name, body):
