@@ -58,9 +58,7 @@ def test_queue_columns_and_links(moderator_client, post):
     assert excerpt.startswith("Root words") and excerpt.endswith("…") and len(excerpt) <= 80
 
 
-def test_queue_shows_the_day_alone_for_a_comment_whose_archive_gave_no_time(
-    moderator_client, post
-):
+def test_queue_shows_the_day_alone_for_a_comment_whose_archive_gave_no_time(moderator_client, post):
     dated = make_comment(post, body="Dated", created_at=datetime(2024, 3, 11, 12, tzinfo=UTC))
     day_only = make_comment(post, body="Day only", created_at=datetime(2024, 3, 11, tzinfo=UTC))
     Comment.objects.filter(pk=day_only.pk).update(date_only=True)  # as a text archive's import
