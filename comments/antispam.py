@@ -110,16 +110,10 @@ def _count(call, key, period):
         return 1
 
 
-def is_duplicate(*, post, author_name, author_email, body):
-    """The same author (name or email) already posted this text on this post recently."""
-    return duplicates(
-        post=post, author_name=author_name, author_email=author_email, body=body
-    ).exists()
-
-
 def duplicates(*, post, author_name, author_email, body):
-    """The comments ``is_duplicate`` looks for: the same text by the same author (name or
-    email) on this post within ``COMMENTS_DUPLICATE_WINDOW``, unless removed."""
+    """The form's duplicates of a new comment: the same text by the same author (name or
+    email) on this post within ``COMMENTS_DUPLICATE_WINDOW``, unless removed (the form asks
+    through ``comments.prior``)."""
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
     same_author = Q(author_name=author_name)
     if author_email:
