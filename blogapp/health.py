@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.db.models import Case, F, Min, When
 from django.db.models.functions import Greatest
 from django.http import JsonResponse
@@ -53,7 +53,7 @@ def _database_answers():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):  # a closed connection is no DatabaseError
         return False
 
 
@@ -94,7 +94,7 @@ def readiness():
     if ready:
         try:
             age = _oldest_waiting_task_age()
-        except DatabaseError:
+        except (DatabaseError, InterfaceError):
             checks["database"], ready = "failing", False
         else:
             checks["queue_oldest_seconds"] = round(age, 1)

@@ -20,7 +20,7 @@ class SessionSavedIfPossibleMiddleware(SessionMiddleware):
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
-        except DatabaseError:
+        except (DatabaseError, InterfaceError):  # a closed connection is no DatabaseError
             logger.exception("The session of %s could not be saved", request.path)
             return response
 

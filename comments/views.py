@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +41,9 @@ from .spamfilter.features import Signals
 from .text import render_markdown
 
 logger = logging.getLogger(__name__)
+# Every way the database can fail a request: a connection found closed after the server went
+# away is Django's InterfaceError, which is no DatabaseError.
+DATABASE_FAILURES = (DatabaseError, InterfaceError)
 
 SAVE_FAILED = gettext_lazy(
     "Sorry, your comment could not be saved because of a problem on our side. "
@@ -126,7 +129,7 @@ def post_comment(request, slug):
     committed = []  # the comment this request created, once its transaction has committed
     try:
         return _receive_comment(request, slug, committed)
-    except DatabaseError:
+    except DATABASE_FAILURES:
         if committed:
             logger.exception("After comment %s was saved, the database failed", committed[0])
             return redirect(committed[0].get_absolute_url())
@@ -176,7 +179,7 @@ def _receive_comment(request, slug, committed):
             form.add_error(None, rejection)
             if rejection.code == "form_reused":
                 form.renew_token()
-        except DatabaseError:
+        except DATABASE_FAILURES:
             # Should a twin request still have won the race for this form's key, show its
             # comment (a database that is down fails this look-up too: the page below).
             earlier = submission.comment_for_key(key)

@@ -155,3 +155,67 @@ def test_a_comment_committed_before_the_session_failed_is_not_reported_lost(
     comment = Comment.objects.get(body="Saved, whatever the session does.")
     assert response.status_code == 302
     assert response["Location"] == comment.get_absolute_url()
+
+
+# --- the connection lost in the middle of a write ---------------------------------------
+
+
+@pytest.fixture
+def connection_ended_before(transactional_db, other_session):
+    """``end_before(fragment)``: the server ends this process's connection just before its
+    next statement containing ``fragment`` (with ``outside_transactions``, one run outside
+    ``atomic()``), by ``pg_terminate_backend`` from another session: as
+    a server that goes away in the middle of a request. That statement fails with the
+    connection gone, and every later one of the request finds it closed (``InterfaceError``)."""
+
+    def end_before(fragment, *, outside_transactions=False):
+        def wrapper(execute, sql, params, many, context):
+            if fragment in sql and not (
+                outside_transactions and context["connection"].in_atomic_block
+            ):
+                with other_session.cursor() as cursor:
+                    pid = context["connection"].connection.info.backend_pid
+                    cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+                other_session.commit()
+            return execute(sql, params, many, context)
+
+        return connection.execute_wrapper(wrapper)
+
+    yield end_before
+    connection.close()  # the ended one; the next statement connects again
+
+
+@pytest.mark.parametrize("statement", ["comments_spamrule", 'INSERT INTO "comments_comment"'])
+def test_a_connection_lost_in_the_middle_of_the_write_keeps_the_text(
+    connection_ended_before, statement
+):
+    post = make_post()
+    client = Client()
+    data = form_data(client, post, body="Typed as the connection went away.")
+    with connection_ended_before(statement):
+        response = client.post(comment_url(post), data)
+    assert response.status_code == 503
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "could not be saved" in page.select_one(".form-errors").get_text()
+    assert page.select_one("#id_body").get_text().strip() == "Typed as the connection went away."
+    connection.close()
+    assert not Comment.objects.filter(body="Typed as the connection went away.").exists()
+
+
+def test_a_connection_lost_after_the_commit_still_leads_to_the_comment(
+    connection_ended_before, settings
+):
+    # Held, with a subscription asked for: after the commit the view asks whether the address
+    # is confirmed, the connection is gone, and the session (the writer's held comment) cannot
+    # be saved with it: the comment is there all the same, and the writer is sent to it.
+    settings.COMMENTS_MODERATION = "all"
+    post = make_post()
+    client = Client()
+    data = form_data(client, post, body="Committed before the connection went away.")
+    data.update(email="ann@example.org", notify_replies="on")
+    with connection_ended_before('"confirmed_at" IS NOT NULL', outside_transactions=True):
+        response = client.post(comment_url(post), data)
+    connection.close()
+    comment = Comment.objects.get(body="Committed before the connection went away.")
+    assert response.status_code == 302
+    assert response["Location"] == comment.get_absolute_url()
