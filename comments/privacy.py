@@ -267,14 +267,23 @@ def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
 
 
 def erase_summary(counts):
-    """One sentence for the operator or the admin message."""
-    return ngettext(
-        "Erased the personal data of %(count)d comment "
-        "(%(subscriptions)d subscriptions and %(mails)d mails deleted).",
-        "Erased the personal data of %(count)d comments "
-        "(%(subscriptions)d subscriptions and %(mails)d mails deleted).",
+    """One sentence for the operator or the admin message (each number with its own plural)."""
+    erased = ngettext(
+        "Erased the personal data of %(count)d comment",
+        "Erased the personal data of %(count)d comments",
         counts["comments"],
-    ) % {"count": counts["comments"], **counts}
+    ) % {"count": counts["comments"]}
+    subscriptions = ngettext(
+        "%(count)d subscription", "%(count)d subscriptions", counts["subscriptions"]
+    ) % {"count": counts["subscriptions"]}
+    mails = ngettext("%(count)d mail", "%(count)d mails", counts["mails"]) % {
+        "count": counts["mails"]
+    }
+    return _("%(erased)s (%(subscriptions)s and %(mails)s deleted).") % {
+        "erased": erased,
+        "subscriptions": subscriptions,
+        "mails": mails,
+    }
 
 
 def privacy_note():

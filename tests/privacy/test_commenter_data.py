@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import translation
 
 from comments.models import Comment
 from comments.notifications.models import OutgoingMail, Subscription, Suppression
+from comments.privacy import erase_summary
 from comments.webhooks.dispatch import dispatch
 from comments.webhooks.models import WebhookDelivery
 from tests.factories import make_comment, make_post
@@ -211,3 +213,26 @@ def test_from_a_terminal_it_asks_first_and_from_a_script_it_does_not():
     assert "Type 'yes'" not in out.decode()
     assert "Erased the personal data of 1 comment" in out.decode()
     assert not Comment.objects.filter(author_name="Alice").exists()
+
+
+@pytest.mark.parametrize(
+    "language, counts, sentence",
+    [
+        ("en", (1, 1, 1),
+         "Erased the personal data of 1 comment (1 subscription and 1 mail deleted)."),
+        ("en", (3, 0, 2),
+         "Erased the personal data of 3 comments (0 subscriptions and 2 mails deleted)."),
+        ("de", (1, 1, 1),
+         "Personenbezogene Daten von 1 Kommentar gelöscht (1 Abonnement und 1 Mail gelöscht)."),
+        ("de", (3, 2, 0),
+         "Personenbezogene Daten von 3 Kommentaren gelöscht (2 Abonnements und 0 Mails "
+         "gelöscht)."),
+    ],
+)  # fmt: skip
+def test_the_erase_summary_gives_each_number_its_own_plural(language, counts, sentence):
+    comments, subscriptions, mails = counts
+    with translation.override(language):
+        summary = erase_summary(
+            {"comments": comments, "subscriptions": subscriptions, "mails": mails}
+        )
+    assert summary == sentence
