@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .errors import ImportFormatError
 from .records import APPROVED, COMMENT, PINGBACK, TEXT, CommentRecord, PostRecord
@@ -205,9 +206,12 @@ class _TextParser:
                 top = stack[-1]
                 if indent < top.body_indent:
                     raise self.error(
-                        _(
+                        ngettext(
+                            "text indented %(indent)d space inside the comment of line "
+                            "%(line)d, whose body is indented %(body_indent)d",
                             "text indented %(indent)d spaces inside the comment of line "
-                            "%(line)d, whose body is indented %(body_indent)d"
+                            "%(line)d, whose body is indented %(body_indent)d",
+                            indent,
                         )
                         % {"indent": indent, "line": top.line, "body_indent": top.body_indent},
                         lineno,
@@ -226,7 +230,12 @@ class _TextParser:
             else:
                 if indent % 2:
                     raise self.error(
-                        _("odd indentation (%(indent)d spaces) for a reply") % {"indent": indent},
+                        ngettext(
+                            "odd indentation (%(indent)d space) for a reply",
+                            "odd indentation (%(indent)d spaces) for a reply",
+                            indent,
+                        )
+                        % {"indent": indent},
                         lineno,
                     )
                 level = indent // 2 - 1

@@ -80,6 +80,25 @@ def test_text_errors_name_the_line(name, line, words):
     assert f"line {line}" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("stray", "words"),
+    [
+        (" • Bob", "odd indentation (1 space) for a reply"),
+        ("   • Bob", "odd indentation (3 spaces) for a reply"),
+        (" Stray words", "text indented 1 space inside the comment of line 5"),
+        ("  Stray words", "text indented 2 spaces inside the comment of line 5"),
+    ],
+)
+def test_text_indentation_errors_count_spaces_in_words(tmp_path, stray, words):
+    path = tmp_path / "archive.txt"
+    archive = ["A post", "", "Body.", "", "  1. Ann", "", "     /  June 3, 2021", "", "    Hello."]
+    path.write_text("\n".join([*archive, "", stray]), encoding="utf-8")
+    with pytest.raises(ImportFormatError) as info:
+        list(parse(path, "text"))
+    assert words in str(info.value)
+    assert info.value.line == len(archive) + 2
+
+
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
