@@ -149,37 +149,34 @@ def plain_snippet(body, text):
     """The fallback's snippet: the start of the text ("…" where it is cut), escaped, the
     words marked."""
     plain = " ".join(strip_tags(_strip_controls(body)).split())
-    snippet = escape(Truncator(plain).chars(SNIPPET_CHARS))
-    return _mark_words(snippet, {escape(w) for w in text.split() if w})
+    return _marked(Truncator(plain).chars(SNIPPET_CHARS), {w for w in text.split() if w})
 
 
-def _mark_words(snippet, words):
-    """Mark each word of the (escaped) snippet that contains one of ``words``, whole:
-    "starter" marks all of "starters", as PostgreSQL's stemmed headline does. Every match is
-    found in the snippet before any mark is written, so no word is looked for inside a mark,
-    and none inside an entity (``&amp;``)."""
-    lower = snippet.lower()
+def _marked(text, words):
+    """``text`` escaped, each of its words that contains one of ``words`` marked whole:
+    "starter" marks all of "starters", as PostgreSQL's stemmed headline does. Words are found
+    in the plain text and the pieces escaped after, so no mark falls inside an entity."""
+    lower = text.lower()
     spans = []
     for word in words:
         needle = word.lower()
         start = 0
         while (found := lower.find(needle, start)) != -1:
             begin, end = found, found + len(needle)
-            while begin > 0 and snippet[begin - 1].isalnum():
+            while begin > 0 and text[begin - 1].isalnum():
                 begin -= 1
-            while end < len(snippet) and snippet[end].isalnum():
+            while end < len(text) and text[end].isalnum():
                 end += 1
-            if not (begin > 0 and snippet[begin - 1] == "&"):
-                spans.append((begin, end))
+            spans.append((begin, end))
             start = found + len(needle)
     out, written = [], 0
     for begin, end in sorted(spans):
         if end <= written:
             continue
         begin = max(begin, written)
-        out += [snippet[written:begin], "<mark>", snippet[begin:end], "</mark>"]
+        out += [escape(text[written:begin]), "<mark>", escape(text[begin:end]), "</mark>"]
         written = end
-    out.append(snippet[written:])
+    out.append(escape(text[written:]))
     return "".join(out)
 
 
