@@ -49,6 +49,10 @@ SAVE_FAILED = gettext_lazy(
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
+EDIT_FAILED = gettext_lazy(
+    "Sorry, your change could not be saved because of a problem on our side. "
+    "Nothing was changed; your text is kept below, please try again in a moment."
+)
 SUBSCRIBE_REQUESTED = gettext_lazy(
     "To get new comments by mail, confirm with the link we sent to your address."
 )
@@ -350,7 +354,20 @@ def _gone(request, comment):
 
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, comment_id):
-    """Its author edits a comment, from the browser that wrote it, within the edit window."""
+    """Its author edits a comment, from the browser that wrote it, within the edit window.
+
+    As with a new comment, the typed text is never lost to the database: if it fails before
+    the change is committed, the "try again" page (HTTP 503) is rendered from the request."""
+    if request.method != "POST":
+        return _edit(request, comment_id)
+    try:
+        return _edit(request, comment_id)
+    except DATABASE_FAILURES:
+        logger.exception("The database failed while comment %s was edited", comment_id)
+        return _edit_failed(request, comment_id)
+
+
+def _edit(request, comment_id):
     comment, refusal = _changeable_comment(request, comment_id)
     if refusal is not None:
         return refusal
@@ -376,13 +393,25 @@ def comment_edit(request, comment_id):
     else:
         form = AuthorEditForm(initial={"body": comment.body})
     context = {
-        "comment": comment,
+        "comment_id": comment.pk,
         "post": comment.post,
         "form": form,
         "preview_html": preview_html,
         "until": ownership.editable_until(request, comment.pk),
     }
     return render(request, "comments/edit.html", context)
+
+
+def _edit_failed(request, comment_id):
+    """The edit form again with the typed text (HTTP 503), rendered from the request alone:
+    no database query, so it also answers when the database is down."""
+    form = AuthorEditForm(request.POST)
+    form.is_valid()  # the field's own checks only: no database
+    form.add_error(None, EDIT_FAILED)
+    context = {"comment_id": comment_id, "post": None, "form": form, "until": None}
+    response = render(request, "comments/edit.html", context, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

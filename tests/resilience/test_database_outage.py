@@ -219,3 +219,25 @@ def test_a_connection_lost_after_the_commit_still_leads_to_the_comment(
     comment = Comment.objects.get(body="Committed before the connection went away.")
     assert response.status_code == 302
     assert response["Location"] == comment.get_absolute_url()
+
+
+@pytest.mark.parametrize("statement", ["pg_advisory_xact_lock", 'UPDATE "comments_comment"'])
+def test_an_edit_when_the_connection_is_lost_keeps_the_new_text(connection_ended_before, statement):
+    post = make_post()
+    client = Client()
+    response = client.post(comment_url(post), form_data(client, post, body="The first words."))
+    assert response.status_code == 302
+    comment = Comment.objects.get(body="The first words.")
+    edit = f"/comment/{comment.pk}/edit/"
+    with connection_ended_before(statement):
+        response = client.post(edit, {"body": "The better words."})
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "could not be saved" in page.select_one(".form-errors").get_text()
+    assert page.select_one("textarea[name=body]").get_text().strip() == "The better words."
+    connection.close()
+    assert Comment.objects.get(pk=comment.pk).body == "The first words."
+    # Sent again once the database answers, the change is made.
+    assert client.post(edit, {"body": "The better words."}).status_code == 302
+    assert Comment.objects.get(pk=comment.pk).body == "The better words."
