@@ -28,6 +28,21 @@ def hold_lock(session, key):
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
 
 
+def post_in_background(client, url, data):
+    """POST ``data`` from a thread of its own (started); ``result["response"]`` once done."""
+    result = {}
+
+    def send():
+        try:
+            result["response"] = client.post(url, data)
+        finally:
+            connections.close_all()  # this thread's own database connection
+
+    request = threading.Thread(target=send)
+    request.start()
+    return request, result
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "take",
@@ -55,16 +70,7 @@ def test_a_stuck_thread_lock_gives_the_try_again_page_with_the_text_kept(
     hold_lock(other_session, parent.tree_id)  # a writer that never finishes
     data = form_data(client, post, parent=str(parent.pk), body="Words worth keeping.")
 
-    result = {}
-
-    def send():
-        try:
-            result["response"] = client.post(comment_url(post), data)
-        finally:
-            connections.close_all()  # this thread's own database connection
-
-    request = threading.Thread(target=send)
-    request.start()
+    request, result = post_in_background(client, comment_url(post), data)
     request.join(timeout=30)  # without the bound the request would wait for ever
     assert not request.is_alive(), "the reply waited for the stuck lock without a bound"
     response = result["response"]
@@ -147,16 +153,7 @@ def test_a_reply_waits_for_the_writer_holding_its_thread_and_then_sees_its_write
     parent = make_comment(post, author_name="Bea")
     hold_lock(other_session, parent.tree_id)
     data = form_data(client, post, parent=str(parent.pk), body="Waited for my turn.")
-    result = {}
-
-    def send():
-        try:
-            result["response"] = client.post(comment_url(post), data)
-        finally:
-            connections.close_all()
-
-    request = threading.Thread(target=send)
-    request.start()
+    request, result = post_in_background(client, comment_url(post), data)
     request.join(timeout=0.5)
     assert request.is_alive(), "the reply did not wait for the thread's lock"
     with other_session.cursor() as cursor:
