@@ -3,27 +3,22 @@
 - a per-IP rate limit, counted in Django's default cache (Redis when REDIS_URL is set, so all
   app processes share one count); while that cache fails, counted in this process's memory
   instead (each process then allows the limit on its own: a looser limit, never none);
-- duplicate detection: the same author posting the same text on the same post again;
+- duplicate detection: the same author posting the same text on the same post again (asked
+  in the form's one look-up, comments.prior; the refusal says DUPLICATE_MESSAGE);
 - the honeypot field lives on the form (comments.forms), the one-time form key in
   comments.submission.
 """
 
-import hashlib
 import ipaddress
 import logging
 import math
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
-from django.db.models import Q
-from django.db.models.functions import MD5
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .cache import CacheUnavailable, shared_cache_call
-from .models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -108,26 +103,3 @@ def _count(call, key, period):
     except ValueError:  # expired between add and incr
         call("set", key, 1, timeout=period + 1)
         return 1
-
-
-def duplicates(*, post, author_name, author_email, body):
-    """The form's duplicates of a new comment: the same text by the same author (name or
-    email) on this post within ``COMMENTS_DUPLICATE_WINDOW``, unless removed (the form asks
-    through ``comments.prior``)."""
-    since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
-    same_author = Q(author_name=author_name)
-    if author_email:
-        same_author |= Q(author_email__iexact=author_email)
-    return (
-        # The digest finds the few comments of the post with this text through
-        # comment_body_digest_idx; body= then rules out a digest collision.
-        Comment.objects.annotate(body_digest=MD5("body"))
-        .filter(post=post, body_digest=body_digest(body), body=body, created_at__gte=since)
-        .exclude(status=Comment.Status.REMOVED)
-        .filter(same_author)
-    )
-
-
-def body_digest(body):
-    """MD5 of the text as PostgreSQL's md5() computes it (UTF-8): only a look-up key."""
-    return hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()

@@ -198,11 +198,12 @@ class Comment(MPTTModel):
             models.Index(
                 QUEUE_RANK, F("created_at").desc(), F("id").desc(), name="comment_pending_first_idx"
             ),
-            # The form's duplicate check (comments.antispam.duplicates): the comments of a
-            # post with the same text, found by digest (a body may be too long for a btree).
+            # The form's duplicate check (comments.prior): the comments of a post with the
+            # same text, found by digest (a body may be too long for a btree).
             models.Index(F("post"), MD5("body"), name="comment_body_digest_idx"),
-            # The first-time moderation check (comments.moderation.approved_comments_by): an
-            # approved comment under this email, matched as __iexact compiles on PostgreSQL.
+            # The first-time moderation check (comments.prior, and
+            # comments.moderation.is_known_commenter): an approved comment under this email,
+            # matched case-insensitively as UPPER(author_email), which __iexact compiles to.
             models.Index(
                 Upper("author_email"),
                 condition=Q(status="approved"),

@@ -23,7 +23,7 @@ from .spamfilter import learning, rules
 from .spamfilter import screening as screening_module
 from .spamfilter.features import Signals
 from .text import render_markdown
-from .tree import last_reply_end, place_reply, place_root
+from .tree import place_reply, place_root, reply_parent
 from .webhooks.dispatch import CREATED, event_for_status
 
 
@@ -81,18 +81,10 @@ def _replyable_parent(*, post, parent_id, shadowed=False):
         _("The comment you are replying to does not exist or can no longer be replied to."),
         code="invalid_parent",
     )
-    if not lock_thread_of(Comment.objects.filter(pk=parent_id, post=post)):
+    if not lock_thread_of(parent_id, post_id=post.pk):
         raise refusal
-    # Re-read under the lock: lft/rght may have moved, the status may have changed. Only the
-    # columns the insert needs: mptt's tree fields, and post_id for Comment.clean(); and where
-    # its last reply ends, which says whether it has room for one more (comments.tree).
-    candidates = Comment.objects.comments() if shadowed else Comment.objects.replyable()
-    parent = (
-        candidates.filter(pk=parent_id, post=post)
-        .only("id", "post_id", "parent_id", "status", "tree_id", "lft", "rght", "level")
-        .annotate(last_reply_end=last_reply_end())
-        .first()
-    )
+    # Re-read under the lock: lft/rght may have moved, the status may have changed.
+    parent = reply_parent(parent_id, post_id=post.pk, any_status=shadowed)
     if parent is None:
         raise refusal
     return parent
@@ -410,7 +402,7 @@ class NotEditable(Exception):
 
 def _own_comment_under_lock(comment_id):
     """The author's comment, re-read under its thread's lock; ``NotEditable`` if it is gone."""
-    if not lock_thread_of(Comment.objects.filter(pk=comment_id)):
+    if not lock_thread_of(comment_id):
         raise NotEditable(comment_id)
     comment = Comment.objects.filter(
         pk=comment_id,

@@ -50,7 +50,7 @@ def post_in_background(client, url, data):
         lambda: lock_thread(7),
         lock_new_threads,
         lambda: lock_threads([3, 1]),
-        lambda: lock_thread_of(Comment.objects.filter(pk=1)),
+        lambda: lock_thread_of(1),
     ],
 )
 def test_a_lock_outside_a_transaction_is_refused(take):
@@ -134,13 +134,13 @@ def test_a_comment_s_thread_is_found_and_locked_in_one_statement(post):
     assert first.tree_id != second.tree_id
     with transaction.atomic():
         with CaptureQueriesContext(connection) as statements:
-            assert lock_thread_of(Comment.objects.filter(pk=reply.pk, post=post))
+            assert lock_thread_of(reply.pk, post_id=post.pk)
         assert len(statements) == 1
         assert thread_locks_held() == [second.tree_id]  # the reply's thread, no other
     with transaction.atomic():
         # No such comment (or not on that post): nothing locked, and the caller is told.
-        assert not lock_thread_of(Comment.objects.filter(pk=reply.pk + 1000))
-        assert not lock_thread_of(Comment.objects.filter(pk=reply.pk, post_id=post.pk + 1))
+        assert not lock_thread_of(reply.pk + 1000)
+        assert not lock_thread_of(reply.pk, post_id=post.pk + 1)
         assert thread_locks_held() == []
 
 
