@@ -5,9 +5,11 @@ learned both kinds, scores the comment (one query for its features' counts). The
 stores the score, the reasons and the evidence with the comment (``save_evidence``).
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from . import classifier, rules, store
@@ -104,7 +106,15 @@ def screen(*, body, author_name, author_email, author_url, ip_address, signals=N
 
 
 def save_evidence(comment, screening):
-    """Store the evidence of a just-saved comment, and count the rules' hits."""
+    """Store the evidence of a just-saved comment, and count the rules' hits.
+
+    The row is written in SQL: on every comment of the form, ``objects.create()`` cost ~0.4 ms
+    of Python (``bench/reply_profile.py``), about as much as the rest of storing the verdict."""
     rules.record_hits(screening.rules)
     if screening.feature_keys:
-        SpamEvidence.objects.create(comment=comment, features=screening.feature_keys)
+        table = connection.ops.quote_name(SpamEvidence._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (comment_id, features, learned) VALUES (%s, %s, %s)",  # noqa: S608 - a table name
+                [comment.pk, json.dumps(screening.feature_keys), SpamEvidence.Learned.NOTHING.value],
+            )
