@@ -84,9 +84,11 @@ def reply_parent(parent_id, *, post_id, any_status=False):
     ordinary comment, approved unless ``any_status``. It carries ``last_reply_end``, the
     ``rght`` of its last reply (None without replies), which says where its room is.
 
-    Written as SQL: the same query built by the ORM (``only``, a ``Subquery`` for the last
-    reply) cost ~2.5 ms of Python on every reply, this ~0.3 ms; PostgreSQL answers it from the
-    primary key and the parent_id index."""
+    Written as SQL, as is the thread lock before it (``locks.lock_thread_of``): built by the
+    ORM (``only``, a ``Subquery`` for the last reply, a compiled queryset for the lock) the
+    two cost ~3.5 ms of Python on every reply, as SQL ~1 ms (bench/README.md, "Replies without
+    the ORM's query building"). PostgreSQL answers from the primary key and the parent_id
+    index."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     columns = ", ".join(f"parent.{connection.ops.quote_name(name)}" for name in PARENT_FIELDS)
     status = "" if any_status else "AND parent.status = %(approved)s"

@@ -113,8 +113,7 @@ def save_evidence(comment, screening):
     rules.record_hits(screening.rules)
     if screening.feature_keys:
         table = connection.ops.quote_name(SpamEvidence._meta.db_table)
+        sql = f"INSERT INTO {table} (comment_id, features, learned) VALUES (%s, %s, %s)"  # noqa: S608 - a table name
+        features = json.dumps(screening.feature_keys)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (comment_id, features, learned) VALUES (%s, %s, %s)",  # noqa: S608 - a table name
-                [comment.pk, json.dumps(screening.feature_keys), SpamEvidence.Learned.NOTHING.value],
-            )
+            cursor.execute(sql, [comment.pk, features, SpamEvidence.Learned.NOTHING.value])
