@@ -65,12 +65,7 @@ def is_known_commenter(author_email):
     """An email with at least one approved comment (compared case-insensitively)."""
     if not author_email:
         return False
-    return approved_comments_by(author_email).exists()
-
-
-def approved_comments_by(author_email):
-    """The approved comments under ``author_email`` (compared case-insensitively)."""
-    return Comment.objects.visible().filter(author_email__iexact=author_email)
+    return Comment.objects.visible().filter(author_email__iexact=author_email).exists()
 
 
 def initial_status(*, author_email, body, known_commenter=None):

@@ -45,12 +45,8 @@ def comment_for_key(key):
     """The comment an earlier submission of the same form created, if any."""
     if not key:
         return None
-    return comments_for_key(key).first()
-
-
-def comments_for_key(key):
-    """The comment (one at most: the key is unique) made by the form with this key."""
-    return Comment.objects.filter(submission_key=key).order_by()
+    # One at most: the key is unique.
+    return Comment.objects.filter(submission_key=key).order_by().first()
 
 
 def is_same_submission(comment, *, post, author_name, body):
