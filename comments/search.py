@@ -39,6 +39,7 @@ from .posts import published_posts
 MARK_START, MARK_STOP = "\x02", "\x03"
 HEADLINE_OPTIONS = {"max_words": 35, "min_words": 15, "max_fragments": 2}
 SNIPPET_CHARS = 240  # the fallback's snippet length
+SNIPPET_LEAD = 60  # characters it shows before a searched word found further in
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
@@ -146,10 +147,26 @@ def highlighted(headline):
 
 
 def plain_snippet(body, text):
-    """The fallback's snippet: the start of the text ("…" where it is cut), escaped, the
-    words marked."""
+    """The fallback's snippet: the text from a little before its first searched word ("…"
+    where it is cut), escaped, the words marked. A snippet that always began at the text's
+    start would not show why a long post was found."""
     plain = " ".join(strip_tags(_strip_controls(body)).split())
-    return _marked(Truncator(plain).chars(SNIPPET_CHARS), {w for w in text.split() if w})
+    words = {w for w in text.split() if w}
+    start = _snippet_start(plain, words)
+    snippet = Truncator(plain[start:]).chars(SNIPPET_CHARS - (1 if start else 0))
+    return ("…" if start else "") + _marked(snippet, words)
+
+
+def _snippet_start(plain, words):
+    """Where the snippet begins: at the text's start, or at a word's start about
+    ``SNIPPET_LEAD`` characters before the first searched word when that lies further in."""
+    lower = plain.lower()
+    found = [at for w in words if (at := lower.find(w.lower())) != -1]
+    first = min(found, default=0)
+    if first <= SNIPPET_CHARS - SNIPPET_LEAD:
+        return 0
+    space = plain.rfind(" ", 0, first - SNIPPET_LEAD)
+    return space + 1 if space != -1 else first - SNIPPET_LEAD
 
 
 def _marked(text, words):

@@ -210,6 +210,12 @@ def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, m
     make_comment(garden["post"], body="Balcony " + "sunny words " * 40)
     [(_, _, long_snippet)] = results(client.get("/search/", {"q": "sunny"}))
     assert long_snippet.get_text().endswith("…") and len(long_snippet.get_text()) <= 240
+    # A word found far into a text: the snippet begins shortly before it, marked as cut.
+    make_comment(garden["post"], body="plain words " * 60 + "the hidden courgette " + "end " * 5)
+    [(_, _, far)] = results(client.get("/search/", {"q": "courgette"}))
+    assert [m.get_text() for m in far.find_all("mark")] == ["courgette"]
+    assert far.get_text().startswith("…words plain words") and len(far.get_text()) <= 240
+    assert far.get_text().endswith("the hidden courgette end end end end end")
     # A word found inside a longer one is marked whole; no mark falls inside an entity.
     make_comment(garden["post"], body="Stiff starters & rye starter, amply fed, it's 27°")
     [(_, _, snippet)] = results(client.get("/search/", {"q": "starter amp 27"}))
