@@ -24,3 +24,11 @@ def test_look_alike_spellings_read_as_the_plain_word(tricked):
 
 def test_other_words_stay_apart():
     assert words(normalise("Viagras and the via gra")) == ["viagras", "and", "the", "via", "gra"]
+
+
+def test_ascii_text_reads_as_the_full_unicode_pass_reads_it():
+    """ASCII takes a short way (lower case only); one accented letter sends the same text
+    the long way, through NFKC, casefolding, NFKD and the invisible and look-alike passes."""
+    every_ascii = "".join(chr(code) for code in range(128))
+    assert normalise(every_ascii + "é") == normalise(every_ascii) + "e"
+    assert normalise("Buy CHEAP Pills, NOW!") == "buy cheap pills, now!"
