@@ -121,11 +121,23 @@ def flatten_structure(html: str) -> str:
     return _CONTAINER.sub("\n\n", html)
 
 
+def _is_one_plain_paragraph(html):
+    """``<p>text</p>`` with no other tag and no line break: HTML importers' usual comment."""
+    return (
+        html.startswith("<p>")
+        and html.endswith("</p>")
+        and "<" not in html[3:-4]
+        and "\n" not in html
+    )
+
+
 def autop(html: str) -> str:
     """WordPress's paragraphs: blank lines separate them, a single line break is a ``<br>``."""
     html = html.replace("\r\n", "\n").replace("\r", "\n")
     if "<" not in html and "\n" not in html:
         return f"<p>{html}</p>" if html.strip() else ""
+    if _is_one_plain_paragraph(html):  # what the passes below would return, ~40 µs sooner
+        return html if html[3:-4].strip() else ""
     has_blocks = _ANY_BLOCK.search(html) is not None
     if has_blocks:
         html = _BEFORE_BLOCK.sub(r"\n\n<\1", html)
