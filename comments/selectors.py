@@ -239,7 +239,7 @@ def thread_index(post, *, own_pending_ids=()):
     shown = Q(status=APPROVED)
     if own_pending_ids:
         shown |= Q(pk__in=list(own_pending_ids), status__in=[PENDING, SPAM])
-    rows = (
+    counts = (
         Comment.objects.filter(post=post)
         .values("tree_id")
         # Counting tree_id (never null) rather than pk keeps this an index-only scan of
@@ -257,8 +257,8 @@ def thread_index(post, *, own_pending_ids=()):
     # the ORM's per-value converters: the counts come back as ints already, and converting
     # four of them on each of a big post's ~3,000 threads cost ~6 ms of the page's CPU
     # (bench/scale.py's 10,000-comment post, cold: thread_index 11 → 4–5 ms of CPU).
-    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    with connections[rows.db].cursor() as cursor:
+    sql, params = counts.query.get_compiler(using=counts.db).as_sql()
+    with connections[counts.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     index = ThreadIndex([], [], [], 0)
