@@ -2,6 +2,7 @@
 
 import nh3
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
@@ -257,6 +258,17 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         return found, False
 
     # --- columns -------------------------------------------------------------------------
+
+    def action_checkbox(self, comment):
+        """Django's row checkbox, its markup written here: Django renders it as a form widget
+        through the template engine, ~0.2 ms a row, the queue's costliest column."""
+        label = format_html(gettext("Select this object for an action - {}"), str(comment))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            comment.pk,
+            label,
+        )
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):

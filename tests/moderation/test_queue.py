@@ -3,8 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comments import admin_search
 from comments.admin import PostFilter
@@ -56,6 +57,17 @@ def test_queue_columns_and_links(moderator_client, post):
     root_row = page.select_one(f"input.action-select[value='{root.pk}']").find_parent("tr")
     excerpt = root_row.select_one("th").get_text(strip=True)
     assert excerpt.startswith("Root words") and excerpt.endswith("…") and len(excerpt) <= 80
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_queue_row_checkbox_is_the_markup_django_writes(post, language):
+    """The queue writes Django's row checkbox itself (its widget rendering was the costliest
+    column): the same markup as ``ModelAdmin.action_checkbox``, which the admin's actions
+    script and the select-all box depend on."""
+    comment = make_comment(post, author_name='Ann "<b>"', body="<p>Tom & Jerry</p>")
+    queue = admin.site._registry[Comment]
+    with translation.override(language):
+        assert queue.action_checkbox(comment) == admin.ModelAdmin.action_checkbox(queue, comment)
 
 
 def test_queue_shows_the_day_alone_for_a_comment_whose_archive_gave_no_time(moderator_client, post):
