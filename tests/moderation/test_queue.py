@@ -65,7 +65,7 @@ def test_queue_row_checkbox_is_the_markup_django_writes(post, language):
     column): the same markup as ``ModelAdmin.action_checkbox``, which the admin's actions
     script and the select-all box depend on."""
     comment = make_comment(post, author_name='Ann "<b>"', body="<p>Tom & Jerry</p>")
-    queue = admin.site._registry[Comment]
+    queue = admin.site.get_model_admin(Comment)
     with translation.override(language):
         assert queue.action_checkbox(comment) == admin.ModelAdmin.action_checkbox(queue, comment)
 
