@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Prefetch
@@ -158,7 +159,8 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_select_related = False
     list_per_page = 50  # a screenful to decide on; each row costs ~1 ms of admin rendering
     show_full_result_count = False  # saves a count(*) over the whole table on every search
-    paginator = admin_search.CappedCountPaginator  # "more than 10,000", not a count of them all
+    # "more than 10,000" (a search: "more than 1,000"), not a count of them all
+    paginator = admin_search.CappedCountPaginator
     search_help_text = _(
         "Finds the words in a comment's text, or any part of its author's name, email, website "
         "or IP address."
@@ -256,6 +258,13 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         if found is None:  # no term, or SQLite: the admin's own search
             return super().get_search_results(request, queryset, search_term)
         return found, False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A search's matches are counted to a lower cap than the queue's rows (each counted
+        match is checked; ``admin_search`` says what it costs)."""
+        searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        cap = admin_search.SEARCH_COUNT_CAP if searching else None
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
 
     # --- columns -------------------------------------------------------------------------
 

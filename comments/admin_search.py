@@ -12,9 +12,12 @@ Django's own admin search (``ILIKE '%…%'`` over each field, word by word) read
 for every term, twice (count and page): seconds at a million comments. On SQLite the admin
 keeps it.
 
-The changelist counts at most ``COUNT_CAP`` matches (``CappedCountPaginator``): a word found in
-half a million comments is counted as "more than 10,000", in milliseconds, and the pages still
-reach the 10,000th.
+The changelist counts at most ``COUNT_CAP`` comments (``CappedCountPaginator``), and a search
+at most ``SEARCH_COUNT_CAP`` matches: a word found in half a million comments is counted as
+"more than 1,000", and its pages reach the 1,000th. A search checks each row it counts (its
+people text and its vector, ~4 µs a row here), so counting to 10,000 matches took 41 ms of a
+200 ms page (``bench/scale.py``'s "admin search, many matches"); counting the queue's rows
+reads an index only, and keeps the larger cap.
 """
 
 from django.core.paginator import Paginator
@@ -25,6 +28,7 @@ from django.utils.functional import cached_property
 from .search import search_query, stored_vector, uses_full_text_search
 
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000
 
 
 def people_text():
@@ -70,20 +74,25 @@ def comments_found(queryset, text):
     )
 
 
-def capped_count(queryset):
-    """``(rows, capped)``: the rows of ``queryset`` counted up to ``COUNT_CAP``, and whether
-    there are more. PostgreSQL stops reading at the cap."""
-    found = queryset.order_by()[: COUNT_CAP + 1].count()
-    return min(found, COUNT_CAP), found > COUNT_CAP
+def capped_count(queryset, cap=None):
+    """``(rows, capped)``: the rows of ``queryset`` counted up to ``cap`` (``COUNT_CAP``
+    unless given), and whether there are more. PostgreSQL stops reading at the cap."""
+    cap = COUNT_CAP if cap is None else cap
+    found = queryset.order_by()[: cap + 1].count()
+    return min(found, cap), found > cap
 
 
 class CappedCountPaginator(Paginator):
-    """A paginator that counts at most ``COUNT_CAP`` rows (``capped`` says it stopped there):
+    """A paginator that counts at most ``cap`` rows (``capped`` says it stopped there):
     counting every match of a common word would read them all."""
 
     capped = False
 
+    def __init__(self, *args, cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
     @cached_property
     def count(self):
-        count, self.capped = capped_count(self.object_list)
+        count, self.capped = capped_count(self.object_list, self.cap)
         return count

@@ -97,7 +97,7 @@ def test_both_halves_of_the_search_are_served_by_their_indexes(people):
 
 
 def test_the_count_stops_at_the_cap_and_says_more_than(moderator_client, post, monkeypatch):
-    monkeypatch.setattr(admin_search, "COUNT_CAP", 3)
+    monkeypatch.setattr(admin_search, "SEARCH_COUNT_CAP", 3)
     for n in range(5):
         make_comment(post, author_name=f"Sheik {n}", body=f"Comment {n}")
     page = soup(moderator_client.get(CHANGELIST, {"q": "sheik"}))
@@ -106,3 +106,19 @@ def test_the_count_stops_at_the_cap_and_says_more_than(moderator_client, post, m
     exact = soup(moderator_client.get(CHANGELIST, {"q": "Sheik 4"}))
     assert "1 result" in exact.select_one("#changelist-search").get_text(" ")
     assert "1 comment" in exact.select_one("p.paginator").get_text(" ")
+
+
+def test_a_search_counts_to_a_lower_cap_than_the_queue(moderator_client, post, monkeypatch):
+    """The queue's rows are counted from an index; a search checks each match it counts, so
+    it stops sooner."""
+    monkeypatch.setattr(admin_search, "COUNT_CAP", 4)
+    monkeypatch.setattr(admin_search, "SEARCH_COUNT_CAP", 2)
+    for n in range(6):
+        make_comment(post, author_name=f"Impa {n}", body=f"Comment {n}")
+    queue = soup(moderator_client.get(CHANGELIST))
+    assert "more than 4 comments" in queue.select_one("p.paginator").get_text(" ")
+    found = soup(moderator_client.get(CHANGELIST, {"q": "impa"}))
+    assert "more than 2 results" in found.select_one("#changelist-search").get_text(" ")
+    assert "more than 2 comments" in found.select_one("p.paginator").get_text(" ")
+    blank = soup(moderator_client.get(CHANGELIST, {"q": "  "}))
+    assert "more than 4 comments" in blank.select_one("p.paginator").get_text(" ")
