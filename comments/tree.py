@@ -88,7 +88,8 @@ def reply_parent(parent_id, *, post_id, any_status=False):
     ORM (``only``, a ``Subquery`` for the last reply, a compiled queryset for the lock) the
     two cost ~3.5 ms of Python on every reply, as SQL ~1 ms (bench/README.md, "Replies without
     the ORM's query building"). PostgreSQL answers from the primary key and the parent_id
-    index."""
+    index. Its conditions repeat ``replyable()`` and ``comments()``; tests/test_reply_parent.py
+    holds the answers equal."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     columns = ", ".join(f"parent.{connection.ops.quote_name(name)}" for name in PARENT_FIELDS)
     status = "" if any_status else "AND parent.status = %(approved)s"
