@@ -15,11 +15,11 @@ Asked one by one they were three round trips, a quarter of a reply's statements;
 are three subqueries of one statement. It is written as SQL: built by the ORM, with its
 ``Exists`` and ``Subquery``, the statement cost ~5 ms of Python on every reply (a quarter of
 the POST's CPU; bench/README.md, "Replies without the ORM's query building"), the SQL
-~0.5 ms. Each subquery is served by an
-index of its own (``Comment.Meta``): the approved-email index, the unique submission key,
-the post's text digests. ``moderation.is_known_commenter`` and
-``submission.comment_for_key`` ask the first two questions alone, through the ORM, for their
-other callers; a test holds the answers of both ways equal.
+~0.5 ms. Each subquery is served by an index of its own (``Comment.Meta``): the
+approved-email index, the unique submission key, the post's text digests.
+``moderation.is_known_commenter`` and ``submission.comment_for_key`` ask the first two
+questions alone, through the ORM, for their other callers; a test holds the answers of both
+ways equal (tests/test_prior.py).
 
 Each answer is what the table held when the statement ran, as it was when each was its own
 query: twins that race past them together are still stopped by the unique submission key
