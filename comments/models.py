@@ -6,6 +6,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import MD5, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -239,10 +240,12 @@ class Comment(MPTTModel):
         return self.pk is None or self.rght == self.lft + 1 or not self._descendant_rows().exists()
 
     def __str__(self):
-        return _("%(author)s on %(post)s: %(text)s") % {
+        # The admin's titles, messages and history show this: the number moderators search
+        # by, and the text's start cut at a word.
+        return _("#%(id)s by %(author)s: %(text)s") % {
+            "id": self.pk,
             "author": self.author_name or _("Unknown author"),
-            "post": self.post_id,
-            "text": self.body[:40],
+            "text": Truncator(" ".join(self.body.split())).words(8),
         }
 
     def clean(self):

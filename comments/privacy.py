@@ -201,13 +201,13 @@ def _redact_webhook_bodies(comment_ids, *, remove_text):
 
 
 def _scrub_admin_history(comment_ids):
-    """Earlier admin history names each comment as it was ("Alice on 3: …"): name it anew."""
+    """Earlier admin history names each comment as it was ("#7 by Alice: …"): name it anew."""
     content_type = ContentType.objects.get_for_model(Comment)
     entries = LogEntry.objects.filter(
         content_type=content_type, object_id__in=[str(pk) for pk in comment_ids]
     )
     named = {int(pk) for pk in entries.values_list("object_id", flat=True).distinct()}
-    renamed = Comment.objects.filter(pk__in=named).only("id", "author_name", "post_id", "body")
+    renamed = Comment.objects.filter(pk__in=named).only("id", "author_name", "body")
     for comment in renamed:
         entries.filter(object_id=str(comment.pk)).update(object_repr=str(comment)[:200])
 

@@ -200,3 +200,18 @@ def test_the_queue_header_stops_counting_at_the_cap(moderator_client, post, monk
     counts = soup(german).select_one(".moderation-counts")
     pending = counts.select_one(".moderation-count--pending").get_text(" ", strip=True)
     assert pending == "mehr als 3 ausstehend"
+
+
+@pytest.mark.parametrize("language, by", [("en", "by"), ("de", "von")])
+def test_the_change_page_names_the_comment_by_number_author_and_words(
+    moderator_client, post, language, by
+):
+    comment = make_comment(
+        post, author_name="Priya", body="Or pancakes!\nDiscard pancakes are the best part of it."
+    )
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    with translation.override(language):
+        page = soup(moderator_client.get(url, headers={"accept-language": language}))
+    name = f"#{comment.pk} {by} Priya: Or pancakes! Discard pancakes are the best part…"
+    assert page.select_one("#content h2").get_text(strip=True) == name
+    assert page.select(".breadcrumbs")[0].get_text(" ", strip=True).endswith(name)
