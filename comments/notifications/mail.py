@@ -42,9 +42,13 @@ def _render(name, context, language=""):
     with translation.override(language or settings.LANGUAGE_CODE):
         context["LANGUAGE_CODE"] = translation.get_language()
         subject = render_to_string(f"comments/notifications/mail/{name}_subject.txt", context)
+        subject = " ".join(subject.split())
         body = render_to_string(f"comments/notifications/mail/{name}_body.txt", context)
-        html = render_to_string(f"comments/notifications/mail/{name}_body.html", context)
-    return " ".join(subject.split()), body.strip() + "\n", html.strip() + "\n"
+        # The HTML part's <title> is the subject, as mail programs show it.
+        html = render_to_string(
+            f"comments/notifications/mail/{name}_body.html", {**context, "subject": subject}
+        )
+    return subject, body.strip() + "\n", html.strip() + "\n"
 
 
 def _unsubscribe_headers(url):

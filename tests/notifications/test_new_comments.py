@@ -3,6 +3,7 @@ digest past the per-address cap; one-click unsubscribing."""
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from comments.delivery import Delivery
 from comments.models import Comment
@@ -201,6 +202,7 @@ def test_every_mail_has_a_plain_and_an_html_part_with_absolute_links(post, smtp,
     assert message.get_content_type() == "multipart/alternative"
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Bread &amp; &lt;butter&gt;." in html  # escaped in HTML
+    assert f"<title>{escape(message['Subject'])}</title>" in html
     assert "Bread & <butter>." in body_of(message)  # as written in plain text
     assert f'href="http://testserver/comment/{comment.pk}/"' in html
     unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
@@ -269,4 +271,5 @@ def test_a_subscriber_gets_the_mail_in_the_language_they_subscribed_in(post, smt
     assert "Abbestellen:" in body_of(message)
     html = message.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="de">' in html
+    assert f"<title>Neuer Kommentar zu „{escape(post.title)}“</title>" in html
     assert "Keine E-Mails mehr an diese Adresse" in html
