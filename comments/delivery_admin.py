@@ -21,6 +21,13 @@ class DeliveryLogAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("next attempt at"), ordering="next_attempt_at")
+    def next_attempt(self, delivery):
+        """Only a pending delivery has one; a sent, failed or cancelled row shows none."""
+        if delivery.status == delivery.Status.PENDING:
+            return delivery.next_attempt_at
+        return None
+
     @admin.display(description=_("last error"))
     def error(self, delivery):
         return Truncator(delivery.last_error).chars(80)

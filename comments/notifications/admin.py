@@ -80,7 +80,7 @@ class OutgoingMailAdmin(DeliveryLogAdmin):
         "comment_id",
         "status",
         "attempts",
-        "next_attempt_at",
+        "next_attempt",
         "error",
         "created_at",
     )

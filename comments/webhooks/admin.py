@@ -16,7 +16,7 @@ class WebhookDeliveryAdmin(DeliveryLogAdmin):
         "status",
         "attempts",
         "response_status",
-        "next_attempt_at",
+        "next_attempt",
         "error",
         "created_at",
     )

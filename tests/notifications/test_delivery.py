@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tasks_db.models import DBTaskResult
 
 from comments.delivery import Delivery, retry_delay
@@ -16,6 +17,7 @@ from comments.notifications.mail import message_id
 from comments.notifications.models import OutgoingMail
 from comments.sweep import sweep
 from tests.factories import make_comment
+from tests.html import soup
 from tests.notifications.helpers import fast_forward, subscriber
 
 
@@ -115,6 +117,33 @@ def test_after_the_last_attempt_it_is_failed_and_shown_in_the_admin(
     mail.refresh_from_db()
     assert mail.status == Delivery.Status.SENT
     assert len(smtp.messages) == 1
+
+
+def next_attempt_cell(admin_client):
+    """The "Next attempt at" column of the outgoing mail list's one row."""
+    page = soup(admin_client.get(reverse("admin:comments_outgoingmail_changelist")))
+    headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")]
+    [row] = page.select("#result_list tbody tr")
+    return row.select("th, td")[headers.index("Next attempt at")].get_text(strip=True)
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_next_attempt_only_while_one_is_due(post, smtp, worker, admin_client):
+    subscriber(post, "bob@example.com")
+    make_comment(post)
+    smtp.stop()
+    worker()
+    mail = OutgoingMail.objects.get()
+    assert mail.status == Delivery.Status.PENDING
+    assert next_attempt_cell(admin_client) == date_format(
+        timezone.localtime(mail.next_attempt_at), "DATETIME_FORMAT"
+    )
+
+    smtp.start()
+    fast_forward()
+    worker()
+    assert OutgoingMail.objects.get().status == Delivery.Status.SENT
+    assert next_attempt_cell(admin_client) == "-"
 
 
 def claim_like_a_worker(task_path, minutes_ago):
