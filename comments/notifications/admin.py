@@ -13,6 +13,29 @@ from .models import ModeratorAlerts, OutgoingMail, Subscription, Suppression
 from .subscriptions import subscription_cancel
 
 
+class FollowsFilter(admin.SimpleListFilter):
+    """What a subscription follows, in the words of its column: a post, or a comment's
+    replies."""
+
+    title = _("follows")
+    parameter_name = "follows"
+    POST = "post"
+    REPLIES = "replies"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.POST, _("new comments on the post")),
+            (self.REPLIES, _("replies to a comment")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.POST:
+            return queryset.filter(thread__isnull=True)
+        if self.value() == self.REPLIES:
+            return queryset.filter(thread__isnull=False)
+        return queryset
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
@@ -24,7 +47,7 @@ class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "confirmed_at",
         "unsubscribed_at",
     )
-    list_filter = ("status", ("thread", admin.EmptyFieldListFilter))
+    list_filter = ("status", FollowsFilter)
     search_fields = ("email", "post__title")
     list_select_related = ("post",)
     raw_id_fields = ("post", "thread")
