@@ -20,7 +20,7 @@ class Post(models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
     body = models.TextField(_("text"), blank=True, help_text=_("HTML. Sanitised when saved."))
     body_html = models.TextField(_("text as HTML"), blank=True, editable=False)
     # The opening words as plain text, for the list of posts: made with body_html.

@@ -10,20 +10,20 @@ from .sitemaps import SITEMAPS
 blog_patterns = [
     path("", views.PostListView.as_view(), name="post_list"),
     path("posts/", views.PostArchiveView.as_view(), name="post_archive"),
-    path("posts/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
+    path("posts/<post_slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
     path("search/", views.search_view, name="search"),
     path("feed/", feeds.LatestPostsFeed(), name="posts_feed"),
     path("feed/atom/", feeds.AtomLatestPostsFeed(), name="posts_feed_atom"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="comments_feed"),
     path("comments/feed/atom/", feeds.AtomLatestCommentsFeed(), name="comments_feed_atom"),
-    path("posts/<slug:slug>/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
+    path("posts/<post_slug:slug>/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
     path(
-        "posts/<slug:slug>/feed/atom/",
+        "posts/<post_slug:slug>/feed/atom/",
         feeds.AtomPostCommentsFeed(),
         name="post_comments_feed_atom",
     ),
     # Where a comment an old site called <old_id> is now (static/js/old-links.js asks).
-    path("posts/<slug:slug>/old-comment/<str:old_id>/", links.old_comment, name="old_comment"),
+    path("posts/<post_slug:slug>/old-comment/<str:old_id>/", links.old_comment, name="old_comment"),
 ]
 
 # Moderators need the width for the comment queue more than a second navigation column.

@@ -8,3 +8,6 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401 - registers the checks, connects the handlers
+        from .converters import register_post_slug
+
+        register_post_slug()

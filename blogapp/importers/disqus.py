@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -82,7 +82,7 @@ def _post_record(
     path_part = urlsplit(link).path.rstrip("/")
     if path_part.endswith(("/index.html", "/index.htm", "/index.php")):
         path_part = path_part.rsplit("/", 1)[0]
-    link_slug = slugify(path_part.rsplit("/", 1)[-1]) if path_part else ""
+    link_slug = slugify(unquote(path_part.rsplit("/", 1)[-1])) if path_part else ""
     title = data.get("title", "").strip()
     published_at = _date(data.get("createdAt"), path, element, line) or min(
         (c.created_at for c in comments if c.created_at), default=None

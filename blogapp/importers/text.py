@@ -35,7 +35,7 @@ from django.utils.translation import ngettext
 
 from .errors import ImportFormatError
 from .records import APPROVED, COMMENT, PINGBACK, TEXT, CommentRecord, PostRecord
-from .util import content_key, slugify
+from .util import ascii_key, content_key, slugify
 
 SOURCE = "text"
 
@@ -142,7 +142,7 @@ class _TextParser:
                     node.date = previous or first_date
             previous = node.date
 
-        post_key = slugify(title) or content_key(title)
+        post_key = ascii_key(title) or content_key(title)
         records = []
         seen: set[str] = set()
         for order, node in enumerate(nodes):

@@ -11,13 +11,41 @@ from zoneinfo import ZoneInfo
 
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASH = re.compile(r"[-\s]+")
+_SLUG = re.compile(r"[-\w]+")  # what a SlugField with allow_unicode accepts
 
 
 def slugify(value: str, max_length: int = 200) -> str:
-    """ASCII slug, like Django's ``slugify`` (kept here so parsers need no Django)."""
+    """A slug as WordPress makes one: lower case, words joined by "-", accents taken off
+    Latin letters ("Crème brûlée" → "creme-brulee"), the letters of other scripts kept
+    ("Επίπεδο 2" → "επίπεδο-2"). Django's ``slugify`` drops every non-ASCII letter, or with
+    ``allow_unicode`` keeps every accent."""
+    value = "".join(_ascii_fold(ch) for ch in unicodedata.normalize("NFC", value))
+    value = _SLUG_DROP.sub("", value.lower())
+    return _SLUG_DASH.sub("-", value).strip("-_")[:max_length].strip("-")
+
+
+def ascii_key(value: str, max_length: int = 200) -> str:
+    """The ASCII slug of ``value`` (non-ASCII letters dropped): what the text archive's
+    posts are keyed by since its first import, so a re-import finds the posts it made."""
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     value = _SLUG_DROP.sub("", value.lower())
     return _SLUG_DASH.sub("-", value).strip("-_")[:max_length].strip("-")
+
+
+def keep_or_slugify(value: str, max_length: int = 200) -> str:
+    """``value`` itself when it is a slug already (an export's, WordPress's post_name), so
+    that the post keeps its address exactly; else ``slugify(value)``."""
+    if len(value) <= max_length and _SLUG.fullmatch(value):
+        return value
+    return slugify(value, max_length)
+
+
+def _ascii_fold(ch: str) -> str:
+    """``ch`` without its accents when that leaves ASCII ("é" → "e", "ﬁ" → "fi"), else ``ch``."""
+    if ch.isascii():
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base.isascii() else ch
 
 
 def content_key(*parts: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -32,7 +32,7 @@ from .records import (
     CommentRecord,
     PostRecord,
 )
-from .util import clean_ip, content_key, parse_sql_datetime, slugify
+from .util import clean_ip, content_key, keep_or_slugify, parse_sql_datetime, slugify
 from .xmlsafe import create_parser, feed
 
 SOURCE = "wxr"
@@ -389,7 +389,9 @@ class _WxrHandler:
                 published_at = parsedate_to_datetime(item["pub_date"].strip()).astimezone(UTC)
             except (TypeError, ValueError):
                 published_at = None
-        slug = slugify(item.get("post_name", "")) or slugify(title) or f"{post_type}-{post_id}"
+        # WordPress keeps a non-ASCII post_name percent-encoded ("%ce%b5%cf%80…").
+        post_name = unquote(item.get("post_name", ""))
+        slug = keep_or_slugify(post_name) or slugify(title) or f"{post_type}-{post_id}"
         published = self.is_public(item, label, title)
         post = PostRecord(
             source=SOURCE,

@@ -13,6 +13,7 @@ from comments.cache import discussion_version
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import soup
+from tests.posting import form_data
 from tests.tree_check import tree_order, tree_problems
 
 from .conftest import DISQUS, FIXTURES, TEXT_SAMPLE, TEXT_SAMPLE_TREE, WXR_10, WXR_THEME, sample
@@ -122,6 +123,24 @@ def test_disqus_thread_attaches_to_existing_post_by_slug():
     run(sample(DISQUS))
     assert Comment.objects.get(source_id="8").post == existing
     assert Post.objects.count() == 2  # only "Hello, World!" was created
+
+
+def test_disqus_thread_with_an_encoded_link_attaches_to_the_post_of_that_slug(tmp_path):
+    existing = make_post(slug="επίπεδο", title="Επίπεδο")
+    path = tmp_path / "encoded.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<disqus xmlns="http://disqus.com" '
+        'xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        '<thread dsq:id="t1"><link>https://old.example/%CE%B5%CF%80%CE%AF%CF%80%CE%B5%CE%B4%CE%BF/'
+        "</link><title>Επίπεδο</title></thread>\n"
+        '<post dsq:id="p1"><message><![CDATA[<p>Hi</p>]]></message>'
+        "<createdAt>2020-01-01T10:00:00Z</createdAt><author><name>Ann</name></author>"
+        '<thread dsq:id="t1"/></post>\n</disqus>\n',
+        encoding="utf-8",
+    )
+    run(path)
+    assert Comment.objects.get(source_id="p1").post == existing
+    assert Post.objects.count() == 1
 
 
 def test_reimport_creates_nothing_and_says_unchanged():
@@ -317,6 +336,44 @@ def test_new_posts_get_free_distinct_slugs_and_sanitised_bodies(tmp_path):
     one = Post.objects.get(title="Post 1")
     assert one.body_html == "<p>One</p>"  # sanitised as Post.save() does
     assert one.get_absolute_url() == "/posts/same-2/"
+
+
+def test_slugs_keep_other_scripts_and_lose_latin_accents(client, tmp_path):
+    """WordPress keeps a Greek post_name percent-encoded; the slug is the Greek word, the
+    post's address works, and so do its form, feeds and old links. Latin accents go, as
+    WordPress takes them off."""
+    greek = "%ce%b5%cf%80%ce%af%cf%80%ce%b5%ce%b4%ce%bf-3"  # "επίπεδο-3"
+    path = tmp_path / "scripts.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n'
+        "<wp:base_blog_url>http://scripts.example</wp:base_blog_url>\n"
+        + wxr_item(1, greek).replace(
+            "<title>Post 1</title>",
+            f"<title>Επίπεδο 3</title><link>http://scripts.example/{greek}/</link>",
+        )
+        + wxr_item(2, "").replace("<title>Post 2</title>", "<title>Crème brûlée, Straße</title>")
+        + "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    run(path)
+    slugs = dict(Post.objects.filter(source="wxr").values_list("title", "slug"))
+    assert slugs == {"Επίπεδο 3": "επίπεδο-3", "Crème brûlée, Straße": "creme-brulee-straße"}
+
+    post = Post.objects.get(slug="επίπεδο-3")
+    url = post.get_absolute_url()
+    assert url == "/posts/%CE%B5%CF%80%CE%AF%CF%80%CE%B5%CE%B4%CE%BF-3/"
+    page = soup(client.get(url))
+    assert page.select_one("h1").get_text(strip=True) == "Επίπεδο 3"
+    assert page.select_one("#respond form")["action"] == f"{url}comment/"
+    assert client.get(f"{url}feed/").status_code == 200
+    old = client.get(f"/{greek}/")  # the WordPress address, as a browser sends it
+    assert old.status_code == 301 and old["Location"].startswith(url)
+
+    response = client.post(f"{url}comment/", form_data(client, post, body="Καλημέρα!"))
+    assert response.status_code == 302
+    assert Comment.objects.get(post=post).body == "Καλημέρα!"
 
 
 def test_disqus_threads_of_one_page_share_its_post(tmp_path):

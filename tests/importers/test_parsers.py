@@ -1,5 +1,6 @@
 """The parsers alone: plain records from files, no database."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -8,6 +9,8 @@ from hypothesis import strategies as st
 
 from blogapp.importers import ImportFormatError, detect_format, parse
 from blogapp.importers.text import parse_text
+from blogapp.importers.util import keep_or_slugify, slugify
+from comments.converters import PostSlugConverter
 
 from .conftest import (
     DISQUS,
@@ -302,3 +305,27 @@ def test_xml_that_is_neither_format(tmp_path):
     path.write_text("<?xml version='1.0'?><feed><entry/></feed>")
     with pytest.raises(ImportFormatError):
         detect_format(path)
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Crème brûlée", "creme-brulee"),
+        ("Επίπεδο 2", "επίπεδο-2"),
+        ("Straße, ﬁne!", "straße-fine"),
+        ("日本語 タイトル", "日本語-タイトル"),
+        ("  -- Hello, World --  ", "hello-world"),
+        ("?!", ""),
+    ],
+)
+def test_slugify_keeps_other_scripts_and_takes_accents_off_latin_letters(title, slug):
+    assert slugify(title) == slug
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_every_slug_made_is_one_the_post_address_accepts_and_is_kept_as_it_is(text):
+    slug = slugify(text)
+    assert slug == "" or re.fullmatch(PostSlugConverter.regex, slug)
+    assert len(slug) <= 200
+    assert keep_or_slugify(slug) == (slug or slugify(slug))
