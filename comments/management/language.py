@@ -35,7 +35,19 @@ def operator_language():
 
 
 class OperatorLanguageCommand(BaseCommand):
-    """A management command whose messages are in the operator's language."""
+    """A management command whose messages, and ``--help``, are in the operator's language."""
+
+    def run_from_argv(self, argv):
+        with operator_language():  # argparse writes --help and usage errors here
+            return super().run_from_argv(argv)
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # argparse wraps the description with a regular expression: it needs a str, and a
+        # translated ``help`` is a lazy one.
+        if parser.description:
+            parser.description = str(parser.description)
+        return parser
 
     def execute(self, *args, **options):
         with operator_language():

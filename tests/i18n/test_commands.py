@@ -1,10 +1,11 @@
 """The management commands speak the operator's language, from the environment as gettext does."""
 
+from contextlib import redirect_stdout
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.utils import translation
 
 from comments.management.language import environment_language
@@ -60,3 +61,33 @@ def test_the_comments_commands_speak_german_too(monkeypatch, post, tmp_path):
     )
     with pytest.raises(CommandError, match="Keine E-Mail-Adresse: 'ada'"):
         call_command("commenter_data", "erase", "ada", stdout=StringIO())
+
+
+OWN_COMMANDS = sorted(
+    name
+    for name, app in get_commands().items()
+    if app in ("blogapp", "comments") and name != "makemessages"
+)
+
+
+@pytest.mark.parametrize("name", OWN_COMMANDS)
+def test_every_command_prints_its_help(name):
+    """``--help`` as an operator types it: the command's description and its options."""
+    command = load_command_class(get_commands()[name], name)
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_status, redirect_stdout(out):
+        command.run_from_argv(["manage.py", name, "--help"])
+    assert exit_status.value.code == 0
+    assert out.getvalue().startswith(f"usage: manage.py {name}")
+    assert " ".join(str(command.help).split()[:3]) in " ".join(out.getvalue().split())
+
+
+def test_help_in_german(monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    out = StringIO()
+    command = load_command_class("comments", "comments_make_room")
+    with pytest.raises(SystemExit), redirect_stdout(out):
+        command.run_from_argv(["manage.py", "comments_make_room", "--help"])
+    text = " ".join(out.getvalue().split())
+    assert "Ohne Platz für Antworten gespeicherte Threads neu nummerieren, mit Platz." in text
+    assert "Die neu zu nummerierenden Threads zählen; nichts ändern." in text
