@@ -1,6 +1,7 @@
 """Nothing is lost and nothing is sent twice: the queue lives in the decision's transaction,
 a failed attempt is retried with backoff, a killed worker's delivery is taken over."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -235,5 +236,13 @@ def test_pruning_keeps_recent_and_failed_deliveries(post, smtp, worker):
     old = timezone.now() - timedelta(days=40)
     OutgoingMail.objects.update(finished_at=old)
     OutgoingMail.objects.filter(to="cat@example.com").update(status=Delivery.Status.FAILED)
-    call_command("prune_deliveries", "--days", "30", stdout=None)
+    out = io.StringIO()
+    call_command("prune_deliveries", "--days", "30", "--dry-run", stdout=out)
+    assert f"{OutgoingMail._meta.verbose_name_plural}: 1 would be deleted (dry run)" in (
+        out.getvalue()
+    )
+    assert OutgoingMail.objects.count() == 2
+    out = io.StringIO()
+    call_command("prune_deliveries", "--days", "30", stdout=out)
+    assert f"{OutgoingMail._meta.verbose_name_plural}: 1 deleted" in out.getvalue()
     assert list(OutgoingMail.objects.values_list("to", flat=True)) == ["cat@example.com"]

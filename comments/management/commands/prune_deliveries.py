@@ -7,6 +7,7 @@ for finished task rows.
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,13 +24,28 @@ class Command(OperatorLanguageCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=30)
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=gettext_lazy("Count what would be deleted; delete nothing."),
+        )
 
-    def handle(self, *, days, **options):
+    @transaction.atomic
+    def handle(self, *, days, dry_run, **options):
         cutoff = timezone.now() - timedelta(days=days)
         done = [Delivery.Status.SENT, Delivery.Status.CANCELLED]
         for model in (OutgoingMail, WebhookDelivery):
-            deleted, _ = model.objects.filter(status__in=done, finished_at__lt=cutoff).delete()
-            self.stdout.write(
-                ngettext("%(things)s: %(count)d deleted", "%(things)s: %(count)d deleted", deleted)
-                % {"things": model._meta.verbose_name_plural, "count": deleted}
-            )
+            old = model.objects.filter(status__in=done, finished_at__lt=cutoff)
+            if dry_run:
+                count = old.count()
+                message = ngettext(
+                    "%(things)s: %(count)d would be deleted (dry run)",
+                    "%(things)s: %(count)d would be deleted (dry run)",
+                    count,
+                )
+            else:
+                count = old.delete()[1].get(model._meta.label, 0)
+                message = ngettext(
+                    "%(things)s: %(count)d deleted", "%(things)s: %(count)d deleted", count
+                )
+            self.stdout.write(message % {"things": model._meta.verbose_name_plural, "count": count})
