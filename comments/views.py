@@ -49,6 +49,11 @@ SAVE_FAILED = gettext_lazy(
     "Sorry, your comment could not be saved because of a problem on our side. "
     "Nothing was posted; your text is kept below, please try again in a moment."
 )
+COOKIE_MISSING = gettext_lazy(
+    "Your comment was not posted: your browser did not send this site's security cookie "
+    "(cookies may be blocked, or were cleared while the page was open). Your text is kept "
+    "below; please send it again. If this happens again, allow cookies for this site."
+)
 EDIT_FAILED = gettext_lazy(
     "Sorry, your change could not be saved because of a problem on our side. "
     "Nothing was changed; your text is kept below, please try again in a moment."
@@ -211,10 +216,25 @@ def _save_failed(request, slug, form=None):
     The form's one-time key is kept: if the comment did reach the database after all, sending
     the form again leads to it rather than to a second copy.
     """
+    response = _form_kept(request, slug, SAVE_FAILED, status=503, form=form)
+    response["Retry-After"] = "5"
+    return response
+
+
+def comment_not_verified(request, slug):
+    """The comment form shown again with its text (HTTP 403), ready to send once more, after
+    the CSRF check refused it for want of the cookie. The site's CSRF failure view calls this
+    only for a form sent from the site's own page (its Origin), never for a forged one."""
+    return _form_kept(request, slug, COOKIE_MISSING, status=403)
+
+
+def _form_kept(request, slug, message, *, status, form=None):
+    """The posted comment form with its text and ``message``, rendered from the request
+    alone (no database query)."""
     if form is None:
         form = CommentForm(request.POST)
         form.is_valid()  # the fields' own checks only: no database
-    form.add_error(None, SAVE_FAILED)
+    form.add_error(None, message)
     thread = request.POST.get(THREAD_FIELD, "")
     context = {
         # Only what the form's template asks of the post: its slug and address.
@@ -223,9 +243,7 @@ def _save_failed(request, slug, form=None):
         "comments_open": True,
         "thread_id": thread if thread.isdigit() else None,
     }
-    response = render(request, "comments/save_failed.html", context, status=503)
-    response["Retry-After"] = "5"
-    return response
+    return render(request, "comments/save_failed.html", context, status=status)
 
 
 @require_POST

@@ -87,6 +87,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# A refused form's page in the site's look and language; a comment keeps its text.
+CSRF_FAILURE_VIEW = "blogapp.csrf.csrf_failure"
+
 ROOT_URLCONF = "blogapp.urls"
 WSGI_APPLICATION = "blogapp.wsgi.application"
 
