@@ -212,6 +212,17 @@ def test_every_mail_has_a_plain_and_an_html_part_with_absolute_links(post, smtp,
     assert unsubscribe in body_of(message)
 
 
+def test_the_html_part_shows_the_comment_as_the_page_does(post, smtp, worker):
+    subscriber(post, "bob@example.com")
+    make_comment(post, author_name="Ann", body="Use **rye** and [wait](https://example.org).")
+    worker()
+    [message] = smtp.messages
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "<strong>rye</strong>" in html and "**rye**" not in html
+    assert 'href="https://example.org"' in html
+    assert "Use **rye** and [wait](https://example.org)." in body_of(message)  # as typed
+
+
 def test_each_recipient_gets_their_own_unsubscribe_link(post, smtp, worker):
     subscriber(post, "bob@example.com")
     subscriber(post, "cat@example.com")
