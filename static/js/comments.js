@@ -56,6 +56,19 @@
   }
   relativeDates();
 
+  // A deadline (the edit window's end) is written in the site's time zone with its name
+  // ("18:28 UTC"); shown here in the reader's own clock instead.
+  function localTimes() {
+    if (!window.Intl || !Intl.DateTimeFormat) return;
+    var clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+      { hour: "2-digit", minute: "2-digit" });
+    document.querySelectorAll("time[data-local-time][datetime]").forEach(function (time) {
+      var when = Date.parse(time.getAttribute("datetime"));
+      if (!isNaN(when)) time.textContent = clock.format(when);
+    });
+  }
+  localTimes();
+
   // Preview: the form's text rendered by the server, shown above the form without reloading.
   // Without JavaScript the Preview button posts the form and the page comes back with it.
   document.addEventListener("click", function (event) {

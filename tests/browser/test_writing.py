@@ -4,12 +4,15 @@ sorting, avatars served by this site only, and axe-core on the pages this touche
 
 import re
 import time
+from datetime import UTC, timedelta
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.test import override_settings
 
 from comments.models import Comment
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DESKTOP, _new_page, screenshot
 from tests.browser.test_discussion_page import _axe_problems
 from tests.factories import make_comment, make_post
 
@@ -124,6 +127,22 @@ def test_edit_and_delete_within_the_window(page, site):
     page.get_by_role("button", name="Delete comment").click()
     page.wait_for_load_state()
     assert Comment.objects.get(pk=comment.pk).status == "removed"
+
+
+def test_the_edit_window_ends_on_the_readers_own_clock(browser, site):
+    """The page says "until 18:28 UTC" (the site's time zone); the script shows the reader's."""
+    context, page = _new_page(browser, DESKTOP, timezone_id="Asia/Kolkata")  # UTC+05:30
+    post = make_post()
+    comment = post_comment(page, site + post.get_absolute_url(), body="On my clock")
+    deadline = comment.created_at + timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    local = deadline.astimezone(ZoneInfo("Asia/Kolkata"))
+    expected = local.strftime("%I:%M %p")  # the page's language is English: a 12-hour clock
+    until = page.locator(f"#comment-{comment.pk} .comment-own-until time")
+    assert until.get_attribute("datetime") == deadline.astimezone(UTC).isoformat()
+    assert " ".join(until.inner_text().split()) == expected
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Edit").click()
+    assert " ".join(page.locator("main time[data-local-time]").inner_text().split()) == expected
+    context.close()
 
 
 def test_after_the_window_or_from_another_browser_the_urls_refuse(desktop_page, site, browser):
