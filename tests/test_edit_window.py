@@ -102,7 +102,9 @@ def test_an_edit_that_adds_links_goes_back_to_the_queue(client, post):
 def test_deleting_leaves_a_placeholder_that_keeps_the_replies(client, post):
     comment = post_as(client, post, body="Regrettable")
     reply = make_comment(post, parent=comment, author_name="Other", body="A reply")
-    assert "Delete your comment?" in client.get(f"/comment/{comment.pk}/delete/").content.decode()
+    asked = client.get(f"/comment/{comment.pk}/delete/").content.decode()
+    assert "Delete your comment?" in asked
+    assert "replaced by “Comment removed.”; replies to it stay" in asked
     response = client.post(f"/comment/{comment.pk}/delete/")
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -112,6 +114,16 @@ def test_deleting_leaves_a_placeholder_that_keeps_the_replies(client, post):
     assert page.select_one(f"#comment-{reply.pk} .comment-body").get_text() == "A reply"
     # Once deleted it can no longer be edited.
     assert client.get(f"/comment/{comment.pk}/edit/").status_code == 403
+
+
+def test_deleting_a_comment_without_replies_takes_it_off_the_page(client, post):
+    comment = post_as(client, post, body="Nobody answered")
+    asked = soup(client.get(f"/comment/{comment.pk}/delete/")).get_text(" ", strip=True)
+    assert "It will disappear from the discussion." in asked
+    assert "Comment removed." not in asked
+    client.post(f"/comment/{comment.pk}/delete/")
+    page = soup(Client().get(post.get_absolute_url()))
+    assert page.select_one(f"#comment-{comment.pk}") is None
 
 
 @override_settings(COMMENTS_EDIT_WINDOW=900)
