@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from comments.moderation import post_accepts_comments
 from comments.pages import DiscussionPageResponse, canonical_page_redirect, discussion_context
 from comments.selectors import attach_comment_counts, with_discussion_version
 
@@ -26,9 +27,13 @@ class PostListView(ListView):
         return Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")
 
     def paginate_queryset(self, queryset, page_size):
-        """The page's posts, with their comment counts (one query for the page's posts)."""
+        """The page's posts, with their comment counts (one query for the page's posts) and
+        whether each takes comments (a post with none that takes none says so, rather than
+        linking to "0 comments")."""
         paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
         page.object_list = attach_comment_counts(posts)
+        for post in page.object_list:
+            post.takes_comments = post_accepts_comments(post)
         return paginator, page, page.object_list, is_paginated
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from blogapp.models import Post
 from blogapp.text import plain_excerpt
-from tests.factories import make_post
+from tests.factories import make_comment, make_post
 from tests.html import soup
 from tests.importers.conftest import WXR_THEME, sample
 
@@ -97,3 +97,20 @@ def test_every_page_of_the_home_page_cuts_the_same_order(client, django_assert_m
         shown += [a.get_text() for a in page.select(".post-summary h2 a")]
     assert shown == expected
     assert client.get("/?page=4").status_code == 404
+
+
+def test_a_post_that_takes_no_comments_and_has_none_says_so(client):
+    make_post(title="Open")
+    make_post(title="Closed, empty", comments_open=False)
+    closed_with = make_post(title="Closed, discussed", comments_open=True)
+    make_comment(closed_with)
+    Post.objects.filter(pk=closed_with.pk).update(comments_open=False)
+    page = soup(client.get("/"))
+    meta = {
+        card.select_one("h2").get_text(strip=True): card.select_one(".post-meta")
+        for card in page.select(".post-summary")
+    }
+    assert meta["Open"].select_one("a[href$='#comments']").get_text() == "0 comments"
+    assert meta["Closed, discussed"].select_one("a[href$='#comments']").get_text() == "1 comment"
+    assert meta["Closed, empty"].select_one("a[href$='#comments']") is None
+    assert "Comments closed" in meta["Closed, empty"].get_text()
