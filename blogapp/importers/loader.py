@@ -34,6 +34,7 @@ from comments.records import PostComments, fit_source_id
 from ..text import plain_text_to_post_html
 from .readahead import ReadAhead
 from .records import AUTOP, TEXT, PostRecord
+from .shortcodes import expand_shortcodes
 
 BATCH_COMMENTS = 5000
 BATCH_POSTS = 500
@@ -63,8 +64,9 @@ def post_body(body: str, body_format: str) -> str:
     if body_format == TEXT:
         return plain_text_to_post_html(body)
     if body_format == AUTOP:
-        return add_paragraphs(body)  # as WordPress shows it: blank lines make paragraphs
-    return body
+        # As WordPress shows it: its shortcodes expanded, blank lines made paragraphs.
+        return add_paragraphs(expand_shortcodes(body))
+    return expand_shortcodes(body)
 
 
 class Loader:
