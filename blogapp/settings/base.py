@@ -302,12 +302,17 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # images and fonts only from our own origin, nothing inline (no 'unsafe-inline': every script
 # and style is a static file, tests/security/test_csp.py checks each page kind), no plugins,
 # no framing, forms only to ourselves. Mail is not a page: its HTML keeps inline styles.
+# Images are the exception: a post's images may live elsewhere (an imported blog's media
+# host, an author's image service), so by default any https address may serve one.
+# BLOG_IMAGE_SOURCES narrows that ("https://media.example.org") or, set empty, keeps images to
+# this site. Comments never carry images (their sanitiser keeps none).
+BLOG_IMAGE_SOURCES = env_list("BLOG_IMAGE_SOURCES", "https:")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *BLOG_IMAGE_SOURCES],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -354,6 +359,8 @@ COMMENTS_EDIT_WINDOW = int(os.environ.get("COMMENTS_EDIT_WINDOW", str(15 * 60)))
 # Avatars are identicons drawn on this server (comments/avatars.py); True sends comments written
 # while it is on to Gravatar instead (a request to a third party, with a hash of the email).
 COMMENTS_AVATAR_GRAVATAR = env_bool("COMMENTS_AVATAR_GRAVATAR", False)
+if COMMENTS_AVATAR_GRAVATAR:  # the avatar's address redirects the image there
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://www.gravatar.com")
 
 # Longest comment text accepted from the form, in characters.
 COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "10000"))

@@ -99,6 +99,16 @@ def test_every_public_page_kind_carries_a_strict_policy(client, site):
         assert_strict(response, what)
 
 
+def test_posts_may_show_images_from_https_hosts_and_nothing_else_from_elsewhere(client):
+    """An imported post's images usually live on the old blog's media host."""
+    post = make_post(body='<p><img src="https://media.example.org/bread.jpg" alt="Bread"></p>')
+    response = client.get(post.get_absolute_url())
+    image = '<img src="https://media.example.org/bread.jpg" alt="Bread">'
+    assert image in response.content.decode()
+    assert policy(response)["img-src"] == ["'self'", "data:", "https:"]
+    assert_strict(response, "a post with an image from elsewhere")
+
+
 @override_settings(COMMENTS_RATE_LIMIT_COUNT=1, COMMENTS_RATE_LIMIT_PERIOD=3600)
 def test_the_rate_limited_page_carries_it_too(client, post):
     for n in range(3):
