@@ -129,6 +129,25 @@ def test_edit_and_delete_within_the_window(page, site):
     assert Comment.objects.get(pk=comment.pk).status == "removed"
 
 
+def test_a_comment_sent_after_the_cookies_were_cleared_keeps_its_text(desktop_page, site):
+    page = desktop_page
+    post = make_post()
+    page.goto(site + post.get_absolute_url())
+    fill_form(page.locator("#respond"), body="An hour of careful words.")
+    page.context.clear_cookies()  # while the page stayed open
+    page.locator("#respond").get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    assert "security cookie" in page.locator("#respond .form-errors").inner_text()
+    assert page.locator("#respond textarea[name=body]").input_value() == (
+        "An hour of careful words."
+    )
+    assert not Comment.objects.exists()
+    page.locator("#respond").get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    assert Comment.objects.get().body == "An hour of careful words."
+    assert f"#comment-{Comment.objects.get().pk}" in page.url
+
+
 def test_the_edit_window_ends_on_the_readers_own_clock(browser, site):
     """The page says "until 18:28 UTC" (the site's time zone); the script shows the reader's."""
     context, page = _new_page(browser, DESKTOP, timezone_id="Asia/Kolkata")  # UTC+05:30
