@@ -26,7 +26,11 @@ def _thread_html(discussion, *, replies_open):
     """``render_discussion`` as a plain string: marking a string safe copies it, and a
     10,000-comment thread is 10 MB, so the cached page is marked once, when it is read."""
     writer = ThreadWriter(discussion, replies_open=replies_open, counted=count_labels())
-    context = {"discussion": discussion, "comments_html": map(writer.comment, discussion.thread)}
+    context = {
+        "discussion": discussion,
+        "comments_html": map(writer.comment, discussion.thread),
+        "replies_open": replies_open,
+    }
     return render_to_string("comments/discussion.html", context, using="jinja2")
 
 

@@ -116,6 +116,10 @@ def test_closed_post_refuses_comments_and_hides_the_form(client, post):
     page = soup(client.get(post.get_absolute_url()))
     assert page.select_one("#respond form") is None
     assert "Comments are closed" in page.select_one("#respond").get_text()
+    # Nothing is coming: the empty discussion says so, not "yet".
+    assert page.select_one(".comment-list-empty").get_text() == "No comments."
+    open_page = soup(client.get(make_post().get_absolute_url()))
+    assert open_page.select_one(".comment-list-empty").get_text() == "No comments yet."
 
 
 def test_comments_on_a_draft_are_404(client):
