@@ -4,7 +4,8 @@
   app processes share one count); while that cache fails, counted in this process's memory
   instead (each process then allows the limit on its own: a looser limit, never none);
 - duplicate detection: the same author posting the same text on the same post again (asked
-  in the form's one look-up, comments.prior; the refusal says DUPLICATE_MESSAGE);
+  in the form's one look-up, comments.prior; the refusal says DUPLICATE_MESSAGE, except to
+  the browser that wrote the comment, which is led to it);
 - the honeypot field lives on the form (comments.forms), the one-time form key in
   comments.submission.
 """

@@ -9,7 +9,8 @@ comments already stored:
 - did this very form create a comment already (``submission``: a double click, a re-sent
   form)? Its one-time key is stored with the comment, and unique;
 - did the same author (name, or email) post the same text on this post within
-  ``COMMENTS_DUPLICATE_WINDOW``, unless that comment was removed (``antispam``)?
+  ``COMMENTS_DUPLICATE_WINDOW``, unless that comment was removed (``antispam``)? Which
+  comment, so that its writer can be led to it?
 
 Asked one by one they were three round trips, a quarter of a reply's statements; here they
 are three subqueries of one statement. It is written as SQL: built by the ORM, with its
@@ -42,7 +43,11 @@ from .models import Comment
 class PriorComments:
     known_commenter: bool | None  # None when not asked
     earlier_id: int | None  # the comment this form created already, if any
-    duplicate: bool  # the same text by the same author on the post lately
+    duplicate_id: int | None  # the same text by the same author on the post lately, if any
+
+    @property
+    def duplicate(self):
+        return self.duplicate_id is not None
 
 
 @cache
@@ -58,13 +63,14 @@ def _statement():
                 WHERE status = %(approved)s AND UPPER(author_email) = UPPER(%(email)s)
             ),
             (SELECT id FROM {table} WHERE %(key)s <> '' AND submission_key = %(key)s),
-            %(ask_duplicate)s AND EXISTS (
-                SELECT 1 FROM {table}
+            CASE WHEN %(ask_duplicate)s THEN (
+                SELECT id FROM {table}
                 WHERE post_id = %(post)s AND MD5(body) = %(digest)s AND body = %(body)s
                     AND created_at >= %(since)s AND status <> %(removed)s
                     AND (author_name = %(name)s
                          OR (%(email)s <> '' AND UPPER(author_email) = UPPER(%(email)s)))
-            )
+                ORDER BY id DESC LIMIT 1
+            ) END
     """  # noqa: S608 - a table name only
 
 
@@ -82,7 +88,7 @@ def prior_comments(*, post, author_name, author_email, body, submission_key="",
     asks_known = bool(ask_known and author_email)  # no email: not known, nothing to ask
     if not (asks_known or submission_key or ask_duplicate):
         return PriorComments(
-            known_commenter=False if ask_known else None, earlier_id=None, duplicate=False
+            known_commenter=False if ask_known else None, earlier_id=None, duplicate_id=None
         )
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
     with connection.cursor() as cursor:
@@ -102,9 +108,9 @@ def prior_comments(*, post, author_name, author_email, body, submission_key="",
                 "name": author_name,
             },
         )
-        known, earlier_id, duplicate = cursor.fetchone()
+        known, earlier_id, duplicate_id = cursor.fetchone()
     return PriorComments(
         known_commenter=bool(known) if ask_known else None,
         earlier_id=earlier_id,
-        duplicate=bool(duplicate),
+        duplicate_id=duplicate_id,
     )

@@ -28,7 +28,10 @@ from .webhooks.dispatch import CREATED, event_for_status
 
 
 class CommentRejected(ValidationError):
-    """A comment that the rules of the post or the thread refuse."""
+    """A comment that the rules of the post or the thread refuse. For a duplicate,
+    ``comment_id`` is the stored comment it repeats."""
+
+    comment_id = None
 
 
 class AlreadySubmitted(Exception):
@@ -71,7 +74,9 @@ def _refuse_repeats(prior, *, post, author_name, body, submission_key):
         _refuse_resent_form(
             post=post, author_name=author_name, body=body, submission_key=submission_key
         )
-        raise CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
+        rejection = CommentRejected(antispam.DUPLICATE_MESSAGE, code="duplicate")
+        rejection.comment_id = prior.duplicate_id
+        raise rejection
 
 
 def _replyable_parent(*, post, parent_id, shadowed=False):

@@ -91,8 +91,20 @@ def _remember_own_pending(request, comment):
 
 
 def _already_posted(request, comment):
+    return _already_posted_id(request, comment.pk)
+
+
+def _already_posted_id(request, comment_id):
     messages.info(request, gettext("Your comment was already posted; here it is."))
-    return redirect(comment.get_absolute_url())
+    return redirect("comments:permalink", comment_id=comment_id)
+
+
+def _wrote(request, comment_id):
+    """Whether this browser wrote comment ``comment_id`` (lately: in its edit window, or
+    while it awaits moderation)."""
+    return comment_id is not None and (
+        comment_id in ownership.editable_ids(request) or comment_id in own_pending_ids(request)
+    )
 
 
 def _rate_limited(request, post, retry_after):
@@ -185,6 +197,9 @@ def _receive_comment(request, slug, committed):
         except AlreadySubmitted as repeat:
             return _already_posted(request, repeat.comment)
         except CommentRejected as rejection:
+            if rejection.code == "duplicate" and _wrote(request, rejection.comment_id):
+                # Sent again from a page reloaded after posting: the comment is there.
+                return _already_posted_id(request, rejection.comment_id)
             form.add_error(None, rejection)
             if rejection.code == "form_reused":
                 form.renew_token()

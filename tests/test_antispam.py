@@ -53,18 +53,34 @@ def test_a_filled_honeypot_stores_nothing_and_keeps_the_text(client, post):
 def test_the_same_author_saying_the_same_thing_again_is_refused(client, post):
     first = client.post(comment_url(post), form_data(client, post, body="Great post!"))
     assert first.status_code == 302
-    again = client.post(comment_url(post), form_data(client, post, body="Great post!"))
+    elsewhere = Client()  # the same author on another device: not this browser's comment
+    again = elsewhere.post(comment_url(post), form_data(elsewhere, post, body="Great post!"))
     assert again.status_code == 200
     assert "Duplicate comment detected" in form_errors(again)
     assert soup(again).select_one("#id_body").get_text().strip() == "Great post!"
     assert Comment.objects.count() == 1
 
 
+def test_the_browser_that_wrote_it_is_led_to_its_comment_instead(client, post):
+    """The page reloaded after posting (a new form) and the same text sent again."""
+    client.post(comment_url(post), form_data(client, post, body="Great post!"))
+    comment = Comment.objects.get()
+    again = client.post(comment_url(post), form_data(client, post, body="Great post!"), follow=True)
+    assert again.redirect_chain[0] == (f"/comment/{comment.pk}/", 302)
+    assert "Your comment was already posted; here it is." in again.content.decode()
+    assert Comment.objects.count() == 1
+    # Held for moderation, it is still this browser's: led to it too (not an error).
+    Comment.objects.filter(pk=comment.pk).update(status="pending")
+    held = client.post(comment_url(post), form_data(client, post, body="Great post!"))
+    assert held.status_code == 302 and held["Location"] == f"/comment/{comment.pk}/"
+
+
 def test_the_same_author_by_email_under_another_name_is_a_duplicate_too(client, post):
     client.post(comment_url(post), form_data(client, post, body="Same words"))
-    again = client.post(
+    elsewhere = Client()
+    again = elsewhere.post(
         comment_url(post),
-        form_data(client, post, name="Ann B.", email="ANN@example.com", body="Same words"),
+        form_data(elsewhere, post, name="Ann B.", email="ANN@example.com", body="Same words"),
     )
     assert "Duplicate comment detected" in form_errors(again)
     assert Comment.objects.count() == 1
@@ -88,7 +104,8 @@ def test_a_long_text_sent_again_is_a_duplicate_but_a_near_copy_is_not(client, po
     long_text = "All work and no play. " * 400
     first = client.post(comment_url(post), form_data(client, post, body=long_text))
     assert first.status_code == 302
-    again = client.post(comment_url(post), form_data(client, post, body=long_text))
+    elsewhere = Client()
+    again = elsewhere.post(comment_url(post), form_data(elsewhere, post, body=long_text))
     assert "Duplicate comment detected" in form_errors(again)
     near_copy = form_data(client, post, body=long_text + "Really.")
     assert client.post(comment_url(post), near_copy).status_code == 302
