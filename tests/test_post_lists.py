@@ -114,3 +114,17 @@ def test_a_post_that_takes_no_comments_and_has_none_says_so(client):
     assert meta["Closed, discussed"].select_one("a[href$='#comments']").get_text() == "1 comment"
     assert meta["Closed, empty"].select_one("a[href$='#comments']") is None
     assert "Comments closed" in meta["Closed, empty"].get_text()
+
+
+def test_the_lists_titles_name_the_site_and_a_later_page(client):
+    for _ in range(11):  # two pages of the home page's list
+        make_post()
+
+    def title(url):
+        return soup(client.get(url)).select_one("title").get_text()
+
+    assert title("/") == "The Blog"
+    assert title("/?page=2") == "Latest posts, page 2 · The Blog"
+    assert title("/posts/") == "All posts · The Blog"
+    german = soup(client.get("/?page=2", headers={"accept-language": "de"}))
+    assert german.select_one("title").get_text() == "Neueste Beiträge, Seite 2 · Das Blog"
