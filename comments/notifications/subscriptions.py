@@ -72,6 +72,23 @@ def subscription_request(*, post, email, thread=None, now=None):
     return subscription
 
 
+def subscription_of_link(*, subscription_id, email):
+    """The subscription a mail's link names (with its post), to say what a button would end;
+    None if it is gone. Reads only: opening a link changes nothing."""
+    return (
+        Subscription.objects.select_related("post")
+        .filter(pk=subscription_id, email=normalize_email(email))
+        .first()
+    )
+
+
+def masked_address(email):
+    """Enough of an address for its owner to recognise it ("s…@example.com"), on a page
+    anyone holding the link may open."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"
+
+
 def _subscription(subscription_id, email):
     return (
         Subscription.objects.select_for_update()

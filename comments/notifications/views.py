@@ -11,7 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import tokens
-from .subscriptions import address_suppress, subscription_cancel, subscription_confirm
+from .subscriptions import (
+    address_suppress,
+    masked_address,
+    subscription_cancel,
+    subscription_confirm,
+    subscription_of_link,
+)
 
 
 def _invalid(request):
@@ -41,9 +47,12 @@ def unsubscribe(request, token):
     subscription_id, email = found
     everything = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     if request.method == "GET":
-        return render(
-            request, "comments/notifications/unsubscribe.html", {"everything": everything}
-        )
+        context = {
+            "everything": everything,
+            "subscription": subscription_of_link(subscription_id=subscription_id, email=email),
+            "address": masked_address(email),
+        }
+        return render(request, "comments/notifications/unsubscribe.html", context)
     if everything:
         address_suppress(email=email)
         return render(request, "comments/notifications/unsubscribed.html", {"everything": True})

@@ -11,6 +11,7 @@ from comments.notifications import fanout, mail
 from comments.notifications.models import OutgoingMail, Subscription, Suppression
 from comments.services import comments_moderate, comments_restore
 from tests.factories import make_comment
+from tests.html import soup
 from tests.notifications.helpers import fast_forward, subscriber
 from tests.notifications.smtp import body_of
 
@@ -111,9 +112,20 @@ def test_opening_the_unsubscribe_link_changes_nothing(client, post, smtp, worker
     worker()
     page = client.get(unsubscribe_path(smtp.messages[0]))
     assert page.status_code == 200
-    assert "Unsubscribe from this post" in page.content.decode()
-    assert "Stop all mail to this address" in page.content.decode()
+    text = " ".join(soup(page).select_one("main").get_text(" ", strip=True).split())
+    # It says what the button ends, naming the address only as much as its owner needs.
+    assert f"b…@example.com gets a mail for each new comment on “{post.title}”." in text
+    assert "bob@example.com" not in page.content.decode()
+    assert "Unsubscribe from this post" in text and "Stop all mail to this address" in text
+    assert soup(page).select_one("title").get_text() == "Unsubscribe · The Blog"
     assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
+
+    client.post(unsubscribe_path(smtp.messages[0]))
+    again = soup(client.get(unsubscribe_path(smtp.messages[0]))).select_one("main")
+    assert f"b…@example.com gets no more mail about comments on “{post.title}”." in (
+        " ".join(again.get_text(" ", strip=True).split())
+    )
+    assert "Unsubscribe from this post" not in again.get_text()
 
 
 def test_the_mail_clients_one_click_post_unsubscribes_without_csrf(post, smtp, worker):
