@@ -82,13 +82,6 @@ def subscription_of_link(*, subscription_id, email):
     )
 
 
-def masked_address(email):
-    """Enough of an address for its owner to recognise it ("s…@example.com"), on a page
-    anyone holding the link may open."""
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}…@{domain}" if domain else "…"
-
-
 def _subscription(subscription_id, email):
     return (
         Subscription.objects.select_for_update()

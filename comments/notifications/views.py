@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from . import tokens
 from .subscriptions import (
     address_suppress,
-    masked_address,
     subscription_cancel,
     subscription_confirm,
     subscription_of_link,
@@ -50,7 +49,6 @@ def unsubscribe(request, token):
         context = {
             "everything": everything,
             "subscription": subscription_of_link(subscription_id=subscription_id, email=email),
-            "address": masked_address(email),
         }
         return render(request, "comments/notifications/unsubscribe.html", context)
     if everything:
