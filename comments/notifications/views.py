@@ -30,7 +30,10 @@ def confirm(request, token):
         return _invalid(request)
     subscription_id, email = found
     if request.method == "GET":
-        return render(request, "comments/notifications/confirm.html")
+        subscription = subscription_of_link(subscription_id=subscription_id, email=email)
+        return render(
+            request, "comments/notifications/confirm.html", {"subscription": subscription}
+        )
     subscription = subscription_confirm(subscription_id=subscription_id, email=email)
     if subscription is None:
         return _invalid(request)

@@ -13,6 +13,7 @@ from comments.notifications.models import OutgoingMail, Subscription
 from comments.notifications.subscriptions import subscription_request
 from comments.services import comment_create
 from tests.factories import make_comment, make_post
+from tests.html import soup
 from tests.notifications.smtp import body_of, links_in
 from tests.posting import comment_url, form_data
 
@@ -94,6 +95,9 @@ def test_subscribing_sends_a_confirmation_and_confirming_takes_a_button(client, 
     page = client.get(path)  # what a link scanner would do: nothing changes
     assert page.status_code == 200
     assert "Confirm subscription" in page.content.decode()
+    assert f"the subscriptions you asked for on “{post.title}”" in (
+        " ".join(soup(page).select_one("main").get_text(" ", strip=True).split())
+    )
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.PENDING
 
