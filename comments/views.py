@@ -90,11 +90,7 @@ def _remember_own_pending(request, comment):
         messages.info(request, gettext("Thanks! Your comment is awaiting moderation."))
 
 
-def _already_posted(request, comment):
-    return _already_posted_id(request, comment.pk)
-
-
-def _already_posted_id(request, comment_id):
+def _already_posted(request, comment_id):
     messages.info(request, gettext("Your comment was already posted; here it is."))
     return redirect("comments:permalink", comment_id=comment_id)
 
@@ -195,11 +191,11 @@ def _receive_comment(request, slug, committed):
                 author_user=request.user if _is_staff(request) else None,
             )
         except AlreadySubmitted as repeat:
-            return _already_posted(request, repeat.comment)
+            return _already_posted(request, repeat.comment.pk)
         except CommentRejected as rejection:
             if rejection.code == "duplicate" and _wrote(request, rejection.comment_id):
                 # Sent again from a page reloaded after posting: the comment is there.
-                return _already_posted_id(request, rejection.comment_id)
+                return _already_posted(request, rejection.comment_id)
             form.add_error(None, rejection)
             if rejection.code == "form_reused":
                 form.renew_token()
@@ -208,7 +204,7 @@ def _receive_comment(request, slug, committed):
             # comment (a database that is down fails this look-up too: the page below).
             earlier = submission.comment_for_key(key)
             if earlier is not None:
-                return _already_posted(request, earlier)
+                return _already_posted(request, earlier.pk)
             logger.exception("Saving a comment on post %s failed", post.pk)
             return _save_failed(request, slug, form)
         else:

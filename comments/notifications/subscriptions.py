@@ -72,23 +72,21 @@ def subscription_request(*, post, email, thread=None, now=None):
     return subscription
 
 
-def subscription_of_link(*, subscription_id, email):
-    """The subscription a mail's link names (with its post), to say what a button would end;
-    None if it is gone. Reads only: opening a link changes nothing."""
-    return (
-        Subscription.objects.select_related("post")
-        .filter(pk=subscription_id, email=normalize_email(email))
-        .first()
+def _named_by_link(subscription_id, email):
+    """The subscription a mail's link names, with its post (a query of at most one row)."""
+    return Subscription.objects.select_related("post").filter(
+        pk=subscription_id, email=normalize_email(email)
     )
+
+
+def subscription_of_link(*, subscription_id, email):
+    """The subscription a mail's link names, to say what a button would end; None if it is
+    gone. Reads only: opening a link changes nothing."""
+    return _named_by_link(subscription_id, email).first()
 
 
 def _subscription(subscription_id, email):
-    return (
-        Subscription.objects.select_for_update()
-        .select_related("post")
-        .filter(pk=subscription_id, email=normalize_email(email))
-        .first()
-    )
+    return _named_by_link(subscription_id, email).select_for_update().first()
 
 
 @transaction.atomic

@@ -49,13 +49,18 @@ def test_a_committed_comment_is_sent(post, smtp, worker):
     assert len(smtp.messages) == 1
 
 
-@pytest.mark.django_db
-def test_smtp_down_then_back_retries_and_delivers_once(post, smtp, worker, settings):
-    settings.COMMENTS_DELIVERY_RETRY_DELAY = 60
+def mail_while_smtp_is_down(post, smtp, worker):
+    """A subscriber, a comment, and the worker's first attempt at its mail failing."""
     subscriber(post, "bob@example.com")
     make_comment(post)
     smtp.stop()
     worker()
+
+
+@pytest.mark.django_db
+def test_smtp_down_then_back_retries_and_delivers_once(post, smtp, worker, settings):
+    settings.COMMENTS_DELIVERY_RETRY_DELAY = 60
+    mail_while_smtp_is_down(post, smtp, worker)
     mail = OutgoingMail.objects.get()
     assert mail.status == Delivery.Status.PENDING
     assert mail.attempts == 1
@@ -130,10 +135,7 @@ def next_attempt_cell(admin_client):
 
 @pytest.mark.django_db
 def test_the_admin_shows_a_next_attempt_only_while_one_is_due(post, smtp, worker, admin_client):
-    subscriber(post, "bob@example.com")
-    make_comment(post)
-    smtp.stop()
-    worker()
+    mail_while_smtp_is_down(post, smtp, worker)
     mail = OutgoingMail.objects.get()
     assert mail.status == Delivery.Status.PENDING
     assert next_attempt_cell(admin_client) == date_format(
@@ -215,10 +217,7 @@ def test_a_sent_mail_is_never_sent_again(post, smtp, worker):
 
 @pytest.mark.django_db
 def test_every_attempt_carries_the_same_message_id(post, smtp, worker):
-    subscriber(post, "bob@example.com")
-    make_comment(post)
-    smtp.stop()
-    worker()
+    mail_while_smtp_is_down(post, smtp, worker)
     smtp.start()
     fast_forward()
     worker()
