@@ -2,10 +2,11 @@
 
 WordPress's importer and ours read it. What WXR has no field for travels in ``wp:postmeta``
 and ``wp:commentmeta`` entries under keys starting with ``_threaded_blog_`` (WordPress keeps
-them as hidden meta): a post body that is HTML as stored (no paragraphs to add), the
-comment's rendered HTML, and the post's older addresses. Text is written escaped rather than
-as CDATA, so a carriage return survives as ``&#13;`` (XML readers turn a raw one into a line
-feed). Titles and author names are HTML-escaped first, as WordPress stores them.
+them as hidden meta): a post body that is HTML as stored (no paragraphs to add, no shortcodes
+to expand: WordPress itself would expand a "[gallery]" such a body names), the comment's
+rendered HTML, and the post's older addresses. Text is written escaped rather than as CDATA,
+so a carriage return survives as ``&#13;`` (XML readers turn a raw one into a line feed).
+Titles and author names are HTML-escaped first, as WordPress stores them.
 """
 
 from __future__ import annotations

@@ -66,7 +66,8 @@ def post_body(body: str, body_format: str) -> str:
     if body_format == AUTOP:
         # As WordPress shows it: its shortcodes expanded, blank lines made paragraphs.
         return add_paragraphs(expand_shortcodes(body))
-    return expand_shortcodes(body)
+    # HTML as a site stored it (our own export, Disqus): bracketed words are the writer's.
+    return body
 
 
 class Loader:

@@ -138,3 +138,16 @@ def test_generated_site_without_personal_data_or_spam(tmp_path):
     assert not Comment.objects.filter(status="spam").exists()
     assert not Comment.objects.exclude(author_email="").exists()
     assert not Comment.objects.filter(ip_address__isnull=False).exists()
+
+
+def test_bracketed_words_in_a_post_survive_export_and_import(tmp_path):
+    """A post about WordPress may name its shortcodes: what the admin wrote is what comes
+    back, not the expansion an imported WordPress post gets."""
+    body = (
+        "<p>Write [gallery] or [[video]] to show one; a caption is "
+        '[caption id="1"]<img src="https://example.org/a.png"> A[/caption].</p>'
+    )
+    make_post(title="Shortcodes explained", slug="shortcodes", body=body)
+    before, after, _exported = round_trip(tmp_path)
+    assert after == before
+    assert Post.objects.get(slug="shortcodes").body == body
