@@ -54,6 +54,11 @@ COOKIE_MISSING = gettext_lazy(
     "(cookies may be blocked, or were cleared while the page was open). Your text is kept "
     "below; please send it again. If this happens again, allow cookies for this site."
 )
+EDIT_NOT_VERIFIED = gettext_lazy(
+    "Your change was not saved: your browser did not send this site's security cookie "
+    "(cookies may be blocked, or were cleared while the page was open). Your text is kept "
+    "below; please save it again. If this happens again, allow cookies for this site."
+)
 EDIT_FAILED = gettext_lazy(
     "Sorry, your change could not be saved because of a problem on our side. "
     "Nothing was changed; your text is kept below, please try again in a moment."
@@ -431,16 +436,27 @@ def _edit(request, comment_id):
     return render(request, "comments/edit.html", context)
 
 
+def edit_not_verified(request, comment_id):
+    """The edit form shown again with its text (HTTP 403), ready to save once more, after the
+    CSRF check refused it. As for a new comment, the site's CSRF failure view calls this only
+    for a form sent from the site's own page."""
+    return _edit_kept(request, comment_id, EDIT_NOT_VERIFIED, status=403)
+
+
 def _edit_failed(request, comment_id):
-    """The edit form again with the typed text (HTTP 503), rendered from the request alone:
-    no database query, so it also answers when the database is down."""
-    form = AuthorEditForm(request.POST)
-    form.is_valid()  # the field's own checks only: no database
-    form.add_error(None, EDIT_FAILED)
-    context = {"comment_id": comment_id, "post": None, "form": form, "until": None}
-    response = render(request, "comments/edit.html", context, status=503)
+    response = _edit_kept(request, comment_id, EDIT_FAILED, status=503)
     response["Retry-After"] = "5"
     return response
+
+
+def _edit_kept(request, comment_id, message, *, status):
+    """The edit form again with the typed text and ``message``, rendered from the request
+    alone: no database query, so it also answers when the database is down."""
+    form = AuthorEditForm(request.POST)
+    form.is_valid()  # the field's own checks only: no database
+    form.add_error(None, message)
+    context = {"comment_id": comment_id, "post": None, "form": form, "until": None}
+    return render(request, "comments/edit.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

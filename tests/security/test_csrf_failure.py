@@ -2,7 +2,9 @@
 the site's page (cookie cleared meanwhile) keeps its text; a forged one is shown nothing."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils.crypto import get_random_string
 
 from comments.models import Comment
 from tests.factories import make_post
@@ -76,3 +78,33 @@ def test_any_other_form_gets_the_page_in_the_readers_language(browser):
     page = soup(response)
     assert page.select_one("html")["lang"] == "de"
     assert page.select_one("h1").get_text(strip=True) == "Das Formular konnte nicht gesendet werden"
+
+
+def test_an_edit_refused_for_a_stale_token_keeps_its_text_and_saves_when_sent_again(browser):
+    post = make_post()
+    form = hidden_fields(soup(browser.get(post.get_absolute_url())))
+    written = browser.post(
+        f"/posts/{post.slug}/comment/", {**form, **TYPED}, headers={"origin": OWN_ORIGIN}
+    )
+    assert written.status_code == 302
+    comment = Comment.objects.get()
+    edit_url = f"/comment/{comment.pk}/edit/"
+    token = soup(browser.get(edit_url)).select_one("input[name=csrfmiddlewaretoken]")["value"]
+    # The cookie changes under the open page (a log-in in another tab rotates it).
+    browser.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+    change = {"csrfmiddlewaretoken": token, "body": "Words I took an hour over, amended."}
+
+    refused = browser.post(edit_url, change, headers={"origin": OWN_ORIGIN})
+    assert refused.status_code == 403
+    page = soup(refused)
+    textarea = page.select_one("textarea[name=body]")
+    assert textarea.get_text().removeprefix("\n") == change["body"]
+    assert "Your change was not saved" in page.get_text(" ", strip=True)
+    assert Comment.objects.get().body == TYPED["body"]
+
+    fresh = page.select_one("input[name=csrfmiddlewaretoken]")["value"]
+    saved = browser.post(
+        edit_url, {**change, "csrfmiddlewaretoken": fresh}, headers={"origin": OWN_ORIGIN}
+    )
+    assert saved.status_code == 302
+    assert Comment.objects.get().body == change["body"]
