@@ -16,6 +16,7 @@ matches, in no particular order (the query has no ORDER BY, so PostgreSQL stops 
 limit), ranks only those, and writes snippets only for the rows of the page shown.
 """
 
+import html
 import re
 
 from django.conf import settings
@@ -41,6 +42,14 @@ HEADLINE_OPTIONS = {"max_words": 35, "min_words": 15, "max_fragments": 2}
 SNIPPET_CHARS = 240  # the fallback's snippet length
 SNIPPET_LEAD = 60  # characters it shows before a searched word found further in
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+# Tags that end or start a line of text: without a space they would join its last word to
+# the next one's first ("ways.Threaded").
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]"
+    r"|header|hr|li|ol|p|pre|section|table|td|th|tr|ul)\b",
+    re.IGNORECASE,
+)
+_STAND_IN_ENTITY = re.compile(r"&#(?:x0*e00[01]|0*5734[45]);?", re.IGNORECASE)
 
 
 def uses_full_text_search():
@@ -138,19 +147,28 @@ def comment_results(text, ids):
 
 
 def highlighted(headline):
-    """``ts_headline``'s output as safe HTML: tags stripped, everything escaped, then only
-    the match markers turned into ``<mark>``."""
+    """``ts_headline``'s output as safe HTML: made plain text, escaped, then only the match
+    markers turned into ``<mark>``. Two private-use characters stand in for the markers
+    meanwhile; the text's own (written or as entities) are dropped first."""
     text = headline.replace("\ue000", "").replace("\ue001", "")
+    text = _STAND_IN_ENTITY.sub("", text)
     text = text.replace(MARK_START, "\ue000").replace(MARK_STOP, "\ue001")
-    text = escape(" ".join(strip_tags(_strip_controls(text)).split()))
+    text = escape(plain_text(text))
     return text.replace("\ue000", "<mark>").replace("\ue001", "</mark>")
+
+
+def plain_text(html_text):
+    """What a reader sees of stored HTML, on one line: tags gone, a space where a block
+    (paragraph, item, line break…) ended, entities read ("&gt;" is ">")."""
+    text = _BLOCK_TAG.sub(r" \g<0>", html_text)
+    return " ".join(_strip_controls(html.unescape(strip_tags(text))).split())
 
 
 def plain_snippet(body, text):
     """The fallback's snippet: the text from a little before its first searched word ("…"
     where it is cut), escaped, the words marked. A snippet that always began at the text's
     start would not show why a long post was found."""
-    plain = " ".join(strip_tags(_strip_controls(body)).split())
+    plain = plain_text(body)
     words = {w for w in text.split() if w}
     start = _snippet_start(plain, words)
     snippet = Truncator(plain[start:]).chars(SNIPPET_CHARS - (1 if start else 0))

@@ -100,6 +100,23 @@ def test_snippets_are_safe_html_whatever_the_text(client, post):
 
 
 @pytest.mark.postgres  # stemming and ranking are PostgreSQL's
+@pytest.mark.parametrize("full_text", [True, False], ids=["postgresql", "fallback"])
+def test_snippets_read_as_the_page_does(client, monkeypatch, full_text):
+    """Entities are read ("&gt;" is ">") and blocks keep their words apart; a character
+    that stands in for a mark while the snippet is built marks nothing."""
+    if not full_text:
+        monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
+    make_post(
+        title="Settings",
+        body="<p>Open Settings &gt; Discussion &amp; more.</p><ul><li>Threaded</li>"
+        "<li>Paged</li></ul><p>Nothing&#xE000; else&#57345;</p>",
+    )
+    [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "discussion"}))
+    text = snippet.get_text().replace("\ue000", "").replace("\ue001", "")
+    assert text == "Open Settings > Discussion & more. Threaded Paged Nothing else"
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["Discussion"]
+
+
 def test_results_are_ranked_best_first(client, post):
     once = make_comment(post, body="A kettle and many other things in a long list of words.")
     often = make_comment(post, body="Kettle, kettle, kettle: the kettle.")
