@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import feeds, links, metrics, views
@@ -39,6 +40,11 @@ class FaviconView(RedirectView):
     def get_redirect_url(self, *args, **kwargs):
         return static("favicon.svg")
 
+
+# The admin names the site it runs, not Django.
+admin.site.site_header = _("The Blog: administration")
+admin.site.site_title = _("The Blog: administration")
+admin.site.index_title = _("Posts, comments and moderation")
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),

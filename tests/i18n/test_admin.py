@@ -24,6 +24,18 @@ def german_superuser_client(django_user_model):
     return client
 
 
+def test_the_admin_names_the_blog_not_django(german_superuser_client, client, admin_user):
+    page = soup(german_superuser_client.get(reverse("admin:index")))
+    assert page.select_one("#site-name").get_text(strip=True) == "Das Blog: Verwaltung"
+    assert (
+        page.title.get_text(strip=True)
+        == "Beiträge, Kommentare und Moderation | Das Blog: Verwaltung"
+    )
+    client.force_login(admin_user)
+    english = soup(client.get(reverse("admin:index")))
+    assert english.select_one("#site-name").get_text(strip=True) == "The Blog: administration"
+
+
 def test_the_comment_queue_in_german(german_superuser_client, post):
     make_comment(post, author_name="Ann", status="pending", body="Hallo!", created_at=WHEN)
     make_comment(post, author_name="Bo", status="spam", created_at=WHEN)
