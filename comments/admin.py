@@ -139,10 +139,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "post_title",
         "status_label",
         "score",
-        "kind",
         "created",
-        "depth",
-        "links",
     )
     list_display_links = ("excerpt",)
     list_filter = (
@@ -294,10 +291,15 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Status"), ordering="status")
     def status_label(self, comment):
+        """The status; a pingback or trackback says so under it (most rows are comments)."""
+        kind = ""
+        if comment.kind != Comment.Kind.COMMENT:
+            kind = format_html('<div class="comment-kind">{}</div>', comment.get_kind_display())
         return format_html(
-            '<span class="comment-status comment-status--{}">{}</span>',
+            '<span class="comment-status comment-status--{}">{}</span>{}',
             comment.status,
             comment.get_status_display(),
+            kind,
         )
 
     @admin.display(description=_("Spam score"), ordering="spam_score")
@@ -354,17 +356,12 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Post"), ordering="post__title")
     def post_title(self, comment):
-        return comment.post.title
-
-    @admin.display(description=_("Depth"), ordering="level")
-    def depth(self, comment):
-        return comment.level
-
-    @admin.display(description=_("Links"))
-    def links(self, comment):
+        """The post, and under it where to see the comment: on the site and in its thread
+        (here rather than in columns of their own, so the queue fits a laptop's screen)."""
         return format_html(
-            '<a href="{}" class="comment-permalink">{}</a> · '
-            '<a href="{}" class="comment-thread-link">{}</a>',
+            '{}<div class="comment-links"><a href="{}" class="comment-permalink">{}</a> · '
+            '<a href="{}" class="comment-thread-link">{}</a></div>',
+            comment.post.title,
             comment.get_absolute_url(),
             gettext("View on site"),
             self.thread_url(comment),
