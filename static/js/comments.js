@@ -90,6 +90,10 @@
     }).then(function (html) {
       box.querySelector(".comment-preview-body").innerHTML = html;
       box.hidden = false;
+      // The box sits above the form: on a phone the Preview button is a screen or more
+      // below it, and a preview out of sight looks like a button that did nothing.
+      var top = box.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight) box.scrollIntoView({ block: "start" });
     }).catch(function () {
       previewForm.requestSubmit(button);  // the no-JavaScript way, should fetch fail
     });

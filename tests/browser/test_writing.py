@@ -47,6 +47,7 @@ def test_preview_in_place_with_javascript(page, site):
     assert preview.locator("strong").inner_text() == "bold"
     assert preview.locator("code").inner_text() == "code"
     assert page.url == url_before and Comment.objects.count() == 1  # no reload, nothing stored
+    assert in_view(page, preview)  # on a phone too, where the button is far below the box
     screenshot(page, f"writing-preview-js-{page.viewport_size['width']}")
 
     # Inside the reply-in-place form too.
@@ -56,7 +57,14 @@ def test_preview_in_place_with_javascript(page, site):
     reply_form.get_by_role("button", name="Preview").click()
     reply_form.locator("#comment-preview blockquote em").wait_for()
     assert reply_form.locator("#comment-preview blockquote em").inner_text() == "reply"
+    assert in_view(page, reply_form.locator("#comment-preview"))
     assert Comment.objects.count() == 1
+
+
+def in_view(page, locator):
+    """The element's top is inside the window (to the pixel: scrolling lands on fractions)."""
+    top = locator.evaluate("element => element.getBoundingClientRect().top")
+    return -1 < top < page.viewport_size["height"]
 
 
 def test_preview_without_javascript(no_js_page, site):
