@@ -60,8 +60,9 @@
   // ("18:28 UTC"); shown here in the reader's own clock instead.
   function localTimes() {
     if (!window.Intl || !Intl.DateTimeFormat) return;
+    // A 24-hour clock in every language, as the site prints its own times ("at 20:58").
     var clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
-      { hour: "2-digit", minute: "2-digit" });
+      { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     document.querySelectorAll("time[data-local-time][datetime]").forEach(function (time) {
       var when = Date.parse(time.getAttribute("datetime"));
       if (!isNaN(when)) time.textContent = clock.format(when);
