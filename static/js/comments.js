@@ -37,13 +37,15 @@
     if (target && target.classList.contains("comment")) showParentToo(target);
   });
 
-  // Dates less than a day old read "3 hours ago". Done here, from each <time datetime>, so a
-  // cached page never shows a stale relative time; the exact time stays in the title.
+  // Dates less than a day old read "3 hours ago" (when written, and when edited). Done here,
+  // from each <time datetime>, so a cached page never shows a stale relative time; the exact
+  // time stays in the title.
   function relativeDates() {
     if (!window.Intl || !Intl.RelativeTimeFormat) return;
     var words = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "auto" });
     var now = Date.now();
-    document.querySelectorAll(".comment-permalink time[datetime]").forEach(function (time) {
+    var times = ".comment-permalink time[datetime], .comment-edited time[datetime]";
+    document.querySelectorAll(times).forEach(function (time) {
       var seconds = Math.round((Date.parse(time.getAttribute("datetime")) - now) / 1000);
       if (isNaN(seconds) || seconds < -86400 || seconds > 60) return;
       var minutes = Math.round(seconds / 60);
