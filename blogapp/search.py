@@ -58,13 +58,13 @@ def _post_candidates(text, *, limit):
 def _post_results(text, ids):
     posts = (
         Post.objects.filter(pk__in=ids)
-        .only("id", "slug", "title", "published_at", "body")
+        .only("id", "slug", "title", "published_at", "body_html")
         .order_by()
     )
     if comment_search.uses_full_text_search():
         posts = posts.annotate(
             headline=SearchHeadline(
-                "body",
+                "body_html",
                 comment_search.search_query(text),
                 config=comment_search.search_config(),
                 start_sel=comment_search.MARK_START,
@@ -73,7 +73,7 @@ def _post_results(text, ids):
             )
         )
         return {p.pk: (p, comment_search.highlighted(p.headline)) for p in posts}
-    return {p.pk: (p, comment_search.plain_snippet(p.body, text)) for p in posts}
+    return {p.pk: (p, comment_search.plain_snippet(p.body_html, text)) for p in posts}
 
 
 def _comment_heading(comment):

@@ -128,13 +128,15 @@ def comment_results(text, ids):
     comments = (
         Comment.objects.filter(pk__in=ids)
         .select_related("post")
-        .only("id", "author_name", "created_at", "body", "post__id", "post__slug", "post__title")
+        .only(
+            "id", "author_name", "created_at", "body_html", "post__id", "post__slug", "post__title"
+        )
         .order_by()
     )
     if uses_full_text_search():
         comments = comments.annotate(
             headline=SearchHeadline(
-                "body",
+                "body_html",
                 search_query(text),
                 config=search_config(),
                 start_sel=MARK_START,
@@ -143,7 +145,7 @@ def comment_results(text, ids):
             )
         )
         return {c.pk: (c, highlighted(c.headline)) for c in comments}
-    return {c.pk: (c, plain_snippet(c.body, text)) for c in comments}
+    return {c.pk: (c, plain_snippet(c.body_html, text)) for c in comments}
 
 
 def highlighted(headline):

@@ -117,6 +117,19 @@ def test_snippets_read_as_the_page_does(client, monkeypatch, full_text):
     assert [mark.get_text() for mark in snippet.find_all("mark")] == ["Discussion"]
 
 
+@pytest.mark.parametrize("full_text", [True, False], ids=["postgresql", "fallback"])
+def test_a_comments_snippet_shows_its_code_and_angle_brackets(client, post, monkeypatch, full_text):
+    """The snippet is made from the text as the page shows it, not from its Markdown, where
+    "<div>" and "a<b and c>d" would read as tags and vanish."""
+    if not full_text:
+        monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
+    make_comment(post, body="Wrap it in a `<div>` element, since a<b and c>d here.")
+    [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "wrap"}))
+    # (ts_headline may leave out the last full stop: its fragments are made of words)
+    assert snippet.get_text().startswith("Wrap it in a <div> element, since a<b and c>d here")
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["Wrap"]
+
+
 def test_results_are_ranked_best_first(client, post):
     once = make_comment(post, body="A kettle and many other things in a long list of words.")
     often = make_comment(post, body="Kettle, kettle, kettle: the kettle.")
