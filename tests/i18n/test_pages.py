@@ -145,6 +145,16 @@ def test_the_post_list_in_german(german_client, discussed):
     assert text(page, ".post-summary .post-meta time") == "27. April 2017"
 
 
+def test_the_search_page_in_german(german_client, discussed):
+    """The page is "Suche", its button "Suchen": one English word, two German ones."""
+    page = soup(german_client.get("/search/", {"q": "sauerteig"}))
+    assert text(page, "h1.page-title") == "Suche"
+    assert text(page, ".site-search__button") == "Suchen"
+    assert text(page, ".site-search__label") == "Suche"
+    assert text(page, ".search-summary") == "1 Ergebnis für „sauerteig“"
+    assert page.title.get_text(strip=True) == "Suche: sauerteig · Das Blog"
+
+
 @pytest.mark.parametrize(("seconds", "wait"), [(1, "1 Sekunde"), (30, "30 Sekunden")])
 def test_the_rate_limit_page_in_german(german_client, discussed, monkeypatch, seconds, wait):
     monkeypatch.setattr("comments.views.antispam.rate_limit_retry_after", lambda ip: seconds)
