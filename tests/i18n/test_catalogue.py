@@ -127,11 +127,18 @@ def test_pages_show_these_translations():
     for path in CATALOGUES:
         with translation.override(path.parent.parent.name):
             for entry in polib.pofile(str(path)):
+                context = entry.msgctxt
                 if entry.msgid_plural:
                     shown = [
-                        translation.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)
+                        translation.npgettext(context, entry.msgid, entry.msgid_plural, n)
+                        if context
+                        else translation.ngettext(entry.msgid, entry.msgid_plural, n)
+                        for n in (1, 2)
                     ]
                     wanted = [entry.msgstr_plural[0], entry.msgstr_plural[1]]
+                elif context:
+                    shown = translation.pgettext(context, entry.msgid)
+                    wanted = entry.msgstr
                 else:
                     shown, wanted = translation.gettext(entry.msgid), entry.msgstr
                 if shown != wanted:
