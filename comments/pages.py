@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from .forms import CommentForm
 from .models import Comment
 from .moderation import post_accepts_comments
+from .notices import with_notices
 from .ownership import with_own_actions
 from .privacy import privacy_note
 from .remember import remembered_author
@@ -188,8 +189,9 @@ def discussion_context(request, post, *, form=None, preview_html=""):
     long_discussion = discussion.comment_count >= LONG_DISCUSSION
     return {
         "discussion": discussion,
-        # The shared rendering, plus Edit and Delete on this reader's own recent comments.
-        "discussion_html": with_own_actions(request, discussion.html),
+        # The shared rendering, plus Edit and Delete on this reader's own recent comments and
+        # what the reader is told about a comment they just posted, edited or deleted.
+        "discussion_html": with_notices(request, with_own_actions(request, discussion.html)),
         "jump_to_form": form_context["comments_open"] and long_discussion,
         **form_context,
     }
@@ -248,8 +250,11 @@ def thread_page_context(request, post, comment, *, form=None, preview_html=""):
         "post": post,
         "root": root,
         "parent_id": comment.parent_id,
-        "discussion_html": with_own_actions(
-            request, render_discussion(discussion, replies_open=form_context["comments_open"])
+        "discussion_html": with_notices(
+            request,
+            with_own_actions(
+                request, render_discussion(discussion, replies_open=form_context["comments_open"])
+            ),
         ),
         **form_context,
     }

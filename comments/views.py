@@ -14,6 +14,7 @@ from .antispam import client_ip
 from .avatars import gravatar_url, identicon_svg
 from .forms import AuthorEditForm, CommentForm, CommentPreviewForm
 from .models import Comment
+from .notices import notice
 from .notifications.subscriptions import address_confirmed
 from .pages import (
     discussion_context,
@@ -96,7 +97,7 @@ def _remember_own_pending(request, comment):
 
 
 def _already_posted(request, comment_id):
-    messages.info(request, gettext("Your comment was already posted; here it is."))
+    notice(request, gettext("Your comment was already posted; here it is."), comment_id=comment_id)
     return redirect("comments:permalink", comment_id=comment_id)
 
 
@@ -217,7 +218,8 @@ def _receive_comment(request, slug, committed):
             _remember_own_pending(request, comment)
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])
-                messages.info(request, SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED)
+                told = SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED
+                notice(request, told, comment_id=comment.pk)
             # To the new comment, in the order the reader was reading (?sort= of the form).
             response = redirect(comment.get_absolute_url() + order_query(request))
             ownership.grant(request, response, comment)
@@ -420,9 +422,10 @@ def _edit(request, comment_id):
                     return _gone(request, comment)
                 if edited.status == Comment.Status.PENDING:
                     remember_own_pending(request, edited)
-                    messages.info(request, gettext("Saved. Your comment is awaiting moderation."))
+                    saved = gettext("Saved. Your comment is awaiting moderation.")
                 else:
-                    messages.info(request, gettext("Your comment was updated."))
+                    saved = gettext("Your comment was updated.")
+                notice(request, saved, comment_id=edited.pk)
                 return redirect(edited.get_absolute_url())
     else:
         form = AuthorEditForm(initial={"body": comment.body})
@@ -470,7 +473,7 @@ def comment_delete(request, comment_id):
             comment_author_delete(comment_id=comment.pk)
         except NotEditable:
             return _gone(request, comment)
-        messages.info(request, gettext("Your comment was deleted."))
+        notice(request, gettext("Your comment was deleted."))
         return redirect(f"{comment.post.get_absolute_url()}#comments")
     context = {
         "comment": comment,

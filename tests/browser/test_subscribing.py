@@ -39,7 +39,13 @@ def test_subscribe_from_the_form_and_confirm_from_the_mail(
     page.check("#id_notify_post")
     page.click("text=Post comment")
     page.wait_for_url(re.compile(r"#comment-\d+$"))
-    assert "confirm with the link we sent" in page.locator(".messages").inner_text()
+    # Said in the new comment's card, where the browser lands, and in view there.
+    said = page.locator(f"#{page.url.partition('#')[2]} .comment-notice")
+    assert "confirm with the link we sent" in said.inner_text()
+    assert said.is_visible() and said.evaluate(
+        "box => box.getBoundingClientRect().top >= 0"
+        " && box.getBoundingClientRect().bottom <= window.innerHeight"
+    )
     statuses = set(Subscription.objects.values_list("status", flat=True))
     assert Subscription.objects.count() == 2  # the replies to the comment, and the post
     assert statuses == {Subscription.Status.PENDING}
