@@ -46,6 +46,9 @@ class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
 
+    class Media:
+        css = {"all": ["css/admin-posts.css"]}
+
     def get_urls(self):
         export = path(
             "export/",
