@@ -107,6 +107,8 @@ def _item(exported: ExportedPost, base: str, local) -> Iterator[str]:
         f"\t\t<wp:post_id>{post.pk}</wp:post_id>\n"
         f"\t\t<wp:post_date>{sql_date(post.published_at, local)}</wp:post_date>\n"
         f"\t\t<wp:post_date_gmt>{sql_date(post.published_at)}</wp:post_date_gmt>\n"
+        f"\t\t<wp:post_modified>{sql_date(post.updated_at, local)}</wp:post_modified>\n"
+        f"\t\t<wp:post_modified_gmt>{sql_date(post.updated_at)}</wp:post_modified_gmt>\n"
         f"\t\t<wp:comment_status>{'open' if post.comments_open else 'closed'}"
         "</wp:comment_status>\n"
         "\t\t<wp:ping_status>closed</wp:ping_status>\n"

@@ -151,6 +151,7 @@ class Loader:
         )
         slugs = _SlugAllocator({(record.slug or "post")[:200] for record in batch})
         new_by_slug: dict[str, Post] = {}
+        changed_at: dict[str, datetime] = {}  # slug -> when the old site last changed it
         for record, key in zip(batch, wanted, strict=True):
             if key in found:  # stored, or twice in this batch
                 self.stats.posts_unchanged += 1
@@ -212,10 +213,17 @@ class Loader:
                 source_id=key,
             )
             post.render_body()  # what Post.save() does, which bulk_create does not call
+            # When the old site last changed it, not the day of the import: feeds' <updated>
+            # and the sitemap's <lastmod> would otherwise call every old post new.
+            changed_at[post.slug] = record.modified_at or published_at
             new_by_slug[post.slug] = post
             found[key] = post
         if new_by_slug:
-            Post.objects.bulk_create(new_by_slug.values())
+            created = Post.objects.bulk_create(new_by_slug.values())
+            # bulk_create sets updated_at (auto_now) to now; bulk_update leaves it as given.
+            for post in created:
+                post.updated_at = changed_at[post.slug]
+            Post.objects.bulk_update(created, ["updated_at"])
             self._posts_since_analyze += len(new_by_slug)
             self._posts_grew()
         ids = [found[key] for key in wanted]

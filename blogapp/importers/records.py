@@ -41,6 +41,7 @@ class PostRecord:
     body_format: str = HTML
     author_name: str = ""
     published_at: datetime | None = None  # aware, UTC
+    modified_at: datetime | None = None  # aware, UTC: when the old site last changed it
     published: bool = True
     comments_open: bool = True
     link: str = ""  # the post's original URL, used to match an existing post (Disqus)

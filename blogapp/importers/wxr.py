@@ -82,6 +82,8 @@ _WP_ITEM_FIELDS = {
     "post_id",
     "post_date",
     "post_date_gmt",
+    "post_modified",
+    "post_modified_gmt",
     "comment_status",
     "post_name",
     "status",
@@ -357,6 +359,14 @@ class _WxrHandler:
                 line=line,
             ) from None
 
+    @staticmethod
+    def optional_date(value: str | None, tz: tzinfo | None):
+        """A date the import can do without (when a post was last changed): None if unreadable."""
+        try:
+            return parse_sql_datetime(value, tz)
+        except ValueError:
+            return None
+
     def finish_item(self) -> PostRecord | None:
         item = self.item
         title = html.unescape(item.get("title", "").strip())
@@ -389,6 +399,9 @@ class _WxrHandler:
                 published_at = parsedate_to_datetime(item["pub_date"].strip()).astimezone(UTC)
             except (TypeError, ValueError):
                 published_at = None
+        modified_at = self.optional_date(item.get("post_modified_gmt"), UTC) or (
+            self.optional_date(item.get("post_modified"), self.site_tz)
+        )
         # WordPress keeps a non-ASCII post_name percent-encoded ("%ce%b5%cf%80…").
         post_name = unquote(item.get("post_name", ""))
         slug = keep_or_slugify(post_name) or slugify(title) or f"{post_type}-{post_id}"
@@ -402,6 +415,7 @@ class _WxrHandler:
             body_format=HTML if item.get(META_BODY_FORMAT, "").strip() == HTML else AUTOP,
             author_name=html.unescape(item.get("creator", "").strip()),
             published_at=published_at,
+            modified_at=modified_at,
             published=published,
             comments_open=item.get("comment_status", "open").strip() == "open",
             link=item.get("link", "").strip(),

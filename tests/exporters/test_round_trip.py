@@ -120,9 +120,12 @@ def _generated_site(comments=10_000, posts=20):
 def test_generated_site_survives_export_and_import(tmp_path):
     _generated_site()
     assert Comment.objects.count() >= 10_000
+    changed = dict(Post.objects.values_list("slug", "updated_at"))
     before, after, _exported = round_trip(tmp_path, "--include-spam", "--with-personal-data")
     assert sum(len(comments) for _post, comments in before) >= 10_000
     assert after == before
+    # And when each post last changed (feeds' <updated>, the sitemap's <lastmod>).
+    assert dict(Post.objects.values_list("slug", "updated_at")) == changed
 
 
 def test_generated_site_without_personal_data_or_spam(tmp_path):

@@ -2,6 +2,7 @@
 
 import io
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,40 @@ def test_a_text_archive_gives_days_and_the_page_prints_no_time(client):
     run(WXR_10)
     timed = Comment.objects.exclude(source="text").filter(kind="comment").first()
     assert timed is not None and not timed.date_only
+
+
+def test_a_post_keeps_the_day_its_old_site_last_changed_it(client, tmp_path):
+    """Not the day of the import: the sitemap's <lastmod> and the Atom feed's <updated> would
+    call every imported post new."""
+    item = wxr_item(1, "changed").replace(
+        "</wp:post_date_gmt>",
+        "</wp:post_date_gmt><wp:post_modified_gmt>2021-02-03 04:05:06</wp:post_modified_gmt>",
+    )
+    never = wxr_item(2, "never").replace(
+        "</wp:post_date_gmt>",
+        "</wp:post_date_gmt><wp:post_modified_gmt>0000-00-00 00:00:00</wp:post_modified_gmt>",
+    )
+    path = tmp_path / "modified.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n'
+        + item
+        + never
+        + wxr_item(3, "garbled").replace(
+            "</wp:post_date_gmt>",
+            "</wp:post_date_gmt><wp:post_modified_gmt>yesterday</wp:post_modified_gmt>",
+        )
+        + "</channel></rss>\n"
+    )
+    run(path)
+    updated = dict(Post.objects.values_list("slug", "updated_at"))
+    assert updated["changed"] == datetime(2021, 2, 3, 4, 5, 6, tzinfo=UTC)
+    # No date, or one that cannot be read: the day it was published.
+    assert updated["never"] == updated["garbled"] == datetime(2020, 5, 1, 8, tzinfo=UTC)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<lastmod>2021-02-03</lastmod>" in sitemap
+    assert "<lastmod>2020-05-01</lastmod>" in sitemap
+    assert str(datetime.now(UTC).date()) not in sitemap
+    atom = client.get("/feed/atom/").content.decode()
+    assert "<updated>2021-02-03T04:05:06+00:00</updated>" in atom
