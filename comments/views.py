@@ -1,7 +1,6 @@
 import logging
 
 from django.conf import settings
-from django.contrib import messages
 from django.db import DatabaseError, InterfaceError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -93,7 +92,9 @@ def _remember_own_pending(request, comment):
         # Stored as spam by the filter, it is kept for review: to its author, it awaits
         # moderation (a person wrongly judged is told the truth, a spammer learns nothing).
         remember_own_pending(request, comment)
-        messages.info(request, gettext("Thanks! Your comment is awaiting moderation."))
+        # The card says it awaits moderation; this says what that means, once.
+        told = gettext("Thanks! Others will see your comment once a moderator approves it.")
+        notice(request, told, comment_id=comment.pk)
 
 
 def _already_posted(request, comment_id):
