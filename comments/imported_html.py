@@ -14,8 +14,9 @@ nothing here has to be safe, only readable.
 
 import re
 
-# Block-level elements: paragraphs go around them, never inside or across them.
-_BLOCKS = (
+# Block-level elements: paragraphs go around them, never inside or across them (and
+# comments.text.plain_text puts a space where one starts or ends).
+BLOCKS = (
     r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre"
     r"|form|blockquote|address|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup"
     r"|header|footer|nav|figure|figcaption|details|summary|main)"
@@ -42,20 +43,20 @@ _ATTRIBUTE = r"\b{}\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
 _SRC = re.compile(_ATTRIBUTE.format("src"), re.IGNORECASE)
 _ALT = re.compile(_ATTRIBUTE.format("alt"), re.IGNORECASE)
 
-_BEFORE_BLOCK = re.compile(rf"<({_BLOCKS}[\s/>])", re.IGNORECASE)
-_AFTER_BLOCK = re.compile(rf"(</{_BLOCKS}>)", re.IGNORECASE)
+_BEFORE_BLOCK = re.compile(rf"<({BLOCKS}[\s/>])", re.IGNORECASE)
+_AFTER_BLOCK = re.compile(rf"(</{BLOCKS}>)", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_P_BEFORE_BLOCK_TAG = re.compile(rf"<p>\s*(</?{_BLOCKS}[^>]*>)", re.IGNORECASE)
-_P_AFTER_BLOCK_TAG = re.compile(rf"<(/?{_BLOCKS}[^>]*>)\s*</p>", re.IGNORECASE)
+_P_BEFORE_BLOCK_TAG = re.compile(rf"<p>\s*(</?{BLOCKS}[^>]*>)", re.IGNORECASE)
+_P_AFTER_BLOCK_TAG = re.compile(rf"<(/?{BLOCKS}[^>]*>)\s*</p>", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"(?<!<br>)\s*\n")
-_BR_AFTER_BLOCK_TAG = re.compile(rf"<(/?{_BLOCKS}[^>]*>)\s*<br>", re.IGNORECASE)
-_BR_BEFORE_BLOCK_TAG = re.compile(rf"<br>(\s*</?{_BLOCKS}[^>]*>)", re.IGNORECASE)
+_BR_AFTER_BLOCK_TAG = re.compile(rf"<(/?{BLOCKS}[^>]*>)\s*<br>", re.IGNORECASE)
+_BR_BEFORE_BLOCK_TAG = re.compile(rf"<br>(\s*</?{BLOCKS}[^>]*>)", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
 # Cheap first looks that let most comments skip the passes above: a comment without any block
 # tag, or without any of the structures flattened, goes through two or three passes, not twenty
 # (an import renders every comment: 20 regex passes were most of a 100,000-comment import).
-_ANY_BLOCK = re.compile(rf"</?{_BLOCKS}", re.IGNORECASE)
+_ANY_BLOCK = re.compile(rf"</?{BLOCKS}", re.IGNORECASE)
 _ANY_STRUCTURE = re.compile(
     r"</?(?:img|h[1-6r]|caption|t[rhd]|table|thead|tbody|tfoot|col|d[ltd]|address|figcaption|div"
     r"|section|article|aside|header|footer|figure|hgroup|nav|main)",

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .thread_html import find_card
+
 TAG = "notice-for-"
 DISCUSSION = "discussion"
 PLACED = "placed"  # added to a placed notice's extra tags (base.html skips it)
@@ -20,7 +22,7 @@ PLACED = "placed"  # added to a placed notice's extra tags (base.html skips it)
 
 def notice(request, text, *, comment_id=None):
     """Tell the reader ``text`` in comment ``comment_id``'s card, or at the discussion's start."""
-    place = f"comment-{comment_id}" if comment_id is not None else DISCUSSION
+    place = DISCUSSION if comment_id is None else str(comment_id)
     messages.info(request, text, extra_tags=TAG + place)
 
 
@@ -38,26 +40,15 @@ def with_notices(request, html):
         tags = (message.extra_tags or "").split()
         if not tags or not tags[0].startswith(TAG) or PLACED in tags:
             continue
-        at = _place(html, tags[0].removeprefix(TAG))
-        if at is None:
-            continue
+        place = tags[0].removeprefix(TAG)
+        if place == DISCUSSION:
+            at = 0
+        else:
+            card = find_card(html, place)
+            if card is None:
+                continue
+            at = card.inside
         box = format_html('<p class="comment-notice" role="status">{}</p>', message.message)
         html = html[:at] + box + html[at:]
         message.extra_tags = f"{message.extra_tags} {PLACED}"
     return mark_safe(html)  # noqa: S308 - the rendered discussion and escaped messages
-
-
-def _place(html, place):
-    """Where a notice for ``place`` goes in ``html``: the discussion's start, or under the
-    comment's header (first in its card for a placeholder, which has none); None if the
-    comment is not in it."""
-    if place == DISCUSSION:
-        return 0
-    start = html.find(f'id="{place}"')
-    if start < 0:
-        return None
-    card_end = html.find("</article>", start)
-    header_end = html.find("</header>", start, card_end)
-    if header_end >= 0:
-        return header_end + len("</header>")
-    return html.find(">", html.find("<article", start)) + 1

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .models import Comment
+from .thread_html import find_card
 
 COOKIE = "comments_own"
 SALT = "comments.ownership"
@@ -103,21 +104,17 @@ def with_own_actions(request, html):
     """``html`` (a rendered discussion) with Edit and Delete on this reader's own comments.
 
     Only a reader with comments in their edit window pays for this: a string search per such
-    comment. Each link goes at the end of the comment's own card (its first ``</article>``
-    after its ``id``; sanitised comment text never contains that tag).
+    comment. Each link goes at the end of the comment's own card.
     """
     own = editable_ids(request)
     if not own:
         return html
     for comment_id, until in sorted(own.items()):
-        start = html.find(f'id="comment-{comment_id}"')
-        if start < 0:
-            continue
-        end = html.find("</article>", start)
-        if end < 0:
+        card = find_card(html, comment_id)
+        if card is None:
             continue
         actions = render_to_string(
             "comments/own_actions.html", {"comment_id": comment_id, "until": until}
         ).strip()
-        html = html[:end] + actions + html[end:]
+        html = html[: card.end] + actions + html[card.end :]
     return mark_safe(html)  # noqa: S308 - the rendered discussion and a template's links

@@ -189,12 +189,17 @@ def discussion_context(request, post, *, form=None, preview_html=""):
     long_discussion = discussion.comment_count >= LONG_DISCUSSION
     return {
         "discussion": discussion,
-        # The shared rendering, plus Edit and Delete on this reader's own recent comments and
-        # what the reader is told about a comment they just posted, edited or deleted.
-        "discussion_html": with_notices(request, with_own_actions(request, discussion.html)),
+        "discussion_html": for_this_reader(request, discussion.html),
         "jump_to_form": form_context["comments_open"] and long_discussion,
         **form_context,
     }
+
+
+def for_this_reader(request, html):
+    """A copy of the shared rendering (``html``) with what is this reader's alone: Edit and
+    Delete on their own recent comments, and what they are told about a comment they just
+    posted, edited or deleted."""
+    return with_notices(request, with_own_actions(request, html))
 
 
 class DiscussionPageResponse(TemplateResponse):
@@ -250,11 +255,8 @@ def thread_page_context(request, post, comment, *, form=None, preview_html=""):
         "post": post,
         "root": root,
         "parent_id": comment.parent_id,
-        "discussion_html": with_notices(
-            request,
-            with_own_actions(
-                request, render_discussion(discussion, replies_open=form_context["comments_open"])
-            ),
+        "discussion_html": for_this_reader(
+            request, render_discussion(discussion, replies_open=form_context["comments_open"])
         ),
         **form_context,
     }

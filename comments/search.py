@@ -16,7 +16,6 @@ matches, in no particular order (the query has no ORDER BY, so PostgreSQL stops 
 limit), ranks only those, and writes snippets only for the rows of the page shown.
 """
 
-import html
 import re
 
 from django.conf import settings
@@ -28,11 +27,12 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Expression, Q
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .models import Comment
 from .posts import published_posts
+from .text import plain_text
 
 # ts_headline marks the matched words with these; they cannot occur in a comment (control
 # characters are refused by the form and stripped here), so after the text is stripped of
@@ -42,13 +42,6 @@ HEADLINE_OPTIONS = {"max_words": 35, "min_words": 15, "max_fragments": 2}
 SNIPPET_CHARS = 240  # the fallback's snippet length
 SNIPPET_LEAD = 60  # characters it shows before a searched word found further in
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
-# Tags that end or start a line of text: without a space they would join its last word to
-# the next one's first ("ways.Threaded").
-_BLOCK_TAG = re.compile(
-    r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]"
-    r"|header|hr|li|ol|p|pre|section|table|td|th|tr|ul)\b",
-    re.IGNORECASE,
-)
 _STAND_IN_ENTITY = re.compile(r"&#(?:x0*e00[01]|0*5734[45]);?", re.IGNORECASE)
 
 
@@ -155,22 +148,21 @@ def highlighted(headline):
     text = headline.replace("\ue000", "").replace("\ue001", "")
     text = _STAND_IN_ENTITY.sub("", text)
     text = text.replace(MARK_START, "\ue000").replace(MARK_STOP, "\ue001")
-    text = escape(plain_text(text))
+    text = escape(_readable(text))
     return text.replace("\ue000", "<mark>").replace("\ue001", "</mark>")
 
 
-def plain_text(html_text):
-    """What a reader sees of stored HTML, on one line: tags gone, a space where a block
-    (paragraph, item, line break…) ended, entities read ("&gt;" is ">")."""
-    text = _BLOCK_TAG.sub(r" \g<0>", html_text)
-    return " ".join(_strip_controls(html.unescape(strip_tags(text))).split())
+def _readable(html_text):
+    """The text a reader sees of stored HTML, without control characters (an entity of one
+    reads as nothing)."""
+    return plain_text(_strip_controls(html_text))
 
 
 def plain_snippet(body, text):
     """The fallback's snippet: the text from a little before its first searched word ("…"
     where it is cut), escaped, the words marked. A snippet that always began at the text's
     start would not show why a long post was found."""
-    plain = plain_text(body)
+    plain = _readable(body)
     words = {w for w in text.split() if w}
     start = _snippet_start(plain, words)
     snippet = Truncator(plain[start:]).chars(SNIPPET_CHARS - (1 if start else 0))

@@ -12,7 +12,7 @@ from django.utils.html import linebreaks, strip_tags, urlize
 from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
-from .imported_html import drop_empty_paragraphs, readable_comment_html
+from .imported_html import BLOCKS, drop_empty_paragraphs, readable_comment_html
 from .records import AUTOP, TEXT
 
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -117,6 +117,18 @@ def render_comment_body(body: str, body_format: str) -> str:
         return render_plain_text(body)
     readable = readable_comment_html(body, add_paragraphs=body_format == AUTOP)
     return drop_empty_paragraphs(sanitize_comment_html(readable))
+
+
+# Where a line of text starts or ends: without a space there, the last word of one block
+# would run into the first of the next ("ways.Threaded").
+_LINE_TAG = re.compile(rf"</?(?:{BLOCKS}|br)\b", re.IGNORECASE)
+
+
+def plain_text(body_html: str) -> str:
+    """What a reader sees of stored HTML, on one line: tags gone, a space where a block
+    (paragraph, item, line break…) started or ended, entities read ("&gt;" is ">")."""
+    text = strip_tags(_LINE_TAG.sub(r" \g<0>", body_html))
+    return " ".join(html.unescape(text).split())
 
 
 PINGBACK_EXCERPT_WORDS = 30

@@ -13,6 +13,8 @@ visitor controls must pass ``escape`` too (``tests/security/test_xss.py`` sends 
 and addresses through this page).
 """
 
+from typing import NamedTuple
+
 from django.urls import reverse
 from django.utils.translation import gettext
 from markupsafe import escape
@@ -143,3 +145,30 @@ def reply_href(discussion):
     if discussion.page_number > 1:
         return f"?{sort_part}{PAGE_PARAM}={discussion.page_number}&amp;replyto="
     return f"?{sort_part}replyto="
+
+
+class Card(NamedTuple):
+    """Where a comment's card lies in a rendered discussion (offsets into its HTML)."""
+
+    start: int  # its <li>'s id
+    inside: int  # just after its header; first in the card for a placeholder, which has none
+    end: int  # its </article>
+
+
+def find_card(html, comment_id):
+    """Comment ``comment_id``'s card in ``html`` (a rendered discussion), or None if it is not
+    there. Per-reader additions go into a copy of the shared HTML at these places: the first
+    ``</header>`` and ``</article>`` after the comment's id are its own (sanitised comment text
+    never contains those tags)."""
+    start = html.find(f'id="comment-{comment_id}"')
+    if start < 0:
+        return None
+    end = html.find("</article>", start)
+    if end < 0:
+        return None
+    header_end = html.find("</header>", start, end)
+    if header_end >= 0:
+        inside = header_end + len("</header>")
+    else:
+        inside = html.find(">", html.find("<article", start)) + 1
+    return Card(start, inside, end)

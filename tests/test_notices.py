@@ -77,7 +77,8 @@ def test_a_notice_whose_comment_is_not_shown_stays_in_the_pages_list(client):
     request._messages = FallbackStorage(request)
     notice(request, "About comment 7.", comment_id=7)
     notice(request, "About comment 8.", comment_id=8)
-    html = with_notices(request, '<li class="comment" id="comment-8"><article><header>…</header>')
+    card = '<li class="comment" id="comment-8"><article><header>…</header></article></li>'
+    html = with_notices(request, card)
     assert html.count("comment-notice") == 1 and "About comment 8." in html
     placed = {m.message: "placed" in m.extra_tags for m in get_messages(request)}
     assert placed == {"About comment 7.": False, "About comment 8.": True}
