@@ -45,7 +45,10 @@ class ThreadWriter:
         badge = gettext("Author")
         self.badge = f' <span class="comment-badge">{badge}</span>'
         self.edited = gettext("edited")
-        pending = gettext("Your comment is awaiting moderation.")
+        # What holding means, said once where the reader looks: no separate notice repeats it.
+        pending = gettext(
+            "Your comment is awaiting moderation: others will see it once a moderator approves it."
+        )
         self.pending = f' <span class="comment-pending">{pending}</span>'
         self.reply = gettext("Reply")
         # Avatars are stored keys (comments/avatars.py): the page hashes nothing.

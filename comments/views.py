@@ -92,9 +92,6 @@ def _remember_own_pending(request, comment):
         # Stored as spam by the filter, it is kept for review: to its author, it awaits
         # moderation (a person wrongly judged is told the truth, a spammer learns nothing).
         remember_own_pending(request, comment)
-        # The card says it awaits moderation; this says what that means, once.
-        told = gettext("Thanks! Others will see your comment once a moderator approves it.")
-        notice(request, told, comment_id=comment.pk)
 
 
 def _already_posted(request, comment_id):

@@ -85,6 +85,16 @@ def subscription_of_link(*, subscription_id, email):
     return _named_by_link(subscription_id, email).first()
 
 
+def subscriptions_waiting(*, email):
+    """What confirming ``email`` would start: its subscriptions waiting for confirmation, in
+    the order they were asked for, with their posts."""
+    return list(
+        Subscription.objects.select_related("post")
+        .filter(email=normalize_email(email), status=Subscription.Status.PENDING)
+        .order_by("created_at", "pk")
+    )
+
+
 def _subscription(subscription_id, email):
     return _named_by_link(subscription_id, email).select_for_update().first()
 
@@ -92,16 +102,24 @@ def _subscription(subscription_id, email):
 @transaction.atomic
 def subscription_confirm(*, subscription_id, email):
     """Confirm the address of a subscription: it and every other subscription of that address
-    still waiting start. None if the subscription no longer waits for confirmation."""
+    still waiting start. Returns the link's subscription and the subscriptions this started
+    (none when the address was confirmed already); None if the subscription is gone or ended.
+    """
     subscription = _subscription(subscription_id, email)
     if subscription is None or subscription.status == Subscription.Status.UNSUBSCRIBED:
         return None
+    started = list(
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("post")
+        .filter(email=subscription.email, status=Subscription.Status.PENDING)
+        .order_by("created_at", "pk")
+    )
     now = timezone.now()
-    Subscription.objects.filter(
-        email=subscription.email, status=Subscription.Status.PENDING
-    ).update(status=Subscription.Status.CONFIRMED, confirmed_at=now)
+    Subscription.objects.filter(pk__in=[waiting.pk for waiting in started]).update(
+        status=Subscription.Status.CONFIRMED, confirmed_at=now
+    )
     subscription.refresh_from_db()
-    return subscription
+    return subscription, started
 
 
 def _cancel_waiting(mails):

@@ -16,6 +16,7 @@ from .subscriptions import (
     subscription_cancel,
     subscription_confirm,
     subscription_of_link,
+    subscriptions_waiting,
 )
 
 
@@ -31,13 +32,16 @@ def confirm(request, token):
     subscription_id, email = found
     if request.method == "GET":
         subscription = subscription_of_link(subscription_id=subscription_id, email=email)
-        return render(
-            request, "comments/notifications/confirm.html", {"subscription": subscription}
-        )
-    subscription = subscription_confirm(subscription_id=subscription_id, email=email)
-    if subscription is None:
+        if subscription is None or subscription.status == subscription.Status.UNSUBSCRIBED:
+            return _invalid(request)  # its button could only fail
+        context = {"subscription": subscription, "waiting": subscriptions_waiting(email=email)}
+        return render(request, "comments/notifications/confirm.html", context)
+    confirmed = subscription_confirm(subscription_id=subscription_id, email=email)
+    if confirmed is None:
         return _invalid(request)
-    return render(request, "comments/notifications/confirmed.html", {"post": subscription.post})
+    subscription, started = confirmed
+    context = {"post": subscription.post, "started": started}
+    return render(request, "comments/notifications/confirmed.html", context)
 
 
 @csrf_exempt

@@ -97,7 +97,7 @@ def test_the_comment_writers_words_are_extracted(extracted):
         "Unknown author",
         "Author",
         "edited",
-        "Your comment is awaiting moderation.",
+        "Your comment is awaiting moderation: others will see it once a moderator approves it.",
         "Reply",
     }
 

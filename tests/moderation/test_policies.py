@@ -155,11 +155,12 @@ def test_held_comment_is_shown_to_its_author_only_and_not_counted(client, post, 
     own_view = client.get(response["Location"], follow=True)
     own = soup(own_view)
     card = own.select_one(f"li#comment-{held.pk}")
-    assert "Your comment is awaiting moderation." in card.get_text()
-    assert "My held words." in card.get_text()
-    assert card.select_one(".comment-notice").get_text(strip=True) == (
-        "Thanks! Others will see your comment once a moderator approves it."
+    # One line says it is held and what that means; no notice repeats it.
+    assert card.select_one(".comment-pending").get_text(strip=True) == (
+        "Your comment is awaiting moderation: others will see it once a moderator approves it."
     )
+    assert "My held words." in card.get_text()
+    assert not own.select(".comment-notice")
     assert own.select_one("#comments-title").get_text(strip=True) == "1 comment"
     assert [number for _, number, _, _ in comment_tree(own_view)] == ["1.", None]
 

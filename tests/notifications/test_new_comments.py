@@ -128,6 +128,28 @@ def test_opening_the_unsubscribe_link_changes_nothing(client, post, smtp, worker
     assert "Unsubscribe from this post" not in again.get_text()
 
 
+def test_a_reply_subscriptions_page_names_the_replies_and_keeps_all_mail_secondary(
+    client, post, smtp, worker
+):
+    mine = make_comment(post, author_name="Bob", author_email="bob@example.com")
+    Subscription.objects.create(post=post, thread=mine, email="bob@example.com",
+                                status=Subscription.Status.CONFIRMED)  # fmt: skip
+    make_comment(post, parent=mine, author_name="Ann", body="An answer.")
+    worker()
+    [message] = smtp.messages
+    page = soup(client.get(unsubscribe_path(message))).select_one("main")
+    text = " ".join(page.get_text(" ", strip=True).split())
+    assert f"This address gets a mail for each reply to its comment on “{post.title}”." in text
+    first, everything = page.select("form button")
+    assert first.get_text(strip=True) == "Stop mail about these replies"
+    assert "button--secondary" not in first["class"]
+    assert everything.get_text(strip=True) == "Stop all mail to this address"
+    assert "button--secondary" in everything["class"]
+
+    client.post(unsubscribe_path(message))
+    assert Subscription.objects.get().status == Subscription.Status.UNSUBSCRIBED
+
+
 def test_the_mail_clients_one_click_post_unsubscribes_without_csrf(post, smtp, worker):
     subscriber(post, "bob@example.com")
     make_comment(post)

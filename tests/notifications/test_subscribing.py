@@ -95,9 +95,7 @@ def test_subscribing_sends_a_confirmation_and_confirming_takes_a_button(client, 
     page = client.get(path)  # what a link scanner would do: nothing changes
     assert page.status_code == 200
     assert "Confirm subscription" in page.content.decode()
-    assert f"the subscriptions you asked for on “{post.title}”" in (
-        " ".join(soup(page).select_one("main").get_text(" ", strip=True).split())
-    )
+    assert listed(page) == [f"A mail for each new comment on “{post.title}”"]
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.PENDING
 
@@ -105,6 +103,58 @@ def test_subscribing_sends_a_confirmation_and_confirming_takes_a_button(client, 
     assert done.status_code == 200
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.CONFIRMED
+
+
+def listed(page):
+    """The subscriptions a confirmation page lists, as read."""
+    return [
+        " ".join(item.get_text(" ", strip=True).split())
+        for item in soup(page).select("main .subscription-list li")
+    ]
+
+
+def test_the_confirmation_page_lists_what_confirming_starts(client, post, smtp, worker):
+    subscribe(client, post, notify_replies="on", notify_post="")
+    other = make_post(title="Rye bread", slug="rye-bread")
+    subscribe(client, other, body="And here too.", notify_post="on")
+    worker()
+    [message] = smtp.messages  # one confirmation for the address
+    path = confirm_link(message).removeprefix("http://testserver")
+    expected = [
+        f"A mail for each reply to your comment on “{post.title}”",
+        "A mail for each new comment on “Rye bread”",
+    ]
+
+    page = client.get(path)
+    assert listed(page) == expected
+    links = [a["href"] for a in soup(page).select("main .subscription-list a")]
+    assert links == [post.get_absolute_url(), other.get_absolute_url()]
+    assert soup(page).select_one("main form button").get_text(strip=True) == "Confirm subscription"
+
+    done = client.post(path)
+    assert done.status_code == 200
+    assert listed(done) == expected  # what the reader now gets
+    assert "Your address is confirmed." in done.content.decode()
+
+    # The link again, opened or posted: nothing left to confirm, and no button to press.
+    again = client.get(path)
+    assert again.status_code == 200
+    assert "confirmed already" in again.content.decode()
+    assert soup(again).select_one("main h1").get_text(strip=True) == "Subscription confirmed"
+    assert not soup(again).select("main form")
+    assert "confirmed already" in client.post(path).content.decode()
+
+
+def test_the_link_of_an_ended_subscription_offers_nothing(client, post, smtp, worker):
+    subscribe(client, post)
+    worker()
+    path = confirm_link(smtp.messages[0]).removeprefix("http://testserver")
+    Subscription.objects.update(status=Subscription.Status.UNSUBSCRIBED)
+    page = client.get(path)
+    assert page.status_code == 400
+    assert "This link is not valid" in page.content.decode()
+    assert not soup(page).select("main form")
+    assert Subscription.objects.get().status == Subscription.Status.UNSUBSCRIBED
 
 
 def test_confirming_needs_the_csrf_token(client, post, smtp, worker):
