@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from django.utils import translation
 
 from comments.dates import DateLabeler
+from tests.factories import make_comment
+from tests.html import soup
 
 WHEN = datetime(2017, 9, 5, 21, 7, 3, tzinfo=UTC)
 
@@ -47,3 +50,12 @@ def test_each_day_is_formatted_once(monkeypatch):
     for minute in range(30):
         label(WHEN.replace(minute=minute))
     assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_writes_times_on_the_sites_24_hour_clock(admin_client, post):
+    make_comment(post, author_name="Late", created_at=WHEN)
+    row = soup(admin_client.get("/admin/comments/comment/")).select_one("#result_list tbody tr")
+    cells = " ".join(row.get_text(" ", strip=True).split())
+    assert "September 5, 2017, 21:07" in cells
+    assert "p.m." not in cells
