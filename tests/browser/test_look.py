@@ -146,6 +146,28 @@ def test_post_comment_never_wraps_on_a_phone(browser, sample):
     context.close()
 
 
+def test_a_wrapped_comment_header_goes_on_under_the_name_not_the_avatar(browser, site):
+    post = make_post(title="Names")
+    long = make_comment(post, author_name="Maximilian Alexander von Habsburg-Lothringen")
+    make_comment(post, parent=long, author_name="Jo", body="A reply.")
+    context, page = _new_page(browser, PHONE)
+    page.goto(site + post.get_absolute_url())
+    header = page.locator(f"#comment-{long.pk} > .comment-card > .comment-meta")
+    avatar = header.locator(".avatar").bounding_box()
+    name = header.locator(".comment-author").bounding_box()
+    date = header.locator(".comment-permalink").bounding_box()
+    assert name["height"] > 30  # the name takes two lines on a phone
+    assert date["y"] >= avatar["y"] + avatar["height"] - 2  # the date is on a line below it
+    assert date["x"] >= avatar["x"] + avatar["width"]  # and starts beside the avatar's column
+    # A header on one line keeps the avatar, the name and the date on it.
+    short = page.locator(f"#comment-{long.pk} .comment-replies .comment-meta").first
+    boxes = [short.locator(part).bounding_box() for part in (".avatar", ".comment-author",
+                                                             ".comment-permalink")]  # fmt: skip
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 4
+    context.close()
+
+
 def _lines_of(button):
     return button.evaluate(
         "b => { const s = getComputedStyle(b);"
