@@ -1,9 +1,12 @@
 """The admin's view of a delivery log (mail, webhooks): read-only rows, newest first."""
 
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .admin_columns import short_date
 from .admin_params import RefuseBadLookupsMixin
 
 
@@ -15,18 +18,35 @@ class DeliveryLogAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     show_full_result_count = False
     actions = ["send_again"]
 
+    class Media:
+        css = {"all": ["comments/admin-logs.css"]}
+
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("next attempt at"), ordering="next_attempt_at")
-    def next_attempt(self, delivery):
-        """Only a pending delivery has one; a sent, failed or cancelled row shows none."""
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, delivery):
+        """The status, the attempts made, and for a pending delivery when the next one is due
+        (a sent, failed or cancelled one has none): one column where three did not fit."""
+        details = []
+        if delivery.attempts:
+            details.append(
+                ngettext("%(count)d attempt", "%(count)d attempts", delivery.attempts)
+                % {"count": delivery.attempts}
+            )
         if delivery.status == delivery.Status.PENDING:
-            return delivery.next_attempt_at
-        return None
+            details.append(_("next %(when)s") % {"when": short_date(delivery.next_attempt_at)})
+        label = delivery.get_status_display()
+        if not details:
+            return label
+        return format_html(
+            '{}<br><span class="quiet">{}</span>',
+            label,
+            format_html_join(", ", "{}", [(detail,) for detail in details]),
+        )
 
     @admin.display(description=_("last error"))
     def error(self, delivery):

@@ -2,9 +2,11 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..admin_columns import short_date, short_date_column
 from ..admin_params import RefuseBadLookupsMixin
 from ..delivery import retry_now
 from ..delivery_admin import DeliveryLogAdmin
@@ -42,10 +44,8 @@ class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "email",
         "post",
         "follows",
-        "status",
-        "created_at",
-        "confirmed_at",
-        "unsubscribed_at",
+        "state",
+        short_date_column("created_at", _("created at")),
     )
     list_filter = ("status", FollowsFilter)
     search_fields = ("email", "post__title")
@@ -63,9 +63,24 @@ class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     )
     actions = ["unsubscribe"]
 
+    class Media:
+        css = {"all": ["comments/admin-logs.css"]}
+
     def has_add_permission(self, request):
         # Subscriptions start from the comment form, with the address's own confirmation.
         return False
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, subscription):
+        """The status and since when: one column instead of three date columns."""
+        since = {
+            Subscription.Status.CONFIRMED: subscription.confirmed_at,
+            Subscription.Status.UNSUBSCRIBED: subscription.unsubscribed_at,
+        }.get(subscription.status)
+        label = subscription.get_status_display()
+        if since is None:
+            return label
+        return format_html('{}<br><span class="quiet">{}</span>', label, short_date(since))
 
     @admin.display(description=_("follows"))
     def follows(self, subscription):
@@ -99,17 +114,24 @@ class OutgoingMailAdmin(DeliveryLogAdmin):
     list_display = (
         "kind",
         "to",
-        "subject",
-        "comment_id",
-        "status",
-        "attempts",
-        "next_attempt",
+        "about",
+        "state",
         "error",
-        "created_at",
+        short_date_column("created_at", _("created at")),
     )
     list_filter = ("status", "kind")
     search_fields = ("to", "subject", "key")
     raw_id_fields = ("comment", "subscription", "digest")
+
+    @admin.display(description=_("subject"))
+    def about(self, mail):
+        """The subject; a subscriber's mail is written when it is sent, so until then (and
+        in the log) it is named by its comment."""
+        if mail.subject:
+            return mail.subject
+        if mail.comment_id:
+            return _("About comment #%(id)s") % {"id": mail.comment_id}
+        return None
 
     @admin.action(description=_("Send selected failed mail again"), permissions=["change"])
     def send_again(self, request, queryset):

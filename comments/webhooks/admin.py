@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..admin_columns import short_date_column
 from ..delivery import retry_now
 from ..delivery_admin import DeliveryLogAdmin
 from . import sending
@@ -13,12 +14,10 @@ class WebhookDeliveryAdmin(DeliveryLogAdmin):
     list_display = (
         "event",
         "url",
-        "status",
-        "attempts",
+        "state",
         "response_status",
-        "next_attempt",
         "error",
-        "created_at",
+        short_date_column("created_at", _("created at")),
     )
     list_filter = ("status", "event")
     search_fields = ("url", "key", "delivery_id")

@@ -1,9 +1,14 @@
-"""The admin's two lists, comments and posts, fit a 1,280-pixel screen beside their filters,
-in English and in German's longer words: nothing to scroll sideways for."""
+"""The admin's lists (comments, posts, subscriptions and the mail and webhook logs) fit a
+1,280-pixel screen beside their filters, in English and in German's longer words: nothing to
+scroll sideways for."""
 
 import pytest
+from django.utils import timezone
 
+from comments.delivery import Delivery
 from comments.models import Comment
+from comments.notifications.models import OutgoingMail, Subscription
+from comments.webhooks.models import WebhookDelivery
 from tests.factories import make_comment, make_post
 
 from .conftest import DESKTOP, _new_page, screenshot
@@ -42,5 +47,48 @@ def test_both_lists_fit_a_laptop_screen(site, browser, moderator, language):
         assert overflow(page) <= 0, "the list of posts is wider than its space"
         assert page.locator("td.field-pending_comments").first.is_visible()
         screenshot(page, f"admin-posts-{language}")
+    finally:
+        context.close()
+
+
+def fill_the_logs(post):
+    """A subscription of each kind and state, and mail and webhook rows as the worker leaves
+    them: sent, waiting for a retry, failed with a long error."""
+    now = timezone.now()
+    comment = make_comment(post, author_name="Margarethe", author_email="m@example.com")
+    make_comment(post, author_name="Held", status=Comment.Status.PENDING)  # the queue logs in
+    Subscription.objects.create(post=post, email="margarethe.schmidt-overbeck@example.com",
+                                status=Subscription.Status.CONFIRMED, confirmed_at=now)  # fmt: skip
+    Subscription.objects.create(post=post, thread=comment, email="m@example.com",
+                                status=Subscription.Status.UNSUBSCRIBED, confirmed_at=now,
+                                unsubscribed_at=now)  # fmt: skip
+    error = "SMTPRecipientsRefused: {'margarethe@example.com': (550, b'5.1.1 mailbox unknown')}"
+    for number, status in enumerate(Delivery.Status.values):
+        OutgoingMail.objects.create(
+            key=f"mail-{number}", kind=OutgoingMail.Kind.CONFIRMATION, status=status,
+            to="margarethe.schmidt-overbeck@example.com", attempts=3, last_error=error,
+            subject=f"Confirm your address: comments on “{post.title}”",
+        )  # fmt: skip
+        OutgoingMail.objects.create(key=f"reply-{number}", kind=OutgoingMail.Kind.COMMENT,
+                                    to="m@example.com", comment=comment, status=status)  # fmt: skip
+        WebhookDelivery.objects.create(
+            key=f"hook-{number}", url="https://hooks.example.com/services/T000/B000/XXXXXXXXXXXX",
+            event="comment.approved", body="{}", status=status, attempts=5, last_error=error,
+            response_status=503,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_subscription_and_delivery_logs_fit_a_laptop_screen(site, browser, moderator, language):
+    fill_the_logs(make_post(title="Sourdough starters through the winter months"))
+    context, page = _new_page(browser, DESKTOP, locale=language,
+                              extra_http_headers={"Accept-Language": language})  # fmt: skip
+    try:
+        log_in(page, site)
+        for path in ("subscription", "outgoingmail", "webhookdelivery"):
+            page.goto(f"{site}/admin/comments/{path}/")
+            screenshot(page, f"admin-{path}-{language}")
+            assert page.locator("#result_list tbody tr").count() >= 2
+            assert overflow(page) <= 0, f"the {path} list is wider than its space"
     finally:
         context.close()

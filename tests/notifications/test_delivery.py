@@ -125,12 +125,13 @@ def test_after_the_last_attempt_it_is_failed_and_shown_in_the_admin(
     assert len(smtp.messages) == 1
 
 
-def next_attempt_cell(admin_client):
-    """The "Next attempt at" column of the outgoing mail list's one row."""
+def status_cell(admin_client):
+    """The "Status" column of the outgoing mail list's one row: the status, the attempts made
+    and, while one is due, the next attempt."""
     page = soup(admin_client.get(reverse("admin:comments_outgoingmail_changelist")))
     headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")]
     [row] = page.select("#result_list tbody tr")
-    return row.select("th, td")[headers.index("Next attempt at")].get_text(strip=True)
+    return row.select("th, td")[headers.index("Status")].get_text(" ", strip=True)
 
 
 @pytest.mark.django_db
@@ -138,15 +139,14 @@ def test_the_admin_shows_a_next_attempt_only_while_one_is_due(post, smtp, worker
     mail_while_smtp_is_down(post, smtp, worker)
     mail = OutgoingMail.objects.get()
     assert mail.status == Delivery.Status.PENDING
-    assert next_attempt_cell(admin_client) == date_format(
-        timezone.localtime(mail.next_attempt_at), "DATETIME_FORMAT"
-    )
+    due = date_format(timezone.localtime(mail.next_attempt_at), "SHORT_DATETIME_FORMAT")
+    assert status_cell(admin_client) == f"Pending 1 attempt, next {due}"
 
     smtp.start()
     fast_forward()
     worker()
     assert OutgoingMail.objects.get().status == Delivery.Status.SENT
-    assert next_attempt_cell(admin_client) == "-"
+    assert status_cell(admin_client) == "Sent 2 attempts"
 
 
 def claim_like_a_worker(task_path, minutes_ago):
