@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from comments.admin_columns import short_date_column
 from comments.admin_params import RefuseBadLookupsMixin
 from comments.selectors import with_comment_counts, with_pending_counts
 
@@ -104,10 +105,13 @@ class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 class OldLinkAdmin(admin.ModelAdmin):
     """The addresses imported posts had: each one redirects to its post (blogapp/links.py)."""
 
-    list_display = ("path", "post", "url", "created_at")
+    list_display = ("path", "post", "url", short_date_column("created_at", _("created at")))
     list_select_related = ("post",)
     search_fields = ("path", "url", "post__title", "post__slug")
     readonly_fields = ("path", "url", "post", "created_at")
+
+    class Media:
+        css = {"all": ["css/admin-old-links.css"]}
 
     def has_add_permission(self, request):
         return False  # written by imports

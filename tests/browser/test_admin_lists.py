@@ -1,10 +1,11 @@
-"""The admin's lists (comments, posts, subscriptions and the mail and webhook logs) fit a
+"""The admin's lists (comments, posts, old links, subscriptions, the mail and webhook logs) fit a
 1,280-pixel screen beside their filters, in English and in German's longer words: nothing to
 scroll sideways for."""
 
 import pytest
 from django.utils import timezone
 
+from blogapp.models import OldLink
 from comments.delivery import Delivery
 from comments.models import Comment
 from comments.notifications.models import OutgoingMail, Subscription
@@ -90,5 +91,28 @@ def test_the_subscription_and_delivery_logs_fit_a_laptop_screen(site, browser, m
             screenshot(page, f"admin-{path}-{language}")
             assert page.locator("#result_list tbody tr").count() >= 2
             assert overflow(page) <= 0, f"the {path} list is wider than its space"
+    finally:
+        context.close()
+
+
+def test_the_old_links_fit_a_laptop_screen(site, browser, moderator):
+    post = make_post(title="Επίπεδο 2 -Second Greek level")
+    make_comment(post, status=Comment.Status.PENDING)  # the queue logs in
+    # A title that is one long word, as in WordPress's theme test data.
+    OldLink.objects.create(
+        post=make_post(title="Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronuku"),
+        path="/2014/taumata", url="https://wpthemetestdata.wordpress.com/2014/taumata/",
+    )  # fmt: skip
+    path = "/greek/επίπεδο-2/second-level-with-a-rather-long-permalink-slug"
+    OldLink.objects.create(post=post, path=path, url="https://wpthemetestdata.wordpress.com"
+                           "/greek/%CE%B5%CF%80%CE%AF%CF%80%CE%B5%CE%B4%CE%BF-2/"
+                           "second-level-with-a-rather-long-permalink-slug/")  # fmt: skip
+    context, page = _new_page(browser, DESKTOP)
+    try:
+        log_in(page, site)
+        page.goto(f"{site}/admin/blogapp/oldlink/")
+        screenshot(page, "admin-old-links")
+        assert page.locator("#result_list tbody tr").count() == 2
+        assert overflow(page) <= 0, "the old links are wider than their space"
     finally:
         context.close()
