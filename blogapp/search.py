@@ -72,7 +72,7 @@ def _post_results(text, ids):
                 **comment_search.HEADLINE_OPTIONS,
             )
         )
-        return {p.pk: (p, comment_search.highlighted(p.headline)) for p in posts}
+        return {p.pk: (p, comment_search.highlighted(p.headline, p.body_html)) for p in posts}
     return {p.pk: (p, comment_search.plain_snippet(p.body_html, text)) for p in posts}
 
 

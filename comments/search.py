@@ -43,6 +43,7 @@ SNIPPET_CHARS = 240  # the fallback's snippet length
 SNIPPET_LEAD = 60  # characters it shows before a searched word found further in
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _STAND_IN_ENTITY = re.compile(r"&#(?:x0*e00[01]|0*5734[45]);?", re.IGNORECASE)
+_MARKED = re.compile("\ue000(.*?)\ue001")
 
 
 def uses_full_text_search():
@@ -137,19 +138,43 @@ def comment_results(text, ids):
                 **HEADLINE_OPTIONS,
             )
         )
-        return {c.pk: (c, highlighted(c.headline)) for c in comments}
+        return {c.pk: (c, highlighted(c.headline, c.body_html)) for c in comments}
     return {c.pk: (c, plain_snippet(c.body_html, text)) for c in comments}
 
 
-def highlighted(headline):
-    """``ts_headline``'s output as safe HTML: made plain text, escaped, then only the match
-    markers turned into ``<mark>``. Two private-use characters stand in for the markers
-    meanwhile; the text's own (written or as entities) are dropped first."""
-    text = headline.replace("\ue000", "").replace("\ue001", "")
-    text = _STAND_IN_ENTITY.sub("", text)
-    text = text.replace(MARK_START, "\ue000").replace(MARK_STOP, "\ue001")
-    text = escape(_readable(text))
-    return text.replace("\ue000", "<mark>").replace("\ue001", "</mark>")
+def highlighted(headline, document_html):
+    """``ts_headline``'s output for ``document_html`` as safe HTML: made plain text, escaped,
+    then only the match markers turned into ``<mark>``. Two private-use characters stand in
+    for the markers meanwhile; the text's own (written or as entities) are dropped first.
+
+    A document short enough to show whole (``max_words``) is shown whole, its matched words
+    marked wherever they occur: ``ts_headline``'s fragments are made of words, so they left
+    out a first word or a final question mark of a comment shorter than the snippet.
+    """
+    text = _without_stand_ins(headline).replace(MARK_START, "\ue000")
+    text = _readable(text.replace(MARK_STOP, "\ue001"))
+    whole = _readable(_without_stand_ins(document_html))
+    if len(whole.split()) <= HEADLINE_OPTIONS["max_words"]:
+        return _marked_words(whole, set(_MARKED.findall(text)))
+    return escape(text).replace("\ue000", "<mark>").replace("\ue001", "</mark>")
+
+
+def _without_stand_ins(text):
+    """``text`` without the characters that stand in for marks (written or as entities)."""
+    return _STAND_IN_ENTITY.sub("", text.replace("\ue000", "").replace("\ue001", ""))
+
+
+def _marked_words(text, words):
+    """``text`` escaped, each whole occurrence of one of ``words`` (as written) marked."""
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(words))) + r")(?!\w)")
+    out, written = [], 0
+    for found in pattern.finditer(text):
+        out += [escape(text[written : found.start()]), "<mark>", escape(found[0]), "</mark>"]
+        written = found.end()
+    out.append(escape(text[written:]))
+    return "".join(out)
 
 
 def _readable(html_text):

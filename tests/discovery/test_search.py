@@ -125,9 +125,25 @@ def test_a_comments_snippet_shows_its_code_and_angle_brackets(client, post, monk
         monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
     make_comment(post, body="Wrap it in a `<div>` element, since a<b and c>d here.")
     [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "wrap"}))
-    # (ts_headline may leave out the last full stop: its fragments are made of words)
-    assert snippet.get_text().startswith("Wrap it in a <div> element, since a<b and c>d here")
+    assert snippet.get_text() == "Wrap it in a <div> element, since a<b and c>d here."
     assert [mark.get_text() for mark in snippet.find_all("mark")] == ["Wrap"]
+
+
+@pytest.mark.postgres  # ts_headline's fragments are PostgreSQL's
+def test_a_short_comment_is_shown_whole_with_every_match_marked(client, post):
+    """ts_headline makes fragments of words: it left out "My" and the final "?" of a comment
+    shorter than a snippet. Such a comment is shown whole; a long one as fragments."""
+    short = "My starter smells of acetone in the fridge. Is that the starters' sluggishness?"
+    make_comment(post, body=short)
+    [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "starter"}))
+    assert snippet.get_text() == short
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["starter", "starters"]
+
+    filler = " ".join(f"word{i}" for i in range(60))
+    make_comment(post, body=f"{filler} and then the pumpernickel came out dense. {filler}")
+    [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "pumpernickel"}))
+    assert len(snippet.get_text().split()) <= comment_search.HEADLINE_OPTIONS["max_words"]
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["pumpernickel"]
 
 
 def test_results_are_ranked_best_first(client, post):
