@@ -180,3 +180,6 @@ def test_the_error_page_in_german(monkeypatch):
     assert text(page, "h1") == "Etwas ist schiefgelaufen"
     english = Client(raise_request_exception=False).get("/")
     assert text(soup(english), "h1") == "Something went wrong"
+    # In the site's look, as the 503 page is: its style sheet and its name at the top.
+    assert soup(english).select_one('link[rel="stylesheet"]')["href"].endswith(".css")
+    assert text(soup(english), "header .site-title") == "The Blog"
