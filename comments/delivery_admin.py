@@ -27,6 +27,13 @@ class DeliveryLogAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A row has nothing to save: every field is read-only, so no Save buttons."""
+        buttons = {"show_save": False, "show_save_and_continue": False}
+        return super().change_view(
+            request, object_id, form_url, {**buttons, **(extra_context or {})}
+        )
+
     @admin.display(description=_("status"), ordering="status")
     def state(self, delivery):
         """The status, the attempts made, and for a pending delivery when the next one is due

@@ -51,6 +51,18 @@ class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     search_fields = ("email", "post__title")
     list_select_related = ("post",)
     raw_id_fields = ("post", "thread")
+    # What it is first; the mail's language (the one field to change) beside its status.
+    fields = (
+        "post",
+        "thread",
+        "email",
+        "status",
+        "language",
+        "created_at",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
     readonly_fields = (
         "post",
         "thread",

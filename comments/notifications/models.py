@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..delivery import Delivery
@@ -70,9 +71,16 @@ class Subscription(models.Model):
         indexes = [models.Index(fields=["email"], name="subscription_email_idx")]
 
     def __str__(self):
+        # Ids, not the post's title: the admin shows many of these (a deletion's summary).
         if self.thread_id:
-            return f"{self.email} → {self.post_id} #{self.thread_id}"
-        return f"{self.email} → {self.post_id}"
+            return gettext("%(email)s: replies to comment #%(comment)s") % {
+                "email": self.email,
+                "comment": self.thread_id,
+            }
+        return gettext("%(email)s: new comments on post #%(post)s") % {
+            "email": self.email,
+            "post": self.post_id,
+        }
 
 
 class Suppression(models.Model):

@@ -54,6 +54,23 @@ def test_the_list_shows_each_address_with_what_it_follows_and_its_state(
     assert listed["bob@example.com"]["Status"] == "Waiting for confirmation"
 
 
+def test_a_subscriptions_page_names_it_and_offers_only_its_language_to_change(
+    admin_client, subscriptions, post
+):
+    follows_post, follows_replies, comment = subscriptions
+    page = soup(admin_client.get(reverse("admin:comments_subscription_change",
+                                         args=[follows_replies.pk])))  # fmt: skip
+    assert page.select_one("#content h2").get_text(strip=True) == (
+        f"bob@example.com: replies to comment #{comment.pk}"
+    )
+    labels = [label.get_text(strip=True).rstrip(":") for label in page.select("fieldset label")]
+    assert labels[:5] == ["Post", "Replies to", "Email", "Status", "Language"]
+    assert [field["name"] for field in page.select("fieldset input, fieldset select")] == [
+        "language"
+    ]
+    assert str(follows_post) == f"ann@example.com: new comments on post #{post.pk}"
+
+
 def test_the_follows_filter_and_the_address_search(admin_client, subscriptions):
     assert [row["Email"] for row in rows(admin_client, follows="post")] == ["ann@example.com"]
     assert [row["Email"] for row in rows(admin_client, follows="replies")] == ["bob@example.com"]

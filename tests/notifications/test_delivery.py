@@ -149,6 +149,15 @@ def test_the_admin_shows_a_next_attempt_only_while_one_is_due(post, smtp, worker
     assert status_cell(admin_client) == "Sent 2 attempts"
 
 
+def test_a_logged_mail_is_read_only_with_nothing_to_save(post, smtp, worker, admin_client):
+    mail_while_smtp_is_down(post, smtp, worker)
+    mail = OutgoingMail.objects.get()
+    page = soup(admin_client.get(reverse("admin:comments_outgoingmail_change", args=[mail.pk])))
+    assert page.select_one("#content h2").get_text(strip=True) == f"New comment → {mail.to}"
+    assert not page.select('.submit-row input[type="submit"]')  # no Save buttons
+    assert not page.select("fieldset input:not([type=hidden]), fieldset textarea")
+
+
 def claim_like_a_worker(task_path, minutes_ago):
     """What django-tasks-db's worker does when it takes a task: mark it RUNNING."""
     result = DBTaskResult.objects.get(status="READY", task_path=task_path)
