@@ -55,6 +55,10 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    # What the delivery carries (personal data, signed links), as each field is once emptied
+    # (comments.privacy.empty_old_deliveries); the rest of the row is the log.
+    CONTENTS = {}
+
     class Meta:
         abstract = True
 

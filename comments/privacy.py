@@ -83,6 +83,40 @@ def reduce_old_ips(*, now=None, batch_size=IP_BATCH_SIZE, max_batches=IP_BATCHES
     return total
 
 
+def empty_old_deliveries(*, now=None, batch_size=IP_BATCH_SIZE, max_batches=IP_BATCHES_PER_SWEEP):
+    """Empty the contents (``Delivery.CONTENTS``: a mail's text with its signed links and its
+    headers, a webhook call's payload) of every mail or call sent or cancelled more than
+    ``COMMENTS_DELIVERY_CONTENT_RETENTION_DAYS`` ago; return how many. The row stays, so the
+    log still says what went where and when, and its key still keeps a mail from being sent
+    twice. Failed rows keep their contents, to be sent again from the admin. Batched like the
+    IP addresses; served by the partial indexes ``*_contents_kept_idx``."""
+    days = settings.COMMENTS_DELIVERY_CONTENT_RETENTION_DAYS
+    if days is None:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    total = 0
+    for model in (OutgoingMail, WebhookDelivery):
+        for _batch in range(max_batches):
+            with transaction.atomic():
+                ids = list(
+                    model.objects.filter(
+                        status__in=[model.Status.SENT, model.Status.CANCELLED],
+                        finished_at__lt=cutoff,
+                    )
+                    .exclude(body="")
+                    .order_by("finished_at")
+                    .select_for_update(skip_locked=True)
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                model.objects.filter(pk__in=ids).update(**model.CONTENTS)
+            total += len(ids)
+            if len(ids) < batch_size:
+                break
+    if total:
+        logger.info("Emptied the contents of %d deliveries older than %d days.", total, days)
+    return total
+
+
 # --- One person's data -------------------------------------------------------------------
 
 

@@ -8,7 +8,9 @@
   ran out (its worker died while sending) is enqueued again.
 - Queue the moderators' daily alerts when their hour has come.
 - Shorten the IP addresses of comments older than ``COMMENTS_IP_RETENTION_DAYS``
-  (``comments.privacy.reduce_old_ips``: batched, and a no-op once done).
+  (``comments.privacy.reduce_old_ips``: batched, and a no-op once done), and empty the
+  contents of mail and webhook calls finished longer than
+  ``COMMENTS_DELIVERY_CONTENT_RETENTION_DAYS`` ago (``comments.privacy.empty_old_deliveries``).
 """
 
 import logging
@@ -24,7 +26,7 @@ from .delivery import stale
 from .notifications.models import OutgoingMail
 from .notifications.moderators import daily_alerts
 from .notifications.sending import enqueue_mail
-from .privacy import reduce_old_ips
+from .privacy import empty_old_deliveries, reduce_old_ips
 from .webhooks.models import WebhookDelivery
 from .webhooks.sending import enqueue_webhook
 
@@ -71,11 +73,13 @@ def _requeue_abandoned_deliveries(now):
 
 def sweep(now=None):
     """Enqueue again what a stopped worker left; queue due daily alerts; shorten old IP
-    addresses. Returns how many tasks and deliveries were enqueued again."""
+    addresses; empty old deliveries' contents. Returns how many tasks and deliveries were
+    enqueued again."""
     now = now or timezone.now()
     daily_alerts(now)
     requeued = _requeue_abandoned_tasks(now) + _requeue_abandoned_deliveries(now)
     if requeued:
         logger.warning("Enqueued %d tasks or deliveries a stopped worker left again.", requeued)
     reduce_old_ips(now=now)
+    empty_old_deliveries(now=now)
     return requeued

@@ -468,6 +468,12 @@ COMMENTS_FEED_ITEMS = int(os.environ.get("COMMENTS_FEED_ITEMS", "30"))
 # Days a comment keeps its full IP address; the worker's sweep then shortens it (IPv4 to /24,
 # IPv6 to /48). None keeps addresses whole.
 COMMENTS_IP_RETENTION_DAYS = env_optional_int("COMMENTS_IP_RETENTION_DAYS", 30)
+# Days a sent or cancelled mail, or a delivered webhook call, keeps its contents (the text,
+# with its signed links, and the headers; a call's payload); the worker's sweep then empties
+# them, keeping the row for the log. None keeps them.
+COMMENTS_DELIVERY_CONTENT_RETENTION_DAYS = env_optional_int(
+    "COMMENTS_DELIVERY_CONTENT_RETENTION_DAYS", 30
+)
 # The note beside the comment form about what is stored; empty (the default) shows the
 # built-in, translated text (comments.privacy.privacy_note).
 COMMENTS_PRIVACY_NOTE = os.environ.get("COMMENTS_PRIVACY_NOTE", "")

@@ -138,12 +138,20 @@ class OutgoingMail(Delivery):
         verbose_name=_("digest"),
     )
 
+    CONTENTS = {"body": "", "html": "", "headers": {}}
+
     class Meta:
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
             models.Index(fields=["to", "-created_at"], name="mail_address_recent_idx"),
+            # The sweep's search for contents to empty: only rows still holding them.
+            models.Index(
+                fields=["finished_at"],
+                condition=models.Q(status__in=["sent", "cancelled"]) & ~models.Q(body=""),
+                name="mail_contents_kept_idx",
+            ),
         ]
 
     def __str__(self):

@@ -16,10 +16,20 @@ class WebhookDelivery(Delivery):
     body = models.TextField(_("body"))
     response_status = models.PositiveIntegerField(_("last response status"), null=True, blank=True)
 
+    CONTENTS = {"body": ""}
+
     class Meta:
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx"),
+            # The sweep's search for payloads to empty: only rows still holding them.
+            models.Index(
+                fields=["finished_at"],
+                condition=models.Q(status__in=["sent", "cancelled"]) & ~models.Q(body=""),
+                name="webhook_contents_kept_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.event} → {self.url}"
