@@ -167,10 +167,12 @@ def _without_stand_ins(text):
 
 
 def _marked_words(text, words):
-    """``text`` escaped, each whole occurrence of one of ``words`` (as written) marked."""
+    """``text`` escaped, each whole occurrence of one of ``words`` marked, in any case (as
+    PostgreSQL's lexemes match)."""
     if not words:
         return escape(text)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(words))) + r")(?!\w)")
+    alternatives = "|".join(map(re.escape, sorted(words)))
+    pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)", re.IGNORECASE)
     out, written = [], 0
     for found in pattern.finditer(text):
         out += [escape(text[written : found.start()]), "<mark>", escape(found[0]), "</mark>"]

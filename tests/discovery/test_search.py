@@ -133,11 +133,11 @@ def test_a_comments_snippet_shows_its_code_and_angle_brackets(client, post, monk
 def test_a_short_comment_is_shown_whole_with_every_match_marked(client, post):
     """ts_headline makes fragments of words: it left out "My" and the final "?" of a comment
     shorter than a snippet. Such a comment is shown whole; a long one as fragments."""
-    short = "My starter smells of acetone in the fridge. Is that the starters' sluggishness?"
+    short = "Starter smells of acetone in the fridge. Is that the starters' sluggishness?"
     make_comment(post, body=short)
     [(_kind, _href, snippet)] = results(client.get("/search/", {"q": "starter"}))
     assert snippet.get_text() == short
-    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["starter", "starters"]
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["Starter", "starters"]
 
     filler = " ".join(f"word{i}" for i in range(60))
     make_comment(post, body=f"{filler} and then the pumpernickel came out dense. {filler}")
