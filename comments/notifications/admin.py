@@ -1,7 +1,10 @@
 """Subscriptions, suppressed addresses and the mail queue in the admin."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -121,6 +124,18 @@ class SuppressionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     readonly_fields = ("created_at",)
 
 
+def without_signed_links(text):
+    """``text`` with the token of each confirmation or unsubscribe link cut to "…": the log
+    shows where a mail linked, but a staff user cannot use a reader's link (confirming an
+    address for its owner would defeat double opt-in)."""
+    prefixes = [
+        reverse(name, args=["-"])[:-2]
+        for name in ("comments:subscription_confirm", "comments:unsubscribe")
+    ]
+    pattern = "(" + "|".join(map(re.escape, prefixes)) + r")[^/\s\"'<>]+/"
+    return re.sub(pattern, r"\1…/", text)
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(DeliveryLogAdmin):
     list_display = (
@@ -134,6 +149,27 @@ class OutgoingMailAdmin(DeliveryLogAdmin):
     list_filter = ("status", "kind")
     search_fields = ("to", "subject", "key")
     raw_id_fields = ("comment", "subscription", "digest")
+    # Shown through the *_shown columns below, with their signed links cut short (the admin
+    # escapes them and keeps their line breaks).
+    exclude = ("body", "html", "headers")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [name for name in super().get_readonly_fields(request, obj)
+                  if name not in self.exclude]  # fmt: skip
+        return [*fields, "body_shown", "html_shown", "headers_shown"]
+
+    @admin.display(description=_("body"))
+    def body_shown(self, mail):
+        return without_signed_links(mail.body) or self.get_empty_value_display()
+
+    @admin.display(description=_("HTML body"))
+    def html_shown(self, mail):
+        return without_signed_links(mail.html) or self.get_empty_value_display()
+
+    @admin.display(description=_("headers"))
+    def headers_shown(self, mail):
+        lines = [f"{name}: {value}" for name, value in mail.headers.items()]
+        return without_signed_links("\n".join(lines)) or self.get_empty_value_display()
 
     @admin.display(description=_("subject"))
     def about(self, mail):

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import signing
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from comments.models import Comment
@@ -155,6 +156,25 @@ def test_the_link_of_an_ended_subscription_offers_nothing(client, post, smtp, wo
     assert "This link is not valid" in page.content.decode()
     assert not soup(page).select("main form")
     assert Subscription.objects.get().status == Subscription.Status.UNSUBSCRIBED
+
+
+def test_the_mail_log_shows_where_a_mail_linked_but_not_its_signed_link(
+    client, post, smtp, worker, admin_client
+):
+    subscribe(client, post)
+    worker()
+    link = confirm_link(smtp.messages[0])
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    mail = OutgoingMail.objects.get(kind=OutgoingMail.Kind.CONFIRMATION)
+    assert token in mail.body and token in mail.html  # stored as sent
+    page = admin_client.get(reverse("admin:comments_outgoingmail_change", args=[mail.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert token not in text and token.split(":")[0] not in text
+    assert "http://testserver/notifications/confirm/…/" in text
+    assert "Someone, probably you, asked to be told" in text
+    # Nothing of it is a form field a Save could change.
+    assert not soup(page).select("fieldset textarea, fieldset input:not([type=hidden])")
 
 
 def test_confirming_needs_the_csrf_token(client, post, smtp, worker):
