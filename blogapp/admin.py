@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -105,7 +107,12 @@ class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 class OldLinkAdmin(admin.ModelAdmin):
     """The addresses imported posts had: each one redirects to its post (blogapp/links.py)."""
 
-    list_display = ("path", "post", "url", short_date_column("created_at", _("created at")))
+    list_display = (
+        "path",
+        "post",
+        "old_address",
+        short_date_column("created_at", _("created at")),
+    )
     list_select_related = ("post",)
     search_fields = ("path", "url", "post__title", "post__slug")
     readonly_fields = ("path", "url", "post", "created_at")
@@ -115,3 +122,8 @@ class OldLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # written by imports
+
+    @admin.display(description=_("old address"), ordering="url")
+    def old_address(self, link):
+        """The address as its path reads: percent-encoded letters ("%CE%B5") as letters."""
+        return unquote(link.url)

@@ -114,5 +114,8 @@ def test_the_old_links_fit_a_laptop_screen(site, browser, moderator):
         screenshot(page, "admin-old-links")
         assert page.locator("#result_list tbody tr").count() == 2
         assert overflow(page) <= 0, "the old links are wider than their space"
+        # The old address reads as its path does, its letters decoded.
+        addresses = page.locator("td.field-old_address").all_inner_texts()
+        assert any("/greek/επίπεδο-2/second-level" in address for address in addresses)
     finally:
         context.close()
