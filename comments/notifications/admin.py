@@ -2,6 +2,8 @@
 
 import re
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -41,8 +43,26 @@ class FollowsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SubscriptionForm(forms.ModelForm):
+    """The one field a moderator may change: the language its mail is written in, one of the
+    site's (empty: the site's default)."""
+
+    class Meta:
+        model = Subscription
+        fields = ["language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"] = forms.ChoiceField(
+            label=self.fields["language"].label,
+            choices=[("", _("The site's default")), *settings.LANGUAGES],
+            required=False,
+        )
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
+    form = SubscriptionForm
     list_display = (
         "email",
         "post",

@@ -65,10 +65,19 @@ def test_a_subscriptions_page_names_it_and_offers_only_its_language_to_change(
     )
     labels = [label.get_text(strip=True).rstrip(":") for label in page.select("fieldset label")]
     assert labels[:5] == ["Post", "Replies to", "Email", "Status", "Language"]
-    assert [field["name"] for field in page.select("fieldset input, fieldset select")] == [
-        "language"
-    ]
+    [language] = page.select("fieldset input, fieldset select")
+    assert language.name == "select" and language["name"] == "language"
+    assert [option["value"] for option in language.select("option")] == ["", "en", "de"]
     assert str(follows_post) == f"ann@example.com: new comments on post #{post.pk}"
+
+    change = reverse("admin:comments_subscription_change", args=[follows_replies.pk])
+    assert admin_client.post(change, {"language": "de"}).status_code == 302
+    follows_replies.refresh_from_db()
+    assert follows_replies.language == "de"
+    refused = admin_client.post(change, {"language": "xx"})
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+    follows_replies.refresh_from_db()
+    assert follows_replies.language == "de"  # a bad value changes nothing
 
 
 def test_the_follows_filter_and_the_address_search(admin_client, subscriptions):
