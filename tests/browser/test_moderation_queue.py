@@ -1,5 +1,5 @@
-"""The moderation queue in a browser: held rows stand out, and a moderator decides a row
-with the keyboard alone."""
+"""The moderation queue in a browser: held rows stand out, a moderator decides a row with the
+keyboard alone, and on a phone the decisions stay in view."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 
-from .conftest import screenshot
+from .conftest import PHONE, _new_page, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,3 +66,23 @@ def test_a_moderator_approves_a_held_row_with_the_keyboard(site, desktop_page, m
 
     page.goto(f"{site}/admin/comments/comment/{held.pk}/thread/")
     screenshot(page, "moderation-thread-reply-as-author")
+
+
+def test_on_a_phone_the_decisions_stay_in_view(site, browser, moderator):
+    post = make_post(title="Gardening in winter")
+    held = make_comment(post, status=Comment.Status.PENDING, author_name="Margarethe",
+                        body="Which roses survive frost? I lost mine to the cold.")  # fmt: skip
+    context, page = _new_page(browser, PHONE)
+    try:
+        log_in(page, site)
+        screenshot(page, "moderation-queue-phone")
+        assert page.locator(".results").evaluate("box => box.scrollWidth > box.clientWidth")
+        approve = page.locator(f"tr:has(a[href*='/{held.pk}/']) button", has_text="Approve")
+        box = approve.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        approve.click()
+        page.wait_for_load_state()
+        held.refresh_from_db()
+        assert held.status == Comment.Status.APPROVED
+    finally:
+        context.close()
