@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 
@@ -22,3 +23,10 @@ def short_date_column(field_name, description):
 
     column.__name__ = field_name  # the cell's class: field-<name>
     return column
+
+
+def with_detail(label, detail):
+    """A cell's ``label`` with a quieter ``detail`` under it (nothing under it without one)."""
+    if not detail:
+        return label
+    return format_html('{}<br><span class="quiet">{}</span>', label, detail)

@@ -1,12 +1,11 @@
 """The admin's view of a delivery log (mail, webhooks): read-only rows, newest first."""
 
 from django.contrib import admin
-from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_columns import short_date
+from .admin_columns import short_date, with_detail
 from .admin_params import RefuseBadLookupsMixin
 
 
@@ -46,14 +45,7 @@ class DeliveryLogAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             )
         if delivery.status == delivery.Status.PENDING:
             details.append(_("next %(when)s") % {"when": short_date(delivery.next_attempt_at)})
-        label = delivery.get_status_display()
-        if not details:
-            return label
-        return format_html(
-            '{}<br><span class="quiet">{}</span>',
-            label,
-            format_html_join(", ", "{}", [(detail,) for detail in details]),
-        )
+        return with_detail(delivery.get_status_display(), ", ".join(details))
 
     @admin.display(description=_("last error"))
     def error(self, delivery):

@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
-IP_BATCH_SIZE = 1000
-IP_BATCHES_PER_SWEEP = 20  # a sweep shortens at most this many batches; the next goes on
+BATCH_SIZE = 1000  # rows a retention step changes in one short transaction
+BATCHES_PER_SWEEP = 20  # a sweep does at most this many batches of each; the next goes on
 
 
 def reduced_ip(address):
@@ -63,7 +63,19 @@ def _reduce_ip_batch(cutoff, batch_size):
     return len(rows)
 
 
-def reduce_old_ips(*, now=None, batch_size=IP_BATCH_SIZE, max_batches=IP_BATCHES_PER_SWEEP):
+def _in_batches(step, batch_size, max_batches):
+    """Run ``step(batch_size)`` (which returns how many rows it changed) until a batch comes
+    back short or ``max_batches`` ran; return the rows changed in all."""
+    total = 0
+    for _batch in range(max_batches):
+        done = step(batch_size)
+        total += done
+        if done < batch_size:
+            break
+    return total
+
+
+def reduce_old_ips(*, now=None, batch_size=BATCH_SIZE, max_batches=BATCHES_PER_SWEEP):
     """Shorten the IP address of every comment older than ``COMMENTS_IP_RETENTION_DAYS``;
     return how many were shortened. Each batch is its own short transaction (rows another
     worker is shortening are skipped); a shortened address is marked and never read again,
@@ -72,18 +84,28 @@ def reduce_old_ips(*, now=None, batch_size=IP_BATCH_SIZE, max_batches=IP_BATCHES
     if days is None:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    total = 0
-    for _batch in range(max_batches):
-        done = _reduce_ip_batch(cutoff, batch_size)
-        total += done
-        if done < batch_size:
-            break
+    total = _in_batches(lambda size: _reduce_ip_batch(cutoff, size), batch_size, max_batches)
     if total:
         logger.info("Shortened the IP addresses of %d comments older than %d days.", total, days)
     return total
 
 
-def empty_old_deliveries(*, now=None, batch_size=IP_BATCH_SIZE, max_batches=IP_BATCHES_PER_SWEEP):
+def _empty_delivery_batch(model, cutoff, batch_size):
+    with transaction.atomic():
+        ids = list(
+            model.objects.filter(
+                status__in=[model.Status.SENT, model.Status.CANCELLED], finished_at__lt=cutoff
+            )
+            .exclude(body="")
+            .order_by("finished_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        model.objects.filter(pk__in=ids).update(**model.CONTENTS)
+    return len(ids)
+
+
+def empty_old_deliveries(*, now=None, batch_size=BATCH_SIZE, max_batches=BATCHES_PER_SWEEP):
     """Empty the contents (``Delivery.CONTENTS``: a mail's text with its signed links and its
     headers, a webhook call's payload) of every mail or call sent or cancelled more than
     ``COMMENTS_DELIVERY_CONTENT_RETENTION_DAYS`` ago; return how many. The row stays, so the
@@ -94,24 +116,14 @@ def empty_old_deliveries(*, now=None, batch_size=IP_BATCH_SIZE, max_batches=IP_B
     if days is None:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    total = 0
-    for model in (OutgoingMail, WebhookDelivery):
-        for _batch in range(max_batches):
-            with transaction.atomic():
-                ids = list(
-                    model.objects.filter(
-                        status__in=[model.Status.SENT, model.Status.CANCELLED],
-                        finished_at__lt=cutoff,
-                    )
-                    .exclude(body="")
-                    .order_by("finished_at")
-                    .select_for_update(skip_locked=True)
-                    .values_list("pk", flat=True)[:batch_size]
-                )
-                model.objects.filter(pk__in=ids).update(**model.CONTENTS)
-            total += len(ids)
-            if len(ids) < batch_size:
-                break
+    total = sum(
+        _in_batches(
+            lambda size, model=model: _empty_delivery_batch(model, cutoff, size),
+            batch_size,
+            max_batches,
+        )
+        for model in (OutgoingMail, WebhookDelivery)
+    )
     if total:
         logger.info("Emptied the contents of %d deliveries older than %d days.", total, days)
     return total

@@ -173,12 +173,7 @@ def _marked_words(text, words):
         return escape(text)
     alternatives = "|".join(map(re.escape, sorted(words)))
     pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)", re.IGNORECASE)
-    out, written = [], 0
-    for found in pattern.finditer(text):
-        out += [escape(text[written : found.start()]), "<mark>", escape(found[0]), "</mark>"]
-        written = found.end()
-    out.append(escape(text[written:]))
-    return "".join(out)
+    return _with_marks(text, [found.span() for found in pattern.finditer(text)])
 
 
 def _readable(html_text):
@@ -227,6 +222,12 @@ def _marked(text, words):
                 end += 1
             spans.append((begin, end))
             start = found + len(needle)
+    return _with_marks(text, spans)
+
+
+def _with_marks(text, spans):
+    """``text`` escaped, each ``(begin, end)`` span of it in a ``<mark>`` (overlapping spans
+    merged). Escaping the pieces after finding them keeps a mark out of any entity."""
     out, written = [], 0
     for begin, end in sorted(spans):
         if end <= written:

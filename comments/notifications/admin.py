@@ -7,11 +7,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..admin_columns import short_date, short_date_column
+from ..admin_columns import short_date, short_date_column, with_detail
 from ..admin_params import RefuseBadLookupsMixin
 from ..delivery import retry_now
 from ..delivery_admin import DeliveryLogAdmin
@@ -112,10 +111,7 @@ class SubscriptionAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             Subscription.Status.CONFIRMED: subscription.confirmed_at,
             Subscription.Status.UNSUBSCRIBED: subscription.unsubscribed_at,
         }.get(subscription.status)
-        label = subscription.get_status_display()
-        if since is None:
-            return label
-        return format_html('{}<br><span class="quiet">{}</span>', label, short_date(since))
+        return with_detail(subscription.get_status_display(), since and short_date(since))
 
     @admin.display(description=_("follows"))
     def follows(self, subscription):
