@@ -86,3 +86,26 @@ def test_on_a_phone_the_decisions_stay_in_view(site, browser, moderator):
         assert held.status == Comment.Status.APPROVED
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "system, chosen, tint",
+    [
+        ("light", "dark", "rgb(58, 48, 0)"),  # the admin's theme button chose dark
+        ("dark", "light", "rgb(255, 246, 214)"),  # ...or light on a dark system
+        ("dark", "auto", "rgb(58, 48, 0)"),  # the system's scheme
+    ],
+)
+def test_held_rows_follow_the_admins_theme(site, desktop_page, moderator, system, chosen, tint):
+    post = make_post(title="Gardening in winter")
+    held = make_comment(post, status=Comment.Status.PENDING, body="Which roses survive frost?")
+    page = desktop_page
+    page.emulate_media(color_scheme=system)
+    log_in(page, site)
+    page.evaluate("theme => localStorage.setItem('theme', theme)", chosen)  # what the button keeps
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == chosen
+    row = page.locator("#result_list tr", has=page.locator(f"input[value='{held.pk}']"))
+    assert row.evaluate("tr => getComputedStyle(tr).backgroundColor") == tint
+    if chosen == "dark":
+        screenshot(page, "moderation-queue-dark-theme")
