@@ -217,6 +217,15 @@ def main(argv=None):
             ),
             row("A/B: lost / duplicated, one task per reply", ab["problems"], "0"),
         ]
+    print("\n== one task enqueued: django-tasks-db's enqueue and the site's (bench/enqueue.py)")
+    enqueue = script_figures("enqueue.py")
+    if enqueue:
+        rows.append(
+            row(
+                "enqueue one task, CPU: django-tasks-db's / the site's backend",
+                f"{enqueue['library_cpu_us']} / {enqueue['site_cpu_us']} µs",
+            )
+        )
     print("\n== the spam filter's share of a reply POST's CPU (bench/reply_profile.py)")
     profile = script_figures("reply_profile.py")
     if profile:

@@ -177,9 +177,10 @@ else:
 # Background tasks (django-tasks, the backport of Django 6's django.tasks): stored in the
 # default database by django-tasks-db, so a task enqueued inside a transaction exists only if
 # that transaction commits. Run them with `python manage.py comments_worker` (see README).
+# The backend is django-tasks-db's with a cheaper enqueue (comments/queue_backend.py).
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "comments.queue_backend.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
