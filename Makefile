@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements-dev.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The address the links in mail point to.
+# The address the links in mail point to (the web server writes some mail too: confirmations).
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: setup messages browser-tools run test lint bench lock
@@ -46,7 +46,7 @@ run: setup messages
 	$(BIN)/python manage.py import_demo
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py comments_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium and axe-core for tests/browser (installed when missing; never a downloaded browser).
 browser-tools:

@@ -199,3 +199,18 @@ def test_an_import_counts_its_comments():
     after = sample(scrape().content.decode(), "comments_written_total", source="import",
                    status="any")  # fmt: skip
     assert imported > 0 and after - before == imported
+
+
+# --- make run ------------------------------------------------------------------------------
+
+
+def test_make_run_on_another_port_gives_both_processes_that_address():
+    """The web server writes mail too (a subscription's confirmation): its links must name the
+    port the site is served on, as the worker's do."""
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=8011"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    worker = next(line for line in plan.splitlines() if "comments_worker" in line)
+    server = next(line for line in plan.splitlines() if "runserver" in line)
+    for line in (worker, server):
+        assert "SITE_URL=http://127.0.0.1:8011" in line
