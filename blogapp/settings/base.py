@@ -124,6 +124,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s web server, worker and an import write to one file at once. A transaction
+    # takes the write lock when it begins (IMMEDIATE) and waits up to 20 s for it: a deferred
+    # one that read first fails at once with "database is locked" when another wrote meanwhile.
+    # WAL lets readers go on while one connection writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 # PostgreSQL streaming replicas the site may read from (README, "Scaling out"): one alias each,
 # replica0, replica1…; blogapp/replicas.py decides, per request, which reads may go there.
 DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
