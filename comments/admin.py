@@ -473,9 +473,11 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     # Decisions the links in moderator alerts ask for: the page asks to confirm (GET changes
     # nothing: mail scanners follow links), the POST decides through comments_moderate.
     DECISIONS = {
-        "approve": (Comment.Status.APPROVED, _("Approve this comment?"), _("Approve")),
-        "spam": (Comment.Status.SPAM, _("Mark this comment as spam?"), _("Mark as spam")),
-    }
+        "approve": (Comment.Status.APPROVED, _("Approve this comment?"), _("Approve"),
+                    _("Comment #%(id)s approved.")),
+        "spam": (Comment.Status.SPAM, _("Mark this comment as spam?"), _("Mark as spam"),
+                 _("Comment #%(id)s marked as spam.")),
+    }  # fmt: skip
 
     FROM_QUEUE = "queue"  # a decision from the queue's row buttons goes back to the queue
 
@@ -488,7 +490,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         comment = Comment.objects.filter(pk=comment_id).select_related("post").first()
         if comment is None:
             raise Http404(gettext("No such comment."))
-        status, question, button = self.DECISIONS[decision]
+        status, question, button, done = self.DECISIONS[decision]
         if request.method == "POST":
             changed = services.comments_moderate(
                 comments=Comment.objects.filter(pk=comment.pk),
@@ -496,8 +498,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
                 moderator=request.user,
             )
             if changed:
-                self.message_user(request, _("Done: %(decision)s.") % {"decision": button},
-                                  messages.SUCCESS)  # fmt: skip
+                self.message_user(request, done % {"id": comment.pk}, messages.SUCCESS)
             else:
                 self.message_user(request, _("Nothing changed."), messages.WARNING)
             if request.GET.get(self.FROM_QUEUE):
@@ -602,6 +603,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 
 
 # The notification feature's admin pages register themselves on import.
+from . import queue_admin  # noqa: E402, F401
 from .notifications import admin as notifications_admin  # noqa: E402, F401
 from .spamfilter import admin as spamfilter_admin  # noqa: E402, F401
 from .webhooks import admin as webhooks_admin  # noqa: E402, F401

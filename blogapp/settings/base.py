@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "mptt",
     "django_tasks",
-    "django_tasks_db",
+    "comments.queue_app.TaskQueueConfig",  # django-tasks-db, named in the site's languages
     "axes",
     "csp",
     "blogapp",

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..delivery import Delivery
@@ -142,7 +142,8 @@ class OutgoingMail(Delivery):
 
     class Meta:
         verbose_name = _("outgoing mail")
-        verbose_name_plural = _("outgoing mail")
+        # The same word in English; in German the plural has its own ending.
+        verbose_name_plural = pgettext_lazy("plural", "outgoing mail")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
             models.Index(fields=["to", "-created_at"], name="mail_address_recent_idx"),

@@ -60,7 +60,7 @@ def test_a_moderator_approves_a_held_row_with_the_keyboard(site, desktop_page, m
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/admin/comments/comment/?status__exact=pending")
-    assert "Done: Approve." in page.locator(".messagelist").inner_text()
+    assert f"Comment #{held.pk} approved." in page.locator(".messagelist").inner_text()
     held.refresh_from_db()
     assert held.status == Comment.Status.APPROVED
 

@@ -148,3 +148,12 @@ def test_feeds_escape_hostile_author_names(client, post):
     response, feed = parsed(client, "/comments/feed/")
     assert feed.entries[0].author == '<script>alert(1)</script>"&'
     assert b"<script>" not in response.content
+
+
+def test_the_site_wide_comment_feed_is_titled_in_german(site):
+    from django.test import Client
+
+    from tests.i18n.conftest import GERMAN
+
+    _, feed = parsed(Client(**GERMAN), "/comments/feed/")
+    assert feed.feed.title == "Kommentare – Das Blog"

@@ -81,3 +81,51 @@ def test_the_thread_view_in_german(german_superuser_client, post):
     assert page.select_one(".thread-author").get_text(strip=True) == "Unbekannt"
     assert "27.04.2017 14:03" in page.select_one(".thread-meta").get_text()
     assert page.select_one("#thread-form button").get_text(strip=True) == "Ausführen"
+
+
+def test_the_task_queue_in_german(german_superuser_client):
+    from django_tasks_db.models import DBTaskResult
+
+    from comments.events import handle_event
+
+    done = handle_event.enqueue(None, [1], "", "approved", False, False)
+    DBTaskResult.objects.filter(pk=done.id).update(status="SUCCESSFUL")
+    handle_event.enqueue(None, [2], "", "approved", False, False)
+
+    index = soup(german_superuser_client.get(reverse("admin:index"))).get_text(" ", strip=True)
+    assert "Hintergrundaufgaben" in index and "Tasks Database Backend" not in index
+    page = soup(
+        german_superuser_client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    )
+    headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")][1:]
+    assert headers == [
+        "Aufgabe",
+        "Status",
+        "Eingereiht am",
+        "Begonnen am",
+        "Abgeschlossen am",
+        "Priorität",
+        "Warteschlange",
+    ]
+    statuses = [td.get_text(strip=True) for td in page.select("#result_list td.field-status")]
+    assert sorted(statuses) == ["Bereit", "Erfolgreich"]
+    assert page.select_one("h1").get_text(strip=True) == "Aufgabe zum Ansehen auswählen"
+    detail = german_superuser_client.get(
+        reverse("admin:django_tasks_database_dbtaskresult_change", args=[done.id])
+    )
+    text = soup(detail).get_text(" ", strip=True)
+    for english in ("Run after", "Task path", "Exception class path", "Args kwargs", "Ready"):
+        assert english not in text
+    assert "Frühestens am" in text and "Pfad der Aufgabe" in text
+
+
+def test_outgoing_mail_counted_and_titled_in_german(german_superuser_client):
+    from comments.notifications import sending
+    from comments.notifications.models import OutgoingMail
+
+    for n in range(3):
+        sending.queue(key=f"k{n}", kind=OutgoingMail.Kind.MODERATOR, to=f"m{n}@example.com",
+                      subject="Hallo", body="Text", enqueue=False)  # fmt: skip
+    page = soup(german_superuser_client.get(reverse("admin:comments_outgoingmail_changelist")))
+    assert page.select_one("h1").get_text(strip=True).startswith("Ausgehende E-Mail ")
+    assert "3 ausgehende E-Mails" in page.select_one(".paginator").get_text(" ", strip=True)
