@@ -1,6 +1,7 @@
 """The admin's privacy actions on selected comments: export everything stored about their
-authors' addresses (a JSON download), or erase those people (after a confirmation page).
-Both go through ``comments.privacy`` and are recorded in each comment's history."""
+authors' addresses (a JSON download), or erase those people. Both first list the addresses
+the selection holds (a search also selects comments that only mention someone), go through
+``comments.privacy`` and are recorded in each comment's history."""
 
 import json
 
@@ -21,13 +22,19 @@ def _addresses(queryset):
 
 
 def export_commenter_data(modeladmin, request, queryset):
-    """A JSON file with everything stored about the addresses of the selected comments."""
+    """A JSON file with everything stored about the addresses of the selected comments,
+    once the addresses are confirmed."""
     addresses = _addresses(queryset)
     if not addresses:
         modeladmin.message_user(
             request, _("None of the selected comments has an email address."), messages.WARNING
         )
         return None
+    if request.POST.get("confirmed") != "yes":
+        people = [(address, len(commenter_data(address)["comments"])) for address in addresses]
+        return _confirmation(
+            modeladmin, request, people, _("Download these commenters' data?"), "export"
+        )
     data = {"commenters": [commenter_data(address) for address in addresses]}
     log_commenter_action(
         user=request.user,
@@ -60,13 +67,18 @@ def erase_commenter_data(modeladmin, request, queryset):
     people = [
         (address, commenter_erase(email=address, dry_run=True)["comments"]) for address in addresses
     ]
+    return _confirmation(modeladmin, request, people, _("Erase these commenters?"), "erase")
+
+
+def _confirmation(modeladmin, request, people, title, name):
+    """The page that lists ``people`` (address, number of comments) and asks to go on."""
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": _("Erase these commenters?"),
+        "title": title,
         "opts": modeladmin.model._meta,
         "people": people,
         "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         "action": request.POST.get("action"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
-    return TemplateResponse(request, "admin/comments/comment/erase_commenters.html", context)
+    return TemplateResponse(request, f"admin/comments/comment/{name}_commenters.html", context)

@@ -37,10 +37,21 @@ def action_names(client):
     return {option["value"] for option in page.select('select[name="action"] option')}
 
 
-def test_export_action_downloads_the_authors_data_and_logs_it(admin_client_, alice, superuser):
-    response = admin_client_.post(
-        CHANGELIST, {"action": "export_commenter_data", "_selected_action": [alice[0].pk]}
-    )
+def test_export_action_names_the_addresses_then_downloads_their_data_and_logs_it(
+    admin_client_, alice, superuser, post
+):
+    # A search for "Alice" selects a comment that only mentions her: its author is listed.
+    bob = make_comment(post, author_name="Bob", author_email="bob@example.com",
+                       body="Thanks, Alice!")  # fmt: skip
+    selection = {"action": "export_commenter_data", "_selected_action": [alice[0].pk, bob.pk]}
+    confirm = admin_client_.post(CHANGELIST, selection)
+    assert confirm.status_code == 200 and confirm["Content-Type"].startswith("text/html")
+    listed = [li.get_text(strip=True) for li in soup(confirm).select("#content-main li")]
+    assert listed == ["alice@example.com: 2 comments", "bob@example.com: 1 comment"]
+    assert not LogEntry.objects.filter(change_message="Commenter's data exported.").exists()
+
+    selection["_selected_action"] = [alice[0].pk]
+    response = admin_client_.post(CHANGELIST, {**selection, "confirmed": "yes"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -88,7 +99,8 @@ def test_moderators_may_neither_export_nor_erase(moderator_client, admin_client_
     names = action_names(moderator_client)
     assert "export_commenter_data" not in names
     assert "erase_commenter_data" not in names
-    export = {"action": "export_commenter_data", "_selected_action": [alice[0].pk]}
+    export = {"action": "export_commenter_data", "_selected_action": [alice[0].pk],
+              "confirmed": "yes"}  # fmt: skip
     response = moderator_client.post(CHANGELIST, export)
     assert not response.get("Content-Type", "").startswith("application/json")
     erase = {"action": "erase_commenter_data", "_selected_action": [alice[0].pk],
@@ -116,7 +128,8 @@ def test_the_privacy_actions_need_their_own_permission_not_delete(django_user_mo
         django_user_model, "view_comment", "change_comment", "manage_commenter_data"
     )
     assert {"export_commenter_data", "erase_commenter_data"} <= action_names(keeper)
-    export = {"action": "export_commenter_data", "_selected_action": [alice[0].pk]}
+    export = {"action": "export_commenter_data", "_selected_action": [alice[0].pk],
+              "confirmed": "yes"}  # fmt: skip
     response = keeper.post(CHANGELIST, export)
     assert response["Content-Type"].startswith("application/json")
     assert json.loads(response.content)["commenters"][0]["email"] == "alice@example.com"
