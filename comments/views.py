@@ -376,7 +376,12 @@ def _changeable_comment(request, comment_id):
     comment = _thread_roots().filter(pk=comment_id).first()
     if comment is None or not ownership.may_change(request, comment):
         minutes = max(1, settings.COMMENTS_EDIT_WINDOW // 60)
-        context = {"message": _not_changeable_message(minutes), "comment": comment}
+        context = {
+            "message": _not_changeable_message(minutes),
+            "comment": comment,
+            # An edit sent a moment too late: its text is shown to copy, never thrown away.
+            "body": request.POST.get("body", "") if request.method == "POST" else "",
+        }
         return None, render(request, "comments/not_changeable.html", context, status=403)
     return comment, None
 

@@ -145,6 +145,46 @@ def test_after_the_window_the_links_are_gone_and_the_urls_refuse(client, post):
     assert Comment.objects.get().body == "Too late"
 
 
+def kept_text(response):
+    """The submitted text a refused edit page shows to copy: read-only, never a form to send."""
+    page = soup(response)
+    assert page.select("form.comment-form") == []
+    kept = page.select_one("textarea#id_body")
+    assert kept is not None, response.content
+    assert kept.has_attr("readonly")
+    assert "Your change was not saved" in page.get_text()
+    return kept.get_text()
+
+
+@override_settings(COMMENTS_EDIT_WINDOW=900)
+def test_an_edit_sent_just_after_the_window_keeps_the_typed_text(client, post):
+    comment = post_as(client, post, body="Too late")
+    written = timezone.now() - timedelta(seconds=901)
+    response = HttpResponse()
+    response.set_signed_cookie(
+        "comments_own", json.dumps({str(comment.pk): written.timestamp()}),
+        salt="comments.ownership",
+    )  # fmt: skip
+    client.cookies["comments_own"] = response.cookies["comments_own"].value
+    typed = "A long answer <b>typed</b> while\nthe window closed"
+    refused = client.post(f"/comment/{comment.pk}/edit/", {"body": typed})
+    assert refused.status_code == 403
+    assert "15 minutes" in refused.content.decode()
+    assert kept_text(refused) == typed
+    assert Comment.objects.get().body == "Too late"
+    # Asking for the page (nothing typed) shows no such box.
+    assert soup(client.get(f"/comment/{comment.pk}/edit/")).select("textarea") == []
+
+
+def test_an_edit_of_a_comment_removed_meanwhile_keeps_the_typed_text(client, post):
+    comment = post_as(client, post, body="Soon removed")
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.REMOVED)
+    refused = client.post(f"/comment/{comment.pk}/edit/", {"body": "My better words"})
+    assert refused.status_code == 403
+    assert kept_text(refused) == "My better words"
+    assert Comment.objects.get().body == "Soon removed"
+
+
 def test_revisions_are_shown_to_moderators_in_the_admin(client, post):
     comment = post_as(client, post, body="Version one")
     client.post(f"/comment/{comment.pk}/edit/", {"body": "Version two"})
