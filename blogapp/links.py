@@ -2,14 +2,15 @@
 
 An import remembers each post's old addresses (``OldLink``: WXR ``link``, ``guid`` and
 ``?p=<id>``; a Disqus thread's ``link``). ``OldLinkMiddleware`` sends a request for one of them
-to the post with a 301, and only looks when nothing else answered (a 404) or for WordPress's
-``/?p=<id>``, so the site's own pages never pay for it. Old comment anchors
-(``#comment-<old id>``) never reach the server: the post page's script
+to the post with a 301 when readers may see the post, and only looks when nothing else
+answered (a 404) or for WordPress's ``/?p=<id>``, so the site's own pages never pay for it.
+Old comment anchors (``#comment-<old id>``) never reach the server: the post page's script
 (``static/js/old-links.js``) asks ``old_comment`` where that comment lives now.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -27,15 +28,21 @@ PATH_MAX_LENGTH = 500
 URL_MAX_LENGTH = 1000
 # The query string of the redirect: tells the page script that an anchor is an old one.
 FROM_OLD_LINK = "via=old-link"
+REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
-def old_path(path: str, query: str = "") -> str:
-    """The lookup key of an address: its decoded path without the trailing slash, and
-    ``?p=<id>`` when the query names a WordPress post."""
-    path = unquote(path or "/")
-    if not path.startswith("/"):
-        path = "/" + path
-    path = path.rstrip("/") or "/"
+def normal_path(path: str) -> str:
+    """A decoded path in the one form stored addresses and requests are compared in: one
+    leading slash, no repeated slashes (WordPress wrote ``//greek/…`` links), no trailing one."""
+    path = REPEATED_SLASHES.sub("/", "/" + path)
+    return path.rstrip("/") or "/"
+
+
+def old_path(path: str, query: str = "", *, decoded: bool = False) -> str:
+    """The lookup key of an address: its normal decoded path (``normal_path``), and
+    ``?p=<id>`` when the query names a WordPress post. A request's path is decoded already
+    (``decoded``): decoding it again would read an escaped ``%25`` as an escape of its own."""
+    path = normal_path(path if decoded else unquote(path or "/"))
     post_id = parse_qs(query).get("p", [""])[0].strip() if query else ""
     if post_id.isdigit():
         path += f"?p={post_id}"
@@ -68,11 +75,12 @@ def remember_old_links(links: Iterable[tuple[int, str]]) -> int:
 
 
 def old_link_target(path: str, query: str) -> str | None:
-    """Where an old address lives now, or None."""
-    key = old_path(path, query)
+    """Where an old address lives now, or None: also for a post readers cannot see (a draft,
+    private, password-protected or scheduled), whose new slug a redirect would give away."""
+    key = old_path(path, query, decoded=True)
     if "\x00" in key or len(key) > PATH_MAX_LENGTH:  # never stored; PostgreSQL refuses NUL
         return None
-    post = Post.objects.filter(old_links__path=key).only("slug").first()
+    post = Post.objects.published().filter(old_links__path=key).only("slug").first()
     return f"{post.get_absolute_url()}?{FROM_OLD_LINK}" if post else None
 
 

@@ -105,9 +105,10 @@ class Post(models.Model):
 class OldLink(models.Model):
     """An address a post had on the site it was imported from (``blogapp/links.py``).
 
-    ``path`` is the lookup key: the URL's path without its trailing slash, plus ``?p=<id>``
-    for WordPress's numeric links. A request that matches no page here but an old path is
-    redirected to the post for good (301).
+    ``path`` is the lookup key: the URL's decoded path, without repeated or trailing slashes
+    (``blogapp.links.normal_path``), plus ``?p=<id>`` for WordPress's numeric links. A request
+    that matches no page here but an old path of a post readers can see is redirected to the
+    post for good (301).
     """
 
     path = models.CharField(_("old path"), max_length=500, unique=True)

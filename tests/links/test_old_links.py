@@ -1,15 +1,17 @@
 """Links that survive migration: old post addresses answer 301, old comment ids resolve."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blogapp.models import OldLink, Post
 from comments.models import Comment
-from tests.importers.conftest import FIXTURES
+from tests.importers.conftest import FIXTURES, WXR_THEME, sample
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -124,3 +126,106 @@ def test_a_disqus_threads_link_and_comment_ids_survive(client, tmp_path):
     reply = Comment.objects.get(source="disqus", source_id="5552")
     found = client.get("/posts/on-disqus/old-comment/5552/").json()
     assert found == {"permalink": f"/comment/{reply.pk}/"}
+
+
+def test_an_old_link_to_a_post_readers_cannot_see_answers_404(client):
+    call_command(
+        "import_archive", str(FIXTURES / "wxr-not-public.xml"),
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    assert OldLink.objects.filter(path="/2020/members").exists()
+    assert client.get("/2020/open/").status_code == 301
+    # Password-protected, private, a draft, scheduled: no redirect gives the new slug away.
+    for old in ("/2020/members/", "/2020/members"):
+        response = client.get(old)
+        assert response.status_code == 404
+        assert "members" not in response.get("Location", "")
+    for post_id in (2, 3, 4, 6):
+        response = client.get(f"/?p={post_id}")
+        assert response.status_code == 200  # the home page, as for an id nobody had
+        assert b"Members only" not in response.content
+    # Published later, the same old link leads to it.
+    Post.objects.filter(slug="members").update(status=Post.Status.PUBLISHED)
+    assert client.get("/2020/members/")["Location"] == "/posts/members/?via=old-link"
+
+
+def write_wxr(path, *items):
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+        "<link>https://old.example</link>\n"
+        "<wp:base_blog_url>https://old.example</wp:base_blog_url>\n"
+        + "".join(items)
+        + "</channel>\n</rss>\n",
+        encoding="utf-8",
+    )
+    call_command("import_archive", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def wxr_item(post_id, slug, link):
+    return (
+        f"<item><title>{slug}</title><link>{link}</link>"
+        f"<wp:post_id>{post_id}</wp:post_id>"
+        "<wp:post_date_gmt>2020-02-14 10:31:47</wp:post_date_gmt>"
+        f"<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type>"
+        "</item>\n"
+    )
+
+
+GREEK = "%ce%b5%cf%80%ce%af%cf%80%ce%b5%ce%b4%ce%bf-2"  # επίπεδο-2, as WordPress wrote it
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        f"/greek/{GREEK.upper()}/",
+        f"/greek/{GREEK}",
+        "/greek/επίπεδο-2/",
+        "/greek/επίπεδο-2",
+        f"/greek//{GREEK}//",
+    ],
+)
+def test_stored_paths_and_requests_meet_in_one_form(client, tmp_path, old):
+    # WordPress's theme test data links a page as //greek/…: one path, however it is written.
+    write_wxr(
+        tmp_path / "greek.xml",
+        wxr_item(1811, "second-greek", f"https://old.example//greek/{GREEK}/"),
+    )
+    assert set(OldLink.objects.values_list("path", flat=True)) == {"/greek/επίπεδο-2", "/?p=1811"}
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == "/posts/second-greek/?via=old-link"
+
+
+def test_a_request_path_is_decoded_once(client, tmp_path):
+    write_wxr(tmp_path / "percent.xml", wxr_item(7, "pure", "https://old.example/100%25-pure/"))
+    assert client.get("/100%25-pure/").status_code == 301
+    assert client.get("/100%2525-pure/").status_code == 404
+
+
+def test_paths_stored_before_take_the_one_form():
+    migration = importlib.import_module("blogapp.migrations.0010_old_link_paths_normalised")
+    older = Post.objects.create(title="Older", slug="older", status="published")
+    newer = Post.objects.create(title="Newer", slug="newer", status="published")
+    OldLink.objects.create(
+        post=older, path="//greek/επίπεδο-2", url="https://old.example//greek/x/"
+    )
+    OldLink.objects.create(post=newer, path="/greek/επίπεδο-2", url="https://old.example/greek/x/")
+    OldLink.objects.create(post=newer, path="/?p=5", url="https://old.example/?p=5")
+    migration.normalise_paths(django_apps, None)
+    assert set(OldLink.objects.values_list("path", "post__slug")) == {
+        ("/greek/επίπεδο-2", "older"),
+        ("/?p=5", "newer"),
+    }
+
+
+def test_the_theme_test_datas_old_links(client):
+    call_command("import_archive", sample(WXR_THEME), stdout=io.StringIO(), stderr=io.StringIO())
+    # Its password-protected post keeps its secret: no redirect to a page that is a 404.
+    assert client.get("/2007/09/04/test-with-secret-password/").status_code == 404
+    assert client.get("/2012/01/04/template-password-protected/").status_code == 404
+    second_greek = client.get(f"/greek/{GREEK.upper()}/")
+    assert second_greek.status_code == 301
+    assert client.get(second_greek["Location"]).status_code == 200
