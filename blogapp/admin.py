@@ -24,7 +24,7 @@ EXPORT_SUFFIXES = {"wxr": "xml", "json": "json"}
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("wxr", _("WordPress (WXR 1.2)")), ("json", _("JSON"))],
+        choices=[("wxr", _("WordPress (WXR 1.2)")), ("json", _("JSON, for other tools"))],
         initial="wxr",
     )
     include_spam = forms.BooleanField(label=_("Include spam comments"), required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,10 +15,15 @@ FORMATS = ("text", "wxr", "disqus")
 # A file with one of these in its first bytes is XML, whatever comes before it.
 XML_SIGNS = (b"<?xml", b"<rss", b"<disqus")
 XML_NEAR_START = 16  # room for a BOM and a few stray bytes, not for a title
+# A JSON object or array (this site's JSON export is one): ``{`` before a key or its end,
+# ``[`` before a value that is an object, array or string. Only the start is read, so a
+# text archive titled "[Update] …" stays text.
+JSON_START = re.compile(rb'(?:\{\s*["}]|\[\s*[\[{"\]])')
 
 
 def detect_format(path: str | Path) -> str:
-    """``wxr``, ``disqus`` or ``text``: XML files by their root element, anything else is text.
+    """``wxr``, ``disqus`` or ``text``: XML files by their root element, a JSON file refused,
+    anything else is text.
 
     A file is XML when it starts with ``<`` (after a byte-order mark and blanks) or has an
     XML declaration or an ``<rss``/``<disqus`` root starting in its first ``XML_NEAR_START`` bytes.
@@ -25,6 +31,16 @@ def detect_format(path: str | Path) -> str:
     with open(path, "rb") as f:
         head = f.read(8192)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if JSON_START.match(stripped):
+        # Read as text, it would become one published post whose body is the JSON.
+        raise ImportFormatError(
+            _(
+                "a JSON file, which is not imported: this site's JSON export is for other "
+                "tools; import its WXR export (export_archive --format wxr) instead"
+            ),
+            path=str(path),
+            line=1,
+        )
     lowered = head.lower()
     # A stray byte before the XML declaration (seen in real Disqus exports) must not turn an
     # export into a text archive whose body is the XML: such a file is read as XML and

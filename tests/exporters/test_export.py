@@ -9,9 +9,11 @@ from django.contrib.auth.models import Permission, User
 from django.core.management import CommandError, call_command
 
 from blogapp.exporters.wxr import META_BODY_HTML
-from blogapp.importers import parse
+from blogapp.importers import detect_format, parse
+from blogapp.models import Post
 from comments.models import Comment
 from tests.factories import make_comment, make_post
+from tests.html import soup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -126,3 +128,42 @@ def test_the_download_needs_the_export_permission(blog, client):
     assert response.status_code == 200 and b"Fish" in b"".join(response.streaming_content)
     client.logout()
     assert client.get("/admin/blogapp/post/export/").status_code == 302  # to the login
+
+
+def test_the_export_page_says_only_wxr_can_be_imported(admin_client):
+    page = soup(admin_client.get("/admin/blogapp/post/export/"))
+    words = " ".join(page.select_one("#content-main p").get_text().split())
+    assert "WordPress and this site can import the WXR file" in words
+    assert "the JSON file is for other tools, and neither imports it" in words
+    formats = [o.get_text() for o in page.select("select[name=format] option")]
+    assert formats == ["WordPress (WXR 1.2)", "JSON, for other tools"]
+
+
+@pytest.mark.parametrize("start", ["", "\ufeff", "\ufeff \r\n\t "])
+def test_importing_the_json_export_is_refused_storing_nothing(blog, tmp_path, start):
+    path = tmp_path / "blog.json"
+    out, _err = export("-", "--format", "json")
+    path.write_text(start + out, encoding="utf-8")
+    before = (Post.objects.count(), Comment.objects.count())
+    with pytest.raises(CommandError) as refused:
+        call_command("import_archive", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    message = str(refused.value)
+    assert message.startswith(f"{path}: line 1: a JSON file")
+    assert "JSON export is for other tools" in message and "WXR export" in message
+    assert "nothing from this file was written" in message
+    assert (Post.objects.count(), Comment.objects.count()) == before
+
+
+@pytest.mark.parametrize("text", ['[{"title": "A"}]', "[\n  [1, 2]\n]", "{}", '{\n "a": 1}'])
+def test_any_json_object_or_array_is_refused(tmp_path, text):
+    path = tmp_path / "data.json"
+    path.write_text(text)
+    with pytest.raises(CommandError, match="a JSON file"):
+        call_command("import_archive", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Post.objects.exists()
+
+
+def test_a_text_archive_titled_in_brackets_is_still_text(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("[Update] A title\n\nA body.\n")
+    assert detect_format(path) == "text"

@@ -129,3 +129,10 @@ def test_outgoing_mail_counted_and_titled_in_german(german_superuser_client):
     page = soup(german_superuser_client.get(reverse("admin:comments_outgoingmail_changelist")))
     assert page.select_one("h1").get_text(strip=True).startswith("Ausgehende E-Mail ")
     assert "3 ausgehende E-Mails" in page.select_one(".paginator").get_text(" ", strip=True)
+
+
+def test_the_export_page_in_german_says_only_wxr_can_be_imported(german_superuser_client):
+    page = soup(german_superuser_client.get(reverse("admin:blogapp_post_export")))
+    words = " ".join(page.select_one("#content-main p").get_text().split())
+    assert "WordPress und diese Website können die WXR-Datei importieren" in words
+    assert "die JSON-Datei ist für andere Werkzeuge" in words

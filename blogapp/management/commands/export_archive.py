@@ -1,10 +1,11 @@
 """export_archive [--format wxr|json] [--post SLUG] [--include-spam] [--with-personal-data] OUT|-
 
 Export the blog's posts with their comment threads, as WordPress eXtended RSS 1.2 (read by
-WordPress's importer and by ``import_archive``) or as JSON (README, "Exporting"), to the file
-OUT or, with ``-``, to standard output. Output is written as it is read from the database, so
-memory stays flat whatever the size of the archive. Spam is left out unless
-``--include-spam``; commenters' email and IP addresses unless ``--with-personal-data``.
+WordPress's importer and by ``import_archive``) or as JSON for other tools (neither of those
+reads it; README, "Exporting"), to the file OUT or, with ``-``, to standard output. Output is
+written as it is read from the database, so memory stays flat whatever the size of the
+archive. Spam is left out unless ``--include-spam``; commenters' email and IP addresses unless
+``--with-personal-data``.
 """
 
 from __future__ import annotations
