@@ -30,6 +30,12 @@ def avatar_key(*, email="", name=""):
     )
 
 
+def neutral_avatar_key():
+    """The avatar of a comment with neither email nor name: an anonymous one, or one whose
+    author's data was erased, which must no longer look like that person's other comments."""
+    return avatar_key()
+
+
 # An import computes a key per comment, mostly for the same few commenters: remember them.
 @functools.lru_cache(maxsize=4096)
 def _avatar_key(email, name, secret, gravatar):

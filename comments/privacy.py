@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .avatars import neutral_avatar_key
 from .cache import discussions_changed
 from .locks import lock_threads
 from .models import Comment
@@ -261,9 +262,10 @@ def _scrub_admin_history(comment_ids):
 @transaction.atomic
 def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     """Remove a person's name, email, website and IP address from every comment written with
-    ``email``; with ``remove_text`` their text too (the comment then shows as "Comment
-    removed." where it has visible replies, and disappears where it has none: threads keep
-    their shape). Their subscriptions and the mail to the address go; the copies of their
+    ``email``, and give those comments the neutral avatar of an anonymous one; with
+    ``remove_text`` their text too (the comment then shows as "Comment removed." where it has
+    visible replies, and disappears where it has none: threads keep their shape). Their
+    subscriptions and the mail to the address go; the copies of their
     comments in mail already sent to others are emptied, and the webhook payloads about them
     lose the name and website (and the text). A "stop all mail" request stays, so
     the address is never mailed again.
@@ -283,7 +285,14 @@ def commenter_erase(*, email, remove_text=False, user=None, dry_run=False):
     if dry_run:
         return counts
 
-    changes = {"author_name": "", "author_email": "", "author_url": "", "ip_address": None}
+    changes = {
+        "author_name": "",
+        "author_email": "",
+        "author_url": "",
+        "ip_address": None,
+        # Their avatar was drawn from the address: it would still tie their comments together.
+        "avatar_key": neutral_avatar_key(),
+    }
     if remove_text:
         changes.update(body="", body_html="", status=Comment.Status.REMOVED)
     Comment.objects.filter(pk__in=ids).update(**changes)

@@ -87,6 +87,16 @@ def test_erase_action_asks_then_erases_and_logs(admin_client_, alice, superuser,
     assert "Alice" not in admin_client_.get(post.get_absolute_url()).content.decode()
 
 
+def test_erase_action_gives_the_comments_the_neutral_avatar(admin_client_, alice, post):
+    anonymous = make_comment(post, author_name="", body="Nobody in particular")
+    assert alice[0].avatar_key == alice[1].avatar_key != anonymous.avatar_key
+    data = {"action": "erase_commenter_data", "_selected_action": [alice[0].pk],
+            "confirmed": "yes"}  # fmt: skip
+    admin_client_.post(CHANGELIST, data)
+    erased = Comment.objects.filter(pk__in=[c.pk for c in alice])
+    assert set(erased.values_list("avatar_key", flat=True)) == {anonymous.avatar_key}
+
+
 def test_erase_action_can_remove_the_text_too(admin_client_, alice):
     data = {"action": "erase_commenter_data", "_selected_action": [alice[0].pk],
             "confirmed": "yes", "remove_text": "on"}  # fmt: skip

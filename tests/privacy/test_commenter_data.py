@@ -1,6 +1,7 @@
 """``commenter_data export|erase EMAIL``: everything stored about an address, and erasing a
 person from their comments while the threads keep their shape."""
 
+import importlib
 import json
 import logging
 import os
@@ -10,6 +11,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import translation
@@ -236,3 +238,41 @@ def test_the_erase_summary_gives_each_number_its_own_plural(language, counts, se
             {"comments": comments, "subscriptions": subscriptions, "mails": mails}
         )
     assert summary == sentence
+
+
+def avatars(page):
+    """{comment id: its avatar's address} on a discussion page."""
+    return {
+        int(li["id"].removeprefix("comment-")): li.select_one("img.avatar")["src"]
+        for li in soup(page).select("li.comment")
+        if li.select_one(":scope > article img.avatar")
+    }
+
+
+@pytest.mark.django_db
+def test_erased_comments_get_the_neutral_avatar_of_an_anonymous_one(client, post, people):
+    anonymous = make_comment(post, author_name="", body="Nobody in particular")
+    shown = avatars(client.get(post.get_absolute_url()))
+    first, lonely = people["first"].pk, people["lonely"].pk
+    assert shown[first] == shown[lonely] != shown[anonymous.pk]  # Alice's own, alike
+
+    run("erase", EMAIL, "--no-input")
+    shown = avatars(client.get(post.get_absolute_url()))
+    # Nothing on the page ties her comments together any more, nor to her.
+    assert shown[first] == shown[lonely] == shown[anonymous.pk]
+    assert shown[people["reply"].pk] != shown[anonymous.pk]  # Bob keeps his
+    keys = set(Comment.objects.filter(author_name="").values_list("avatar_key", flat=True))
+    assert keys == {anonymous.avatar_key}
+
+
+@pytest.mark.django_db
+def test_comments_erased_before_get_the_neutral_avatar_too(post, people):
+    migration = importlib.import_module("comments.migrations.0027_erased_comments_neutral_avatar")
+    anonymous = make_comment(post, author_name="", body="Nobody in particular")
+    # Erased by an earlier version: the person gone, the avatar drawn from their address kept.
+    Comment.objects.filter(author_email__iexact=EMAIL).update(author_name="", author_email="")
+    assert Comment.objects.exclude(avatar_key=anonymous.avatar_key).filter(author_name="").exists()
+    migration.neutral_avatars(django_apps, None)
+    keys = set(Comment.objects.filter(author_name="").values_list("avatar_key", flat=True))
+    assert keys == {anonymous.avatar_key}
+    assert Comment.objects.get(pk=people["reply"].pk).avatar_key != anonymous.avatar_key
