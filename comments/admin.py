@@ -532,22 +532,16 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             ids = [int(pk) for pk in selected if pk.isdigit()]
             self.moderate(request, thread.filter(pk__in=ids), action)
 
-    @staticmethod
-    def post_author_name(post, user):
-        return getattr(post, "author_name", "") or user.get_full_name() or user.get_username()
-
     def reply_as_author(self, request, post, form):
         """Publish the moderator's reply under the post author's name; None if refused."""
         if not form.is_valid():
             return None
         try:
-            reply = services.comment_create(
+            reply = services.comment_reply_as_author(
                 post=post,
                 parent_id=form.cleaned_data["parent"],
                 body=form.cleaned_data["body"],
-                author_name=self.post_author_name(post, request.user),
-                author_email=request.user.email,
-                status=Comment.Status.APPROVED,
+                user=request.user,
             )
         except services.CommentRejected as rejection:
             form.add_error(None, rejection)
@@ -593,7 +587,7 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             "can_moderate": can_moderate,
             "reply_form": reply_form,
             "reply_field": self.REPLY_FIELD,
-            "post_author": self.post_author_name(focus.post, request.user),
+            "post_author": services.reply_as_author_name(focus.post, request.user),
             "actions": [
                 (name, getattr(self, name).short_description) for name in MODERATION_ACTIONS
             ],

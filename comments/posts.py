@@ -7,7 +7,8 @@ page helpers), not the other way round. What comments asks of the post model:
 - ``is_published``, ``comments_open`` and ``published_at``: whether it takes new comments;
 - ``slug``, ``title`` and ``get_absolute_url()``: the links and headings its pages print;
 - ``author_id``: the site user who wrote it, or None (their comments on it get an "Author"
-  badge);
+  badge); optionally ``author_name``, the name a moderator's reply as the post's author
+  is published under;
 - a detail template named as Django's ``DetailView`` names it (``<app>/<model>_detail.html``),
   which shows a form sent back with errors on the post's own page.
 """

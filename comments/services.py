@@ -2,10 +2,11 @@
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -460,3 +461,29 @@ def comment_author_delete(*, comment_id):
     its replies' place), so it can still be restored from the admin."""
     comment = _own_comment_under_lock(comment_id)
     comments_moderate(comments=[comment.pk], status=Comment.Status.REMOVED, moderator=None)
+
+
+def reply_as_author_name(post, user):
+    """The public name of a moderator's reply "as the post's author": the post's author name,
+    else the moderator's full name, else the site's name; never a login name, which would
+    be published, and sent in the reply mails."""
+    name = getattr(post, "author_name", "").strip() or user.get_full_name().strip()
+    if name:
+        return name
+    # Stored with the comment, so in the site's language, not the moderator's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The Blog")
+
+
+def comment_reply_as_author(*, post, parent_id, body, user):
+    """A moderator's reply published at once under ``reply_as_author_name``, with their own
+    address (never shown). It carries the "Author" badge only when they wrote the post."""
+    return comment_create(
+        post=post,
+        parent_id=parent_id,
+        body=body,
+        author_name=reply_as_author_name(post, user),
+        author_email=user.email,
+        author_user=user,
+        status=Comment.Status.APPROVED,
+    )

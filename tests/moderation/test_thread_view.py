@@ -1,6 +1,7 @@
 """The admin's thread view: a whole thread as an indented tree, with the moderation actions."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
@@ -123,3 +124,59 @@ def test_change_form_offers_no_reparenting(admin_client_, thread):
         root.pk, 1, "Renamed", "approved",
     )  # fmt: skip
     assert 'href="http://x.example"' in child.body_html
+
+
+def reply_in_thread(client, parent, body="Thanks for asking."):
+    response = client.post(
+        thread_url(parent), {"reply_as_author": "1", "parent": parent.pk, "body": body}
+    )
+    assert response.status_code == 302, response.content
+    return Comment.objects.get(parent=parent, body=body)
+
+
+def test_a_reply_as_the_author_of_a_post_without_author_name_never_shows_the_login_name(
+    admin_client_, superuser
+):
+    # The demo post has no author name; the superuser has no full name.
+    post = make_post(author_name="")
+    question = make_comment(post, author_name="Ann", author_email="ann@example.com")
+    heading = soup(admin_client_.get(thread_url(question))).select_one("#reply-as-author h2")
+    assert heading.get_text(strip=True) == f"Reply to comment #{question.pk} as The Blog"
+    reply = reply_in_thread(admin_client_, question)
+    assert reply.author_name == "The Blog"
+    assert (reply.author_email, reply.by_post_author) == ("root@example.com", False)
+    page = soup(Client().get(post.get_absolute_url()))
+    card = page.select_one(f"#comment-{reply.pk}")
+    assert card.select_one(".comment-author").get_text() == "The Blog"
+    assert superuser.get_username() not in page.get_text()
+    assert card.select(".comment-badge") == []
+
+
+def test_a_reply_as_the_author_goes_by_the_posts_author_name_then_the_full_name(
+    admin_client_, superuser
+):
+    named = make_post(author_name="Editor")
+    assert reply_in_thread(admin_client_, make_comment(named)).author_name == "Editor"
+    superuser.first_name, superuser.last_name = "Ada", "Root"
+    superuser.save()
+    unnamed = make_post(author_name="")
+    assert reply_in_thread(admin_client_, make_comment(unnamed)).author_name == "Ada Root"
+
+
+def test_a_reply_from_a_german_admin_is_stored_under_the_sites_name_in_its_language(superuser):
+    german = Client(HTTP_ACCEPT_LANGUAGE="de")
+    german.force_login(superuser)
+    question = make_comment(make_post(author_name=""))
+    assert reply_in_thread(german, question).author_name == "The Blog"
+
+
+def test_the_author_badge_marks_a_reply_only_when_the_posts_author_wrote_it(
+    admin_client_, superuser, moderator_client
+):
+    own = make_post(author_name="", author=superuser)
+    by_author = reply_in_thread(admin_client_, make_comment(own))
+    by_moderator = reply_in_thread(moderator_client, make_comment(own))
+    assert (by_author.by_post_author, by_moderator.by_post_author) == (True, False)
+    page = soup(Client().get(own.get_absolute_url()))
+    assert page.select_one(f"#comment-{by_author.pk} .comment-badge").get_text() == "Author"
+    assert page.select(f"#comment-{by_moderator.pk} .comment-badge") == []
