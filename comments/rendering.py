@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from .cache import cached_discussion, discussion_version
 from .labels import count_labels
@@ -26,12 +27,26 @@ def _thread_html(discussion, *, replies_open):
     """``render_discussion`` as a plain string: marking a string safe copies it, and a
     10,000-comment thread is 10 MB, so the cached page is marked once, when it is read."""
     writer = ThreadWriter(discussion, replies_open=replies_open, counted=count_labels())
+    previous_label, next_label = page_link_labels(newest=discussion.newest)
     context = {
         "discussion": discussion,
+        "previous_label": previous_label,
+        "next_label": next_label,
         "comments_html": map(writer.comment, discussion.thread),
         "replies_open": replies_open,
     }
     return render_to_string("comments/discussion.html", context, using="jinja2")
+
+
+def page_link_labels(*, newest):
+    """The words of the links to the previous and the next page, as the sort order has them.
+
+    Oldest first, page 1 holds the oldest threads, so the next page is newer; newest first,
+    page 1 holds the newest, so the next page is older.
+    """
+    if newest:
+        return gettext("Newer comments"), gettext("Older comments")
+    return gettext("Older comments"), gettext("Newer comments")
 
 
 @dataclass

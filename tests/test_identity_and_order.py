@@ -164,3 +164,28 @@ def test_dates_show_day_and_time_and_the_exact_second(client, post):
         )
         assert time.get_text() == "March 4, 2024 at 15:03"
         assert time["title"] == "2024-03-04 15:03:09 CET"
+
+
+@pytest.mark.parametrize(
+    "language, older, newer",
+    [("en", "Older comments", "Newer comments"), ("de", "Ältere Kommentare", "Neuere Kommentare")],
+)
+@override_settings(COMMENTS_PER_PAGE=2)
+def test_paging_links_say_older_and_newer_as_the_sort_order_has_them(
+    client, post, language, older, newer
+):
+    make_threads(post, 5)
+    url = post.get_absolute_url()
+
+    def links(query):
+        page = soup(client.get(f"{url}?{query}", headers={"accept-language": language}))
+        prev, next_ = page.select_one(".comment-pages-prev"), page.select_one(".comment-pages-next")
+        return (prev and prev.get_text(strip=True), next_ and next_.get_text(strip=True))
+
+    # Oldest first, page 2 holds newer threads than page 1.
+    assert links("cpage=1") == (None, newer)
+    assert links("cpage=2") == (older, newer)
+    # Newest first, page 2 holds older ones: the link there says so, and the way back is newer.
+    assert links("sort=newest&cpage=1") == (None, older)
+    assert links("sort=newest&cpage=2") == (newer, older)
+    assert links("sort=newest&cpage=3") == (newer, None)
