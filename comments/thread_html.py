@@ -68,7 +68,7 @@ class ThreadWriter:
     def card(self, node):
         """A shown comment's card up to its ``</article>``."""
         pending = node.awaiting_moderation
-        footer = "" if pending or not self.replies_open else self.footer(node.id)
+        footer = self.footer(node) if self.has_actions(node) else ""
         return (
             f'\n<article class="comment-card{" comment-card--pending" if pending else ""}">\n'
             f'<header class="comment-meta">{self.header(node)}\n</header>\n'
@@ -117,22 +117,38 @@ class ThreadWriter:
             f'title="{node.edited_exact}">{node.edited_label}</time></span>'
         )
 
-    def footer(self, comment_id):
+    def has_actions(self, node):
+        """Whether ``node``'s card ends in an actions line (Reply): a shown, published
+        comment of a post that takes comments."""
+        return self.replies_open and not node.is_placeholder and not node.awaiting_moderation
+
+    def footer(self, node):
+        """The actions line: Reply, and for a thread cut at the page's last level the link to
+        the rest of it, beside Reply and wrapping under it when the line is too short."""
+        comment_id = node.id
+        more = (
+            f' <span class="comment-continue">{self.continue_link(node)}</span>'
+            if node.continues
+            else ""
+        )
         return (
             f'\n<footer class="comment-actions"><a class="comment-reply-link" '
             f'href="{self.reply_href}{comment_id}#respond" data-reply-to="{comment_id}" '
-            f'rel="nofollow">{self.reply}</a></footer>'
+            f'rel="nofollow">{self.reply}</a>{more}</footer>'
         )
 
+    def continue_link(self, node):
+        """Past COMMENTS_THREAD_MAX_DEPTH levels a thread continues on this comment's page."""
+        thread_url = reverse("comments:thread", args=[node.id])
+        return f'<a href="{thread_url}">{self.continue_thread[node.reply_count]}</a>'
+
     def after(self, node):
-        """After the card: a link to the rest of a thread cut at the page's last level, then
-        the comment's reply list opening, or the end of it and of the lists it closes."""
+        """After the card: the link to the rest of a thread cut at the page's last level when
+        the card has no actions line to hold it, then the comment's reply list opening, or the
+        end of it and of the lists it closes."""
         html = ""
-        if node.continues:
-            # Past COMMENTS_THREAD_MAX_DEPTH levels a thread continues on this comment's page.
-            thread_url = reverse("comments:thread", args=[node.id])
-            label = self.continue_thread[node.reply_count]
-            html = f'\n<p class="comment-continue"><a href="{thread_url}">{label}</a></p>'
+        if node.continues and not self.has_actions(node):
+            html = f'\n<p class="comment-continue">{self.continue_link(node)}</p>'
         if node.opens_replies:
             return (
                 f'{html}\n<details class="comment-thread" open><summary>'

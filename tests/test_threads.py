@@ -38,7 +38,7 @@ def test_the_post_page_stops_at_the_configured_depth(client, post, settings):
     assert depth_of(comment_tree(response)) == 4
     page = soup(response)
     assert page.select_one(f"#comment-{comments[4].pk}") is None
-    more = page.select_one(f"#comment-{comments[3].pk} > .comment-continue a")
+    more = page.select_one(f"#comment-{comments[3].pk} .comment-continue a")
     assert more["href"] == f"/comment/{comments[3].pk}/thread/"
     assert more.get_text() == "Continue this thread (3 replies) →"
     # A comment without replies at the last level needs no link.

@@ -162,7 +162,7 @@ def test_a_deep_thread_continues_on_the_comments_own_page(page, site):
 
     assert item(page, chain[5]).is_visible()
     assert page.locator(f"#comment-{chain[6].pk}").count() == 0
-    more = item(page, chain[5]).locator("> .comment-continue a")
+    more = item(page, chain[5]).locator(".comment-continue a")
     assert more.inner_text() == "Continue this thread (3 replies) →"
     width = page.viewport_size["width"]
     assert card(page, chain[5]).bounding_box()["width"] >= 0.6 * min(width, 760)
@@ -180,6 +180,44 @@ def test_a_deep_thread_continues_on_the_comments_own_page(page, site):
     page.wait_for_url(f"{site}{post.get_absolute_url()}#comment-{chain[5].pk}")
     assert is_highlighted(page, chain[5])
     assert in_viewport(page, card(page, chain[5]))
+
+
+def _overlap(a, b):
+    """Whether two bounding boxes share any area."""
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@override_settings(COMMENTS_THREAD_MAX_DEPTH=6)
+def test_reply_and_continue_this_thread_never_cover_each_other(page, site, language):
+    post = make_post(title="Deep", slug="deep")
+    chain = _chain(post, 9)
+    for n in range(11):  # a longer count: "(13 replies)"
+        make_comment(post, parent=chain[7], author_name=f"Late {n}", body="Late.")
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.goto(site + post.get_absolute_url())
+    assert page.evaluate("document.documentElement.lang") == language
+
+    reply = card(page, chain[5]).locator(".comment-reply-link")
+    more = item(page, chain[5]).locator(".comment-continue a")
+    assert reply.inner_text() == {"en": "Reply", "de": "Antworten"}[language]
+    assert more.inner_text().startswith({"en": "Continue this", "de": "Diesen Thread"}[language])
+    reply_box, more_box = reply.bounding_box(), more.bounding_box()
+    assert not _overlap(reply_box, more_box), (reply_box, more_box)
+    # Both stay inside the page, and the link to the rest of the thread still works.
+    width = page.viewport_size["width"]
+    assert more_box["x"] + more_box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    item(page, chain[5]).scroll_into_view_if_needed()
+    device = "phone" if page.viewport_size == PHONE else "desktop"
+    screenshot(page, f"continue-thread-{language}-{device}", full_page=False)
+    more.click()
+    page.wait_for_url(re.compile(rf"/comment/{chain[5].pk}/thread/$"))
 
 
 @override_settings(COMMENTS_THREAD_MAX_DEPTH=6)
