@@ -46,11 +46,14 @@ def _post_candidates(text, *, limit):
     words = text.split()
     condition = Q()
     for word in words:
-        condition &= Q(title__icontains=word) | Q(body__icontains=word)
+        condition &= comment_search.starts_a_word("title", word) | comment_search.starts_a_word(
+            "body", word
+        )
     rows = posts.filter(condition).values_list("title", "published_at", "pk")[:limit]
     # The fallback's one ranking: a post with every word in its title comes first.
+    in_title = [comment_search.word_starts([w]) for w in words]
     return [
-        (_TITLE_MATCH if all(w.casefold() in title.casefold() for w in words) else 0.0, date, pk)
+        (_TITLE_MATCH if all(w.search(title) for w in in_title) else 0.0, date, pk)
         for title, date, pk in rows
     ]
 

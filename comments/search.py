@@ -106,7 +106,7 @@ def comment_candidates(text, *, limit):
         words = text.split()
         condition = Q()
         for word in words:
-            condition &= Q(body__icontains=word)
+            condition &= starts_a_word("body", word)
         rows = (
             visible_comments()
             .filter(condition)
@@ -182,47 +182,52 @@ def _readable(html_text):
     return plain_text(_strip_controls(html_text))
 
 
+def _word_start(word):
+    """``word`` as a regular expression that finds it only where a word begins (a word that
+    itself begins with a sign, "°C", is found wherever it is)."""
+    escaped = re.escape(word)
+    return rf"(?<!\w){escaped}" if re.match(r"\w", word) else escaped
+
+
+def starts_a_word(field, word):
+    """The fallback's condition for one searched word: ``field`` has a word beginning with it,
+    in any case. A word is found by its start, as a stem is ("starter" finds "starters"), and
+    never inside another word ("a" does not find "data")."""
+    return Q(**{f"{field}__iregex": _word_start(word)})
+
+
+def word_starts(words):
+    """What the fallback found of ``words`` in a text, as ``starts_a_word`` finds them: each
+    match runs on to the end of its word, so "starter" marks all of "starters"."""
+    alternatives = "|".join(_word_start(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})\w*", re.IGNORECASE)
+
+
 def plain_snippet(body, text):
     """The fallback's snippet: the text from a little before its first searched word ("…"
     where it is cut), escaped, the words marked. A snippet that always began at the text's
     start would not show why a long post was found."""
     plain = _readable(body)
     words = {w for w in text.split() if w}
-    start = _snippet_start(plain, words)
+    if not words:
+        return escape(Truncator(plain).chars(SNIPPET_CHARS))
+    found = word_starts(words)
+    start = _snippet_start(plain, found)
     snippet = Truncator(plain[start:]).chars(SNIPPET_CHARS - (1 if start else 0))
-    return ("…" if start else "") + _marked(snippet, words)
+    return ("…" if start else "") + _with_marks(
+        snippet, [match.span() for match in found.finditer(snippet)]
+    )
 
 
-def _snippet_start(plain, words):
+def _snippet_start(plain, found):
     """Where the snippet begins: at the text's start, or at a word's start about
     ``SNIPPET_LEAD`` characters before the first searched word when that lies further in."""
-    lower = plain.lower()
-    found = [at for w in words if (at := lower.find(w.lower())) != -1]
-    first = min(found, default=0)
+    first = found.search(plain)
+    first = first.start() if first else 0
     if first <= SNIPPET_CHARS - SNIPPET_LEAD:
         return 0
     space = plain.rfind(" ", 0, first - SNIPPET_LEAD)
     return space + 1 if space != -1 else first - SNIPPET_LEAD
-
-
-def _marked(text, words):
-    """``text`` escaped, each of its words that contains one of ``words`` marked whole:
-    "starter" marks all of "starters", as PostgreSQL's stemmed headline does. Words are found
-    in the plain text and the pieces escaped after, so no mark falls inside an entity."""
-    lower = text.lower()
-    spans = []
-    for word in words:
-        needle = word.lower()
-        start = 0
-        while (found := lower.find(needle, start)) != -1:
-            begin, end = found, found + len(needle)
-            while begin > 0 and text[begin - 1].isalnum():
-                begin -= 1
-            while end < len(text) and text[end].isalnum():
-                end += 1
-            spans.append((begin, end))
-            start = found + len(needle)
-    return _with_marks(text, spans)
 
 
 def _with_marks(text, spans):

@@ -238,6 +238,30 @@ def test_the_comment_and_post_queries_use_their_gin_indexes(post):
         assert "Bitmap Index Scan on post_search_idx" in posts.explain()
 
 
+def test_the_fallback_finds_and_marks_words_by_their_start_never_inside_others(client, monkeypatch):
+    """A searched word is found, and marked, where a word begins: "a" is "A", "an", "apple",
+    never the "a"s of "data" or "can"; a word beginning with a sign is found anywhere."""
+    monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
+    post = make_post(title="Weather log", body="<p>Rain, 12°C, a gale.</p>")
+    metadata = make_post(title="Metadata", body="<p>The data can wait.</p>")
+    make_comment(post, body="The data can wait, said the man.")
+    found = make_comment(post, body="A tomato, an apple and data: the Apple cart.")
+    hits = results(client.get("/search/", {"q": "a"}))
+    assert [(kind, href) for kind, href, _ in hits] == [
+        ("comment", f"/comment/{found.pk}/"),
+        ("post", post.get_absolute_url()),
+    ]
+    marks = [[m.get_text() for m in snippet.find_all("mark")] for _, _, snippet in hits]
+    assert marks == [["A", "an", "apple", "and", "Apple"], ["a"]]
+    assert hits[0][2].get_text() == "A tomato, an apple and data: the Apple cart."
+    # A word is found by its start, as a stem is ("meta", "Metadata"), never by its middle.
+    [(kind, href, snippet)] = results(client.get("/search/", {"q": "meta"}))
+    assert (kind, href) == ("post", metadata.get_absolute_url())
+    assert results(client.get("/search/", {"q": "ata"})) == []
+    [(_, _, snippet)] = results(client.get("/search/", {"q": "°C"}))
+    assert [m.get_text() for m in snippet.find_all("mark")] == ["°C"]
+
+
 def test_the_fallback_without_postgresql_finds_and_marks_words(client, garden, monkeypatch):
     monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
     found = results(client.get("/search/", {"q": "Balcony"}))
