@@ -144,14 +144,25 @@
     opener = link || item.querySelector(":scope > .comment-card .comment-reply-link");
   }
 
-  // Put the form back where it was, and focus back on the Reply link that opened it.
-  function close() {
+  // Put the form back where it was, and focus back on the Reply link that opened it (unless
+  // ``keepFocus``: the reader is going elsewhere).
+  function close(keepFocus) {
     parentInput.value = original.parent;
     title.textContent = original.title;
     if (serverNote) serverNote.hidden = false;
     home.parentNode.insertBefore(respond, home.nextSibling);
     if (cancelButton) { cancelButton.remove(); cancelButton = null; }
-    if (opener) { opener.focus(); opener = null; }
+    if (opener && keepFocus !== true) opener.focus();
+    opener = null;
+  }
+
+  // The form as a new comment, in its own place, whatever it was replying to; what was typed
+  // stays in it.
+  function leaveNewComment() {
+    original.parent = "";
+    original.title = words.titleNew;
+    if (serverNote) { serverNote.remove(); serverNote = null; }
+    close(true);
   }
 
   document.addEventListener("click", function (event) {
@@ -162,6 +173,12 @@
     event.preventDefault();
     openUnder(item, link);
     firstField().focus();
+  });
+
+  // "Leave a comment" beside the discussion's title asks for a new comment, never a reply:
+  // the browser then follows the link to the form, back in its place.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("a.discussion-jump")) leaveNewComment();
   });
 
   respond.addEventListener("keydown", function (event) {

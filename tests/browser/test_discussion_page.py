@@ -286,6 +286,41 @@ def test_escape_or_cancel_puts_the_form_back(desktop_page, sample):
     assert page.locator("input[name=parent]").input_value() == ""
 
 
+@pytest.mark.parametrize("opened", ["in place", "by address"])
+def test_leave_a_comment_turns_an_open_reply_form_into_a_new_comment(page, sample, opened):
+    """After Reply, the "Leave a comment" link beside the discussion's title puts the form back
+    in its place as a new comment, keeping what was typed, whether the script opened the
+    reply form or the page came with it (?replyto=)."""
+    url, post, comments = sample
+    parent = comments["brown"]
+    page.goto(url)
+    home_index = page.evaluate("[...document.querySelector('#comments').children].indexOf(respond)")
+    if opened == "in place":
+        _open_reply_form(page, parent)
+    else:
+        page.goto(f"{url}?replyto={parent.pk}#respond")
+        assert page.locator(f"#comment-{parent.pk} > #respond").is_visible()
+    assert page.locator("input[name=parent]").input_value() == str(parent.pk)
+    page.fill("#id_name", "Standalone")
+    page.fill("#id_body", "A thought of my own, not an answer.")
+
+    page.locator("a.discussion-jump").click()
+    assert page.locator("#respond").evaluate("r => r.closest('li.comment')") is None
+    assert page.evaluate("[...document.querySelector('#comments').children].indexOf(respond)") == (
+        home_index
+    )
+    assert page.locator("input[name=parent]").input_value() == ""
+    assert page.locator("#respond-title").inner_text() == "Leave a comment"
+    assert page.locator(".js-cancel-reply").count() == 0
+    assert page.locator("#id_body").input_value() == "A thought of my own, not an answer."
+    assert in_viewport(page, page.locator("#respond-title"))
+    screenshot(page, f"leave-a-comment-after-reply-{page.viewport_size['width']}", full_page=False)
+
+    page.locator("#respond").get_by_role("button", name="Post comment").click()
+    new = landed_comment(page, url)
+    assert new.parent_id is None and new.body == "A thought of my own, not an answer."
+
+
 def test_an_invalid_reply_shows_the_error_next_to_the_field_and_keeps_the_text(page, sample):
     url, post, comments = sample
     parent = comments["brown"]
