@@ -116,9 +116,14 @@
   var opener = null;
   var cancelButton = null;
 
+  // Where typing goes on: a field to fix, else the first required field still empty (the
+  // comment's text when the name is remembered), else the comment's text.
   function firstField() {
-    return form.querySelector(".field--error input, .field--error textarea") ||
-      form.querySelector("textarea, input:not([type=hidden])");
+    var empty = Array.prototype.filter.call(form.querySelectorAll("[required]"), function (field) {
+      return !field.value.trim();
+    });
+    return form.querySelector(".field--error input, .field--error textarea") || empty[0] ||
+      form.querySelector("textarea") || form.querySelector("input:not([type=hidden])");
   }
 
   function replyTitle(item) {

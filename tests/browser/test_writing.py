@@ -115,6 +115,29 @@ def test_remember_me_fills_the_next_form_and_unticking_forgets(desktop_page, sit
     assert not page.locator("#respond input[name=remember]").is_checked()
 
 
+def test_reply_focuses_the_first_empty_required_field(desktop_page, site):
+    """With the name remembered, Reply (in place or by address) puts the cursor in the
+    comment's text, not in the filled-in name; with the name empty, in the name."""
+    page = desktop_page
+    post = make_post()
+    url = site + post.get_absolute_url()
+    first = post_comment(page, url, body="First", remember=True, name="Remembered Ann")
+    page.goto(url)
+    reply = page.locator(f"#comment-{first.pk} .comment-reply-link")
+    reply.click()
+    assert page.locator("#respond input[name=name]").input_value() == "Remembered Ann"
+    assert page.evaluate("document.activeElement.name") == "body"
+
+    page.keyboard.press("Escape")
+    page.locator("#respond input[name=name]").fill("")
+    reply.click()
+    assert page.evaluate("document.activeElement.name") == "name"
+
+    page.goto(f"{url}?replyto={first.pk}")
+    assert page.locator(f"#comment-{first.pk} > #respond").is_visible()
+    assert page.evaluate("document.activeElement.name") == "body"
+
+
 def test_edit_and_delete_within_the_window(page, site):
     post = make_post()
     url = site + post.get_absolute_url()
