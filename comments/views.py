@@ -424,11 +424,9 @@ def _edit(request, comment_id):
                 except NotEditable:
                     return _gone(request, comment)
                 if edited.status == Comment.Status.PENDING:
+                    # Its card says it awaits moderation: the notice does not say it again.
                     remember_own_pending(request, edited)
-                    saved = gettext("Saved. Your comment is awaiting moderation.")
-                else:
-                    saved = gettext("Your comment was updated.")
-                notice(request, saved, comment_id=edited.pk)
+                notice(request, gettext("Your comment was updated."), comment_id=edited.pk)
                 return redirect(edited.get_absolute_url())
     else:
         form = AuthorEditForm(initial={"body": comment.body})

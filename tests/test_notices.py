@@ -55,10 +55,7 @@ def test_an_edit_and_a_delete_are_confirmed_where_the_reader_lands(client, post)
     edit = client.post(f"/comment/{comment.pk}/edit/", {"body": "Better words"})
     page, _fragment = landing(client, edit)
     card = page.select_one(f"li#comment-{comment.pk} > .comment-card")
-    assert card.select_one(".comment-notice").get_text(strip=True) in (
-        "Your comment was updated.",
-        "Saved. Your comment is awaiting moderation.",
-    )
+    assert card.select_one(".comment-notice").get_text(strip=True) == "Your comment was updated."
     assert "Better words" in card.get_text()
 
     deleted = client.post(f"/comment/{comment.pk}/delete/")
@@ -68,6 +65,28 @@ def test_an_edit_and_a_delete_are_confirmed_where_the_reader_lands(client, post)
     assert first.get_text(strip=True) == "Your comment was deleted."
     assert "deleted" not in top_messages(page)
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "language, held", [("en", "awaiting moderation"), ("de", "wartet auf Freischaltung")]
+)
+def test_an_edited_held_comment_says_once_that_it_awaits_moderation(
+    client, post, settings, language, held
+):
+    """The held comment's card says it awaits moderation; the notice of the edit does not say
+    it again."""
+    settings.COMMENTS_MODERATION = "all"
+    client.post(comment_url(post), form_data(client, post, body="First words"))
+    comment = Comment.objects.latest("pk")
+    assert comment.status == Comment.Status.PENDING
+    client.cookies["django_language"] = language
+    edit = client.post(f"/comment/{comment.pk}/edit/", {"body": "Better words"})
+    page, _fragment = landing(client, edit)
+    card = page.select_one(f"li#comment-{comment.pk} > .comment-card")
+    assert "Better words" in card.get_text()
+    assert card.select_one(".comment-notice") is not None
+    assert card.get_text(" ", strip=True).count(held) == 1, card.get_text(" ", strip=True)
+    assert held not in top_messages(page)
 
 
 def test_a_notice_whose_comment_is_not_shown_stays_in_the_pages_list(client):
