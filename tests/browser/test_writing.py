@@ -61,6 +61,29 @@ def test_preview_in_place_with_javascript(page, site):
     assert Comment.objects.count() == 1
 
 
+QUOTE_STYLE = (
+    "q => { const s = getComputedStyle(q); return [s.borderLeftWidth, s.borderLeftStyle,"
+    " s.borderLeftColor, s.paddingLeft, s.marginLeft, s.marginTop, s.color]; }"
+)
+
+
+def test_a_quote_in_the_preview_looks_as_it_will_when_published(page, site):
+    post = make_post()
+    published = make_comment(post, body="> a quote, published")
+    page.goto(site + post.get_absolute_url())
+    card_quote = page.locator(f"#comment-{published.pk} .comment-body blockquote")
+    respond = page.locator("#respond")
+    fill_form(respond, body="> a quote, previewed")
+    respond.get_by_role("button", name="Preview").click()
+    previewed = page.locator("#comment-preview blockquote")
+    previewed.wait_for()
+    style = card_quote.evaluate(QUOTE_STYLE)
+    assert style[0] == "4px" and style[1] == "solid"  # the quote bar
+    assert previewed.evaluate(QUOTE_STYLE) == style
+    previewed.scroll_into_view_if_needed()
+    screenshot(page, f"writing-preview-quote-{page.viewport_size['width']}", full_page=False)
+
+
 def in_view(page, locator):
     """The element's top is inside the window (to the pixel: scrolling lands on fractions)."""
     top = locator.evaluate("element => element.getBoundingClientRect().top")
