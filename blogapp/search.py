@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from comments import search as comment_search
+from comments import websearch
 
 from .models import Post
 
@@ -43,15 +43,17 @@ def _post_candidates(text, *, limit):
             .order_by()  # any order: PostgreSQL stops at the limit
             .values_list("rank", "published_at", "pk")[:limit]
         )
-    words = text.split()
-    condition = Q()
-    for word in words:
-        condition &= comment_search.starts_a_word("title", word) | comment_search.starts_a_word(
-            "body", word
+    searched = websearch.parse(text)
+    condition = searched.condition(
+        lambda term: (
+            comment_search.starts_a_word("title", term) | comment_search.starts_a_word("body", term)
         )
+    )
+    if condition is None:  # nothing to look for: a stray quote or a lone "or"
+        return []
     rows = posts.filter(condition).values_list("title", "published_at", "pk")[:limit]
-    # The fallback's one ranking: a post with every word in its title comes first.
-    in_title = [comment_search.word_starts([w]) for w in words]
+    # The fallback's one ranking: a post with every searched term in its title comes first.
+    in_title = [comment_search.word_starts(alternatives) for alternatives in searched.wanted]
     return [
         (_TITLE_MATCH if all(w.search(title) for w in in_title) else 0.0, date, pk)
         for title, date, pk in rows

@@ -30,6 +30,7 @@ from django.db.models import Expression, Q
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from . import websearch
 from .models import Comment
 from .posts import published_posts
 from .text import plain_text
@@ -103,10 +104,9 @@ def comment_candidates(text, *, limit):
             .values_list("rank", "created_at", "pk")[:limit]
         )
     else:
-        words = text.split()
-        condition = Q()
-        for word in words:
-            condition &= starts_a_word("body", word)
+        condition = websearch.parse(text).condition(lambda term: starts_a_word("body", term))
+        if condition is None:  # nothing to look for: a stray quote or a lone "or"
+            return []
         rows = (
             visible_comments()
             .filter(condition)
@@ -185,7 +185,9 @@ def _readable(html_text):
 def _word_start(word):
     """``word`` as a regular expression that finds it only where a word begins (a word that
     itself begins with a sign, "°C", is found wherever it is)."""
-    escaped = re.escape(word)
+    # A phrase's words follow each other with anything but a word between (as PostgreSQL's
+    # phrase search reads "float, test" for "float test").
+    escaped = r"\W+".join(re.escape(part) for part in word.split())
     return rf"(?<!\w){escaped}" if re.match(r"\w", word) else escaped
 
 
@@ -208,7 +210,7 @@ def plain_snippet(body, text):
     where it is cut), escaped, the words marked. A snippet that always began at the text's
     start would not show why a long post was found."""
     plain = _readable(body)
-    words = {w for w in text.split() if w}
+    words = set(websearch.parse(text).terms)
     if not words:
         return escape(Truncator(plain).chars(SNIPPET_CHARS))
     found = word_starts(words)

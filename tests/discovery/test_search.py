@@ -310,3 +310,37 @@ def test_imported_comments_are_found(client):
     brown = Comment.objects.get(author_name="Brown")
     assert (kind, href) == ("comment", f"/comment/{brown.pk}/")
     assert [m.get_text() for m in snippet.find_all("mark")] == ["mouse", "trap"]
+
+
+@pytest.mark.parametrize("full_text", [True, False], ids=["postgresql", "fallback"])
+@pytest.mark.parametrize(
+    "query, found",
+    [
+        ('"float test"', {"ready"}),  # a phrase: its words in a row
+        ("float -rye", {"ready", "later"}),  # a word excluded
+        ("rye or caraway", {"sooner", "loaf"}),  # either word
+        ('starter "float test"', {"ready"}),
+        ('"', set()),  # a stray quote looks for nothing
+    ],
+)
+def test_quotes_or_and_minus_work_with_and_without_postgresql(
+    client, post, monkeypatch, full_text, query, found
+):
+    """The README promises web-search syntax; the fallback reads it as PostgreSQL does."""
+    if not full_text:
+        monkeypatch.setattr(comment_search, "uses_full_text_search", lambda: False)
+    bodies = {
+        "ready": "A float test tells when the starter is ready.",
+        "sooner": "Rye flour makes the starter float sooner.",
+        "loaf": "Caraway seeds in the loaf.",
+        "later": "The test of time: float it later.",
+    }
+    for body in bodies.values():
+        make_comment(post, body=body)
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    texts = [snippet.get_text() for _kind, _href, snippet in results(response)]
+    assert {key for key, body in bodies.items() if any(body in text for text in texts)} == found
+    if found == {"ready"}:
+        [snippet] = [s for _k, _h, s in results(response)]
+        assert "float test" in " ".join(m.get_text() for m in snippet.find_all("mark")).lower()
