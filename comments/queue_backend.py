@@ -5,8 +5,8 @@ enqueue is part of every reply's cost. django-tasks-db's ``enqueue`` writes the 
 the ORM's ``create()`` and then builds the returned ``TaskResult`` twice (once more for the
 ``task_enqueued`` signal), importing and validating the task again each time. This one writes
 the same row with one ``INSERT`` whose SQL is made once per database, and builds the result
-once: 160-260 µs of CPU a call where the library's took 340-430 µs (measured alternately,
-2,000 calls each; bench/README, "The task queue's enqueue").
+once: 171-228 µs of CPU a call where the library's took 310-344 µs (bench/enqueue.py;
+bench/README, "The task queue's enqueue").
 
 Everything else (the table, its defaults, the worker that claims and runs the rows, reading
 results) is django-tasks-db's, untouched.
