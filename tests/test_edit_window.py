@@ -126,17 +126,21 @@ def test_deleting_a_comment_without_replies_takes_it_off_the_page(client, post):
     assert page.select_one(f"#comment-{comment.pk}") is None
 
 
-@override_settings(COMMENTS_EDIT_WINDOW=900)
-def test_after_the_window_the_links_are_gone_and_the_urls_refuse(client, post):
-    comment = post_as(client, post, body="Too late")
-    # The browser's capability as it will be once the window has passed.
-    written = timezone.now() - timedelta(seconds=901)
+def written_long_ago(client, comment, *, seconds):
+    """The browser's capability to change ``comment`` as it will be ``seconds`` after writing."""
+    written = timezone.now() - timedelta(seconds=seconds)
     response = HttpResponse()
     response.set_signed_cookie(
         "comments_own", json.dumps({str(comment.pk): written.timestamp()}),
         salt="comments.ownership",
     )  # fmt: skip
     client.cookies["comments_own"] = response.cookies["comments_own"].value
+
+
+@override_settings(COMMENTS_EDIT_WINDOW=900)
+def test_after_the_window_the_links_are_gone_and_the_urls_refuse(client, post):
+    comment = post_as(client, post, body="Too late")
+    written_long_ago(client, comment, seconds=901)
     assert own_links(client, post, comment) == []
     refused = client.post(f"/comment/{comment.pk}/edit/", {"body": "Changed"})
     assert refused.status_code == 403
@@ -159,13 +163,7 @@ def kept_text(response):
 @override_settings(COMMENTS_EDIT_WINDOW=900)
 def test_an_edit_sent_just_after_the_window_keeps_the_typed_text(client, post):
     comment = post_as(client, post, body="Too late")
-    written = timezone.now() - timedelta(seconds=901)
-    response = HttpResponse()
-    response.set_signed_cookie(
-        "comments_own", json.dumps({str(comment.pk): written.timestamp()}),
-        salt="comments.ownership",
-    )  # fmt: skip
-    client.cookies["comments_own"] = response.cookies["comments_own"].value
+    written_long_ago(client, comment, seconds=901)
     typed = "A long answer <b>typed</b> while\nthe window closed"
     refused = client.post(f"/comment/{comment.pk}/edit/", {"body": typed})
     assert refused.status_code == 403
