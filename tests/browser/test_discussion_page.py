@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from comments.models import Comment
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, _new_page, screenshot
 from tests.factories import make_comment, make_post
 
 TARGET_BACKGROUND = "rgb(255, 246, 209)"  # --target in site.css
@@ -466,3 +466,27 @@ def test_axe_finds_no_serious_or_critical_problems(page, sample, axe_source):
 
     page.goto(f"{url.removesuffix(post.get_absolute_url())}/comment/{comments['corky'].pk}/thread/")
     assert _axe_problems(page, axe_source) == []
+
+
+def test_a_code_block_too_wide_for_a_phone_can_be_scrolled_with_the_keyboard(
+    site, browser, axe_source
+):
+    """A post's or a comment's code block wider than its column scrolls sideways; it takes
+    keyboard focus so that the keys scroll it too (axe: scrollable-region-focusable)."""
+    line = "print('" + "a long line of code " * 8 + "')"
+    post = make_post(title="Code", body=f"<p>Run this:</p><pre>{line}</pre><pre>ok()</pre>")
+    make_comment(post, body=f"Mine:\n\n    {line}")
+    context, page = _new_page(browser, PHONE)
+    try:
+        page.goto(f"{site}{post.get_absolute_url()}")
+        wide = page.locator(".post-body pre").first
+        narrow = page.locator(".post-body pre").nth(1)
+        assert wide.get_attribute("tabindex") == "0"
+        assert narrow.get_attribute("tabindex") is None  # nothing to scroll: no extra tab stop
+        assert page.locator(".comment-body pre").get_attribute("tabindex") == "0"
+        wide.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("pre => pre.scrollLeft > 0", arg=wide.element_handle())
+        assert _axe_problems(page, axe_source) == []
+    finally:
+        context.close()
