@@ -37,16 +37,18 @@
     if (target && target.classList.contains("comment")) showParentToo(target);
   });
 
-  // A code block wider than its column scrolls sideways: it takes keyboard focus, so that the
-  // arrow keys scroll it too; one that fits stays out of the tab order. Again on resizing.
-  function focusableCodeBlocks() {
-    document.querySelectorAll(".post-body pre, .comment-body pre").forEach(function (pre) {
-      if (pre.scrollWidth > pre.clientWidth) pre.tabIndex = 0;
-      else pre.removeAttribute("tabindex");
+  // A code block or a post's table wider than its column scrolls sideways: it takes keyboard
+  // focus, so that the arrow keys scroll it too; one that fits stays out of the tab order.
+  // Checked again when the window's width changes.
+  function focusableScrollers() {
+    var wide = document.querySelectorAll(".post-body pre, .post-body table, .comment-body pre");
+    wide.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
     });
   }
-  focusableCodeBlocks();
-  window.addEventListener("resize", focusableCodeBlocks);
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
 
   // Dates less than a day old read "3 hours ago" (when written, and when edited). Done here,
   // from each <time datetime>, so a cached page never shows a stale relative time; the exact

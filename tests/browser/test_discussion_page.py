@@ -468,13 +468,15 @@ def test_axe_finds_no_serious_or_critical_problems(page, sample, axe_source):
     assert _axe_problems(page, axe_source) == []
 
 
-def test_a_code_block_too_wide_for_a_phone_can_be_scrolled_with_the_keyboard(
+def test_a_code_block_or_table_too_wide_for_a_phone_can_be_scrolled_with_the_keyboard(
     site, browser, axe_source
 ):
     """A post's or a comment's code block wider than its column scrolls sideways; it takes
     keyboard focus so that the keys scroll it too (axe: scrollable-region-focusable)."""
     line = "print('" + "a long line of code " * 8 + "')"
-    post = make_post(title="Code", body=f"<p>Run this:</p><pre>{line}</pre><pre>ok()</pre>")
+    cells = "".join(f"<td>column {n} of a wide table</td>" for n in range(12))
+    post = make_post(title="Code", body=f"<p>Run this:</p><pre>{line}</pre><pre>ok()</pre>"
+                                        f"<table><tr>{cells}</tr></table>")  # fmt: skip
     make_comment(post, body=f"Mine:\n\n    {line}")
     context, page = _new_page(browser, PHONE)
     try:
@@ -484,6 +486,7 @@ def test_a_code_block_too_wide_for_a_phone_can_be_scrolled_with_the_keyboard(
         assert wide.get_attribute("tabindex") == "0"
         assert narrow.get_attribute("tabindex") is None  # nothing to scroll: no extra tab stop
         assert page.locator(".comment-body pre").get_attribute("tabindex") == "0"
+        assert page.locator(".post-body table").get_attribute("tabindex") == "0"
         wide.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_function("pre => pre.scrollLeft > 0", arg=wide.element_handle())
