@@ -506,9 +506,11 @@ def comments_for_export(post_id, *, chunk_size=2000):
 
 
 def comment_id_by_source(*, post_id, source, source_id):
-    """The id of the imported comment of ``post_id`` known by ``(source, source_id)``, or None."""
+    """The id of the imported comment of ``post_id`` known by ``(source, source_id)``, or None;
+    None too for a comment readers cannot see (its permalink is not found either)."""
     return (
-        Comment.objects.filter(source=source, source_id=source_id, post_id=post_id)
+        Comment.objects.visible()
+        .filter(source=source, source_id=source_id, post_id=post_id)
         .values_list("pk", flat=True)
         .first()
     )

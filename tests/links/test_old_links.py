@@ -81,6 +81,14 @@ def test_an_old_comment_id_resolves_to_its_permalink(client):
     assert client.get("/posts/moving-house/old-comment/%00/").status_code == 404
 
 
+@pytest.mark.parametrize("status", ["pending", "spam", "removed"])
+def test_an_old_id_of_a_comment_readers_cannot_see_is_not_found(client, status):
+    """Its permalink would be a 404 page, and the answer would tell that it exists."""
+    import_old_site()
+    Comment.objects.filter(pk=comment_called(105).pk).update(status=status)
+    assert client.get("/posts/moving-house/old-comment/105/").status_code == 404
+
+
 def test_the_post_page_loads_the_resolver_only_for_imported_posts(client):
     import_old_site()
     page = client.get("/posts/moving-house/").content.decode()
