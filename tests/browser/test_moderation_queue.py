@@ -111,18 +111,20 @@ def test_held_rows_follow_the_admins_theme(site, desktop_page, moderator, system
         screenshot(page, "moderation-queue-dark-theme")
 
 
-def test_the_thread_view_fits_a_phone(site, browser, moderator):
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_thread_view_fits_a_phone(site, browser, moderator, language):
     post = make_post(title="Gardening in winter")
     make_comment(post, status=Comment.Status.PENDING, body="Held for the queue")
     parent = None
     for depth in range(15):  # deeper than the view indents
         parent = make_comment(post, parent=parent, author_name=f"Gardener {depth}",
                               body=f"Level {depth}: https://example.com/{'x' * 80}")  # fmt: skip
-    context, page = _new_page(browser, PHONE)
+    # German names the longest action (the select is as wide as its longest option).
+    context, page = _new_page(browser, PHONE, locale=language)
     try:
         log_in(page, site)
         page.goto(f"{site}/admin/comments/comment/{parent.pk}/thread/")
-        screenshot(page, "moderation-thread-phone")
+        screenshot(page, f"moderation-thread-phone-{language}")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         deepest = page.locator(f"#thread-comment-{parent.pk}").bounding_box()
         assert deepest["width"] >= PHONE["width"] / 2  # its text keeps room to be read
