@@ -84,6 +84,26 @@ def test_a_quote_in_the_preview_looks_as_it_will_when_published(page, site):
     screenshot(page, f"writing-preview-quote-{page.viewport_size['width']}", full_page=False)
 
 
+def test_a_list_in_the_preview_has_the_markers_it_will_have_when_published(page, site):
+    """A comment sits in the discussion's own list: its lists must not take the markers a
+    browser gives nested lists (circles, squares), or they change on publishing."""
+    text = "- one\n- two\n    - nested"
+    post = make_post()
+    published = make_comment(post, body=text)
+    page.goto(site + post.get_absolute_url())
+    markers = (
+        "list => [getComputedStyle(list).listStyleType,"
+        " getComputedStyle(list.querySelector('ul')).listStyleType]"
+    )
+    card = page.locator(f"#comment-{published.pk} .comment-body > ul").evaluate(markers)
+    respond = page.locator("#respond")
+    fill_form(respond, body=text)
+    respond.get_by_role("button", name="Preview").click()
+    page.locator("#comment-preview ul").first.wait_for()
+    assert page.locator("#comment-preview .comment-preview-body > ul").evaluate(markers) == card
+    assert card == ["disc", "circle"]
+
+
 def in_view(page, locator):
     """The element's top is inside the window (to the pixel: scrolling lands on fractions)."""
     top = locator.evaluate("element => element.getBoundingClientRect().top")
