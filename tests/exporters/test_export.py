@@ -134,7 +134,7 @@ def test_the_export_page_says_only_wxr_can_be_imported(admin_client):
     page = soup(admin_client.get("/admin/blogapp/post/export/"))
     words = " ".join(page.select_one("#content-main p").get_text().split())
     assert "WordPress and this site can import the WXR file" in words
-    assert "the JSON file is for other tools, and neither imports it" in words
+    assert "the JSON file is for other tools (neither WordPress nor this site imports it)" in words
     formats = [o.get_text() for o in page.select("select[name=format] option")]
     assert formats == ["WordPress (WXR 1.2)", "JSON, for other tools"]
 
