@@ -193,10 +193,15 @@
     firstField().focus();
   });
 
-  // "Leave a comment" beside the discussion's title asks for a new comment, never a reply:
-  // the browser then follows the link to the form, back in its place.
+  // "Leave a comment" beside the discussion's title asks for a new comment, never a reply: the
+  // form goes back to its place, shown, with the cursor where typing goes on (following the
+  // link itself would leave the focus nowhere).
   document.addEventListener("click", function (event) {
-    if (event.target.closest("a.discussion-jump")) leaveNewComment();
+    if (!event.target.closest("a.discussion-jump")) return;
+    event.preventDefault();
+    leaveNewComment();
+    respond.scrollIntoView({ block: "start" });
+    firstField().focus({ preventScroll: true });
   });
 
   respond.addEventListener("keydown", function (event) {

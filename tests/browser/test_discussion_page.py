@@ -313,6 +313,7 @@ def test_leave_a_comment_turns_an_open_reply_form_into_a_new_comment(page, sampl
     assert page.locator("#respond-title").inner_text() == "Leave a comment"
     assert page.locator(".js-cancel-reply").count() == 0
     assert page.locator("#id_body").input_value() == "A thought of my own, not an answer."
+    assert page.evaluate("document.activeElement.id") == "id_body"  # typing goes on there
     assert in_viewport(page, page.locator("#respond-title"))
     screenshot(page, f"leave-a-comment-after-reply-{page.viewport_size['width']}", full_page=False)
 
