@@ -139,6 +139,14 @@
       form.querySelector("textarea") || form.querySelector("input:not([type=hidden])");
   }
 
+  // Focus ``field``, scrolled into view whole when it is not (a phone's screen may show only
+  // the top edge of the comment box below the fields it skipped).
+  function focusInView(field) {
+    field.focus({ preventScroll: true });
+    var box = field.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) field.scrollIntoView({ block: "center" });
+  }
+
   function replyTitle(item) {
     var author = item.querySelector(":scope > .comment-card .comment-author:not(.comment-author--unknown)");
     var name = author && author.textContent.trim();
@@ -190,7 +198,7 @@
     if (!item) return;
     event.preventDefault();
     openUnder(item, link);
-    firstField().focus();
+    focusInView(firstField());
   });
 
   // "Leave a comment" beside the discussion's title asks for a new comment, never a reply: the

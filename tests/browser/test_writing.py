@@ -158,10 +158,16 @@ def test_remember_me_fills_the_next_form_and_unticking_forgets(desktop_page, sit
     assert not page.locator("#respond input[name=remember]").is_checked()
 
 
-def test_reply_focuses_the_first_empty_required_field(desktop_page, site):
+FOCUSED_IN_VIEW = (
+    "() => { const box = document.activeElement.getBoundingClientRect();"
+    " return box.top >= 0 && box.bottom <= innerHeight; }"
+)
+
+
+def test_reply_focuses_the_first_empty_required_field(page, site):
     """With the name remembered, Reply (in place or by address) puts the cursor in the
-    comment's text, not in the filled-in name; with the name empty, in the name."""
-    page = desktop_page
+    comment's text, not in the filled-in name; with the name empty, in the name. The field
+    is in view whole, on a phone too."""
     post = make_post()
     url = site + post.get_absolute_url()
     first = post_comment(page, url, body="First", remember=True, name="Remembered Ann")
@@ -170,11 +176,13 @@ def test_reply_focuses_the_first_empty_required_field(desktop_page, site):
     reply.click()
     assert page.locator("#respond input[name=name]").input_value() == "Remembered Ann"
     assert page.evaluate("document.activeElement.name") == "body"
+    assert page.evaluate(FOCUSED_IN_VIEW)
 
     page.keyboard.press("Escape")
     page.locator("#respond input[name=name]").fill("")
     reply.click()
     assert page.evaluate("document.activeElement.name") == "name"
+    assert page.evaluate(FOCUSED_IN_VIEW)
 
     page.goto(f"{url}?replyto={first.pk}")
     assert page.locator(f"#comment-{first.pk} > #respond").is_visible()
