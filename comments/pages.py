@@ -255,6 +255,8 @@ def thread_page_context(request, post, comment, *, form=None, preview_html=""):
         "post": post,
         "root": root,
         "parent_id": comment.parent_id,
+        # "Back to the discussion" leads to the page in the order the reader came from.
+        "order_query": order_query(request),
         "discussion_html": for_this_reader(
             request, render_discussion(discussion, replies_open=form_context["comments_open"])
         ),

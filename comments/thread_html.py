@@ -54,6 +54,8 @@ class ThreadWriter:
         # Avatars are stored keys (comments/avatars.py): the page hashes nothing.
         self.avatar_src = reverse("comments:avatar", args=["0"])[:-5]
         self.reply_href = reply_href(discussion)
+        # A thread's own page and its way back keep the reader's order (comments.selectors).
+        self.continue_query = f"?{SORT_PARAM}=newest" if discussion.newest else ""
         self._authors = {}
 
     def comment(self, node):
@@ -139,7 +141,7 @@ class ThreadWriter:
 
     def continue_link(self, node):
         """Past COMMENTS_THREAD_MAX_DEPTH levels a thread continues on this comment's page."""
-        thread_url = reverse("comments:thread", args=[node.id])
+        thread_url = reverse("comments:thread", args=[node.id]) + self.continue_query
         return f'<a href="{thread_url}">{self.continue_thread[node.reply_count]}</a>'
 
     def after(self, node):

@@ -189,3 +189,22 @@ def test_paging_links_say_older_and_newer_as_the_sort_order_has_them(
     assert links("sort=newest&cpage=1") == (None, older)
     assert links("sort=newest&cpage=2") == (newer, older)
     assert links("sort=newest&cpage=3") == (newer, None)
+
+
+@override_settings(COMMENTS_PER_PAGE=2, COMMENTS_THREAD_MAX_DEPTH=2)
+def test_continue_this_thread_and_back_keep_the_newest_first_order(client, post):
+    """The reader who sorted newest first and follows a deep thread to its own page comes
+    back to the page of the discussion they left, in their order."""
+    roots = make_threads(post, 5)
+    deep = roots[-1]  # newest first: on page 1
+    child = make_comment(post, parent=deep, body="Level 1")
+    make_comment(post, parent=make_comment(post, parent=child, body="Level 2"), body="Level 3")
+    page = soup(client.get(f"{post.get_absolute_url()}?sort=newest"))
+    [continued] = page.select(".comment-continue a")
+    assert continued["href"].endswith("?sort=newest")
+    thread = soup(client.get(continued["href"]))
+    back = thread.select_one(".thread-nav a")["href"]
+    assert back.endswith("?sort=newest")
+    landed = client.get(back)
+    assert landed.status_code == 302
+    assert "sort=newest" in landed["Location"] and "cpage" not in landed["Location"]
