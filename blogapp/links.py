@@ -29,6 +29,8 @@ URL_MAX_LENGTH = 1000
 # The query string of the redirect: tells the page script that an anchor is an old one.
 FROM_OLD_LINK = "via=old-link"
 REPEATED_SLASHES = re.compile(r"/{2,}")
+# An address under a WordPress post's: a page of its comments, or its comment feed.
+WORDPRESS_POST_SUFFIX = re.compile(r"(?P<post>/.+?)/(?:comment-page-\d+|(?P<feed>feed(?:/\w+)?))")
 
 
 def normal_path(path: str) -> str:
@@ -76,12 +78,28 @@ def remember_old_links(links: Iterable[tuple[int, str]]) -> int:
 
 def old_link_target(path: str, query: str) -> str | None:
     """Where an old address lives now, or None: also for a post readers cannot see (a draft,
-    private, password-protected or scheduled), whose new slug a redirect would give away."""
+    private, password-protected or scheduled), whose new slug a redirect would give away.
+
+    WordPress's addresses under a post's own lead where they lead on WordPress: a page of its
+    comments (``…/comment-page-2/``) to the post, its comment feed (``…/feed/``) to the post's
+    comment feed here."""
     key = old_path(path, query, decoded=True)
     if "\x00" in key or len(key) > PATH_MAX_LENGTH:  # never stored; PostgreSQL refuses NUL
         return None
-    post = Post.objects.published().filter(old_links__path=key).only("slug").first()
-    return f"{post.get_absolute_url()}?{FROM_OLD_LINK}" if post else None
+    under = WORDPRESS_POST_SUFFIX.fullmatch(key)
+    keys = [key, under["post"]] if under else [key]
+    link = (
+        OldLink.objects.filter(path__in=keys, post__in=Post.objects.published())
+        .select_related("post")
+        .only("path", "post__slug")
+        .order_by("-path")  # the address itself before the post it may be under
+        .first()
+    )
+    if link is None:
+        return None
+    if link.path != key and under["feed"]:
+        return reverse("blogapp:post_comments_feed", kwargs={"slug": link.post.slug})
+    return f"{link.post.get_absolute_url()}?{FROM_OLD_LINK}"
 
 
 class OldLinkMiddleware:

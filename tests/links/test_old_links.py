@@ -237,3 +237,29 @@ def test_the_theme_test_datas_old_links(client):
     second_greek = client.get(f"/greek/{GREEK.upper()}/")
     assert second_greek.status_code == 301
     assert client.get(second_greek["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/2016/05/moving-house/comment-page-2/", "/posts/moving-house/?via=old-link"),
+        ("/2016/05/moving-house/comment-page-13", "/posts/moving-house/?via=old-link"),
+        ("/2016/05/moving-house/feed/", "/posts/moving-house/feed/"),
+        ("/2016/05/moving-house/feed/atom/", "/posts/moving-house/feed/"),
+    ],
+)
+def test_wordpress_addresses_under_an_old_post_lead_where_they_did(client, old, new):
+    """A page of a post's comments and its comment feed, as WordPress addressed them."""
+    import_old_site()
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+    assert client.get(new).status_code == 200
+
+
+def test_addresses_under_an_unknown_or_hidden_post_stay_unknown(client):
+    import_old_site()
+    assert client.get("/2016/05/never-was/comment-page-2/").status_code == 404
+    assert client.get("/2016/05/moving-house/other/").status_code == 404
+    Post.objects.filter(slug="moving-house").update(status=Post.Status.DRAFT)
+    assert client.get("/2016/05/moving-house/feed/").status_code == 404
