@@ -568,8 +568,10 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
                 reply_form = ReplyAsAuthorForm(request.POST)
                 reply = self.reply_as_author(request, focus.post, reply_form)
                 if reply is not None:
+                    # Shown in the thread of the comment it answers, whose reply form comes
+                    # next: the moderator's next reply never defaults to answering their own.
                     anchor = f"#thread-comment-{reply.pk}"
-                    return HttpResponseRedirect(self.thread_url(reply) + anchor)
+                    return HttpResponseRedirect(self.thread_url(reply.parent) + anchor)
             else:
                 self.moderate_in_thread(request, Comment.objects.filter(tree_id=focus.tree_id))
                 # Back to the page the moderator acted on.

@@ -180,3 +180,19 @@ def test_the_author_badge_marks_a_reply_only_when_the_posts_author_wrote_it(
     page = soup(Client().get(own.get_absolute_url()))
     assert page.select_one(f"#comment-{by_author.pk} .comment-badge").get_text() == "Author"
     assert page.select(f"#comment-{by_moderator.pk} .comment-badge") == []
+
+
+def test_after_a_reply_as_the_author_the_form_answers_the_same_comment_not_the_reply(
+    admin_client_,
+):
+    post = make_post(author_name="Editor")
+    question = make_comment(post, author_name="Ann")
+    response = admin_client_.post(
+        thread_url(question), {"reply_as_author": "1", "parent": question.pk, "body": "Yes."}
+    )
+    reply = Comment.objects.get(parent=question)
+    assert response["Location"].endswith(f"#thread-comment-{reply.pk}")
+    page = soup(admin_client_.get(response["Location"].split("#")[0]))
+    assert page.select_one(f"#thread-comment-{reply.pk}") is not None  # shown, in its thread
+    form = page.select_one("#reply-as-author")
+    assert form.select_one("input[name=parent]")["value"] == str(question.pk)
