@@ -202,12 +202,15 @@
   });
 
   // "Leave a comment" beside the discussion's title asks for a new comment, never a reply: the
-  // form goes back to its place, shown, with the cursor where typing goes on (following the
-  // link itself would leave the focus nowhere).
+  // form goes back to its place, shown, with the cursor where typing goes on. The address
+  // gets #respond as the link gives it (following the link itself would leave the focus
+  // nowhere).
   document.addEventListener("click", function (event) {
-    if (!event.target.closest("a.discussion-jump")) return;
+    var link = event.target.closest("a.discussion-jump");
+    if (!link) return;
     event.preventDefault();
     leaveNewComment();
+    if (location.hash !== link.hash) history.pushState(null, "", link.hash);
     respond.scrollIntoView({ block: "start" });
     firstField().focus({ preventScroll: true });
   });
