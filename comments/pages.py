@@ -166,8 +166,9 @@ def comment_form_context(request, post, *, form=None, default_reply_to=None, pre
         "comments_open": post_accepts_comments(post),
         "preview_html": preview_html,
         "privacy_note": privacy_note(),
-        # Sent with the form, so the new comment is shown in the order the reader chose.
-        "form_query": order_query(request),
+        # The reader's order as a query string: sent with the form, so the new comment is
+        # shown in that order; a thread page's way back keeps it too.
+        "order_query": order_query(request),
     }
 
 
@@ -255,8 +256,6 @@ def thread_page_context(request, post, comment, *, form=None, preview_html=""):
         "post": post,
         "root": root,
         "parent_id": comment.parent_id,
-        # "Back to the discussion" leads to the page in the order the reader came from.
-        "order_query": order_query(request),
         "discussion_html": for_this_reader(
             request, render_discussion(discussion, replies_open=form_context["comments_open"])
         ),

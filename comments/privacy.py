@@ -137,6 +137,11 @@ def _comments_of(email):
     return Comment.objects.filter(author_email__iexact=normalize_email(email))
 
 
+def commenter_comment_count(email):
+    """How many comments were written with ``email`` (as the export and the erasure find them)."""
+    return _comments_of(email).count()
+
+
 def _when(value):
     return value.isoformat() if value else None
 

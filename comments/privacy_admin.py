@@ -13,7 +13,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .privacy import commenter_data, commenter_erase, erase_summary, log_commenter_action
+from .privacy import (
+    commenter_comment_count,
+    commenter_data,
+    commenter_erase,
+    erase_summary,
+    log_commenter_action,
+)
 
 
 def _addresses(queryset):
@@ -31,10 +37,8 @@ def export_commenter_data(modeladmin, request, queryset):
         )
         return None
     if request.POST.get("confirmed") != "yes":
-        people = [(address, len(commenter_data(address)["comments"])) for address in addresses]
-        return _confirmation(
-            modeladmin, request, people, _("Download these commenters' data?"), "export"
-        )
+        title = _("Download these commenters' data?")
+        return _confirmation(modeladmin, request, addresses, title, "export")
     data = {"commenters": [commenter_data(address) for address in addresses]}
     log_commenter_action(
         user=request.user,
@@ -64,19 +68,17 @@ def erase_commenter_data(modeladmin, request, queryset):
             counts = commenter_erase(email=address, remove_text=remove_text, user=request.user)
             modeladmin.message_user(request, erase_summary(counts), messages.SUCCESS)
         return None
-    people = [
-        (address, commenter_erase(email=address, dry_run=True)["comments"]) for address in addresses
-    ]
-    return _confirmation(modeladmin, request, people, _("Erase these commenters?"), "erase")
+    return _confirmation(modeladmin, request, addresses, _("Erase these commenters?"), "erase")
 
 
-def _confirmation(modeladmin, request, people, title, name):
-    """The page that lists ``people`` (address, number of comments) and asks to go on."""
+def _confirmation(modeladmin, request, addresses, title, name):
+    """The page that lists ``addresses``, each with its number of comments, and asks to go
+    on (``name``: the action's template, ``<name>_commenters.html``)."""
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
         "opts": modeladmin.model._meta,
-        "people": people,
+        "people": [(address, commenter_comment_count(address)) for address in addresses],
         "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         "action": request.POST.get("action"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
