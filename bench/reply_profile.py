@@ -13,7 +13,7 @@ cProfile of all POSTs.
 
 The spam filter is trained first (``bench.common.seed_spam_model``) and its share is
 printed: the CPU time of screening a comment (the rules and the filter's score, with their
-two queries as the driver sees them) and of storing its evidence, against the whole POST's.
+one query as the driver sees it) and of storing its evidence, against the whole POST's.
 ``--without-spam-filter`` runs with ``COMMENTS_SPAM_FILTER_ENABLED=0``.
 """
 

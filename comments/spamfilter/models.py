@@ -154,7 +154,7 @@ class SpamRule(models.Model):
             return value, "", ""
         if kind == cls.Kind.EMAIL:
             value = normalise(pattern).lstrip("@")
-            if not value or " " in value or "." not in value.rpartition("@")[2]:
+            if not value or len(value.split()) != 1 or "." not in value.rpartition("@")[2]:
                 raise ValidationError({"pattern": _("Enter an email address or a domain.")})
             return value, "", ""
         if kind == cls.Kind.WEBSITE:

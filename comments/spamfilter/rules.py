@@ -17,6 +17,7 @@ from django.utils import timezone
 from .features import URL, domain_of
 from .models import SpamRule, ip_hex
 from .normalise import normalise, words
+from .sql_lists import TEXT_ARRAY, text_array
 
 MAX_PHRASE_WORDS = 5  # a phrase rule longer than this never matches (said in the admin)
 MAX_GRAMS = 20_000  # a 10,000-character comment has ~2,000 words: ample
@@ -39,6 +40,11 @@ class RuleMatch:
         if not self.rules:
             return None
         return max((rule.action for rule in self.rules), key=SpamRule.STRENGTH.__getitem__)
+
+    @classmethod
+    def from_rows(cls, rows):
+        """The match of the rows of ``rules_query``."""
+        return cls([Hit(*row) for row in rows])
 
     def reasons(self):
         return [f"rule:{rule.kind}:{rule.pattern}" for rule in self.rules]
@@ -87,7 +93,24 @@ def _address_key(ip_address):
 
 
 def matching_rules(*, body, author_name="", author_email="", author_url="", ip_address=None):
-    """Every rule the comment matches (one query).
+    """Every rule the comment matches (one query)."""
+    query = rules_query(
+        body=body,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        ip_address=ip_address,
+    )
+    if query is None:
+        return RuleMatch([])
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return RuleMatch.from_rows(cursor.fetchall())
+
+
+def rules_query(*, body, author_name, author_email, author_url, ip_address):
+    """The ``SELECT`` of the rules a comment matches, as ``(sql, params)``: rows ``(id, kind,
+    pattern, action)``. None when the comment holds nothing a rule could equal.
 
     Plain SQL: on the write path of every comment, the ORM's building of this query cost
     more CPU than the matching itself. Each part uses the (kind, value) index or, for
@@ -101,8 +124,8 @@ def matching_rules(*, body, author_name="", author_email="", author_url="", ip_a
         if not values:
             continue
         if connection.vendor == "postgresql":
-            conditions.append("(kind = %s AND value = ANY(%s))")
-            params += [kind, values]
+            conditions.append(f"(kind = %s AND value = ANY({TEXT_ARRAY}))")
+            params += [kind, text_array(values)]
         else:
             conditions.append(f"(kind = %s AND value IN ({', '.join(['%s'] * len(values))}))")
             params += [kind, *values]
@@ -111,12 +134,10 @@ def matching_rules(*, body, author_name="", author_email="", author_url="", ip_a
         conditions.append("(kind = %s AND ip_first <= %s AND ip_last >= %s)")
         params += [SpamRule.Kind.IP, address, address]
     if not conditions:
-        return RuleMatch([])
+        return None
     table = connection.ops.quote_name(SpamRule._meta.db_table)
     sql = f"SELECT id, kind, pattern, action FROM {table} WHERE {' OR '.join(conditions)}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return RuleMatch([Hit(*row) for row in cursor.fetchall()])
+    return sql, params
 
 
 def record_hits(rules):

@@ -1,7 +1,7 @@
 """What ``comment_create`` asks before it writes a comment: the rules, then the filter.
 
-``screen`` runs the moderators' rules (one query) and, when the filter is on and has
-learned both kinds, scores the comment (one query for its features' counts). The caller
+``screen`` runs the moderators' rules and, when the filter is on and has learned both
+kinds, scores the comment from its features' counts: one statement reads both. The caller
 stores the score, the reasons and the evidence with the comment (``save_evidence``).
 """
 
@@ -64,9 +64,10 @@ def features_of(*, body, author_name, author_email, author_url, signals=None):
     return by_key
 
 
-def score_features(by_key):
-    """The model's verdict on features given as {key: feature}, or None if untrained."""
-    counts, (spam_total, ham_total) = store.counts_for(list(by_key))
+def verdict_of(by_key, counts_and_totals):
+    """The model's verdict on features given as {key: feature}, from their counts (as
+    ``store.counts_for`` gives them), or None if untrained."""
+    counts, (spam_total, ham_total) = counts_and_totals
     if not spam_total or not ham_total:
         return None
     named = {by_key[key]: value for key, value in counts.items()}
@@ -75,26 +76,26 @@ def score_features(by_key):
 
 def screen(*, body, author_name, author_email, author_url, ip_address, signals=None):
     """Rules and score for a new comment; ``RuleRefusal`` if a refusing rule matches."""
-    match = rules.matching_rules(
-        body=body,
-        author_name=author_name,
-        author_email=author_email,
-        author_url=author_url,
-        ip_address=ip_address,
+    comment = {
+        "body": body,
+        "author_name": author_name,
+        "author_email": author_email,
+        "author_url": author_url,
+    }
+    by_key = None
+    if settings.COMMENTS_SPAM_FILTER_ENABLED:
+        by_key = features_of(**comment, signals=signals or Signals())
+    rule_rows, count_rows = _rules_and_counts(
+        rules.rules_query(**comment, ip_address=ip_address),
+        store.counts_query(list(by_key)) if by_key is not None else None,
     )
+    match = rules.RuleMatch.from_rows(rule_rows)
     if match.action == SpamRule.Action.REFUSE:
         raise RuleRefusal([r for r in match.rules if r.action == SpamRule.Action.REFUSE])
     screening = Screening(rule_action=match.action, rules=match.rules, reasons=match.reasons())
-    if settings.COMMENTS_SPAM_FILTER_ENABLED:
-        by_key = features_of(
-            body=body,
-            author_name=author_name,
-            author_email=author_email,
-            author_url=author_url,
-            signals=signals or Signals(),
-        )
+    if by_key is not None:
         screening.feature_keys = sorted(by_key)
-        verdict = score_features(by_key)
+        verdict = verdict_of(by_key, store.counts_from_rows(count_rows))
         if verdict is not None:
             screening.score = round(verdict.score, 4)
             named = spelled_out([feature for feature, _p in verdict.reasons], body)
@@ -103,6 +104,35 @@ def screen(*, body, author_name, author_email, author_url, ip_address, signals=N
                 for name, (_feature, p) in zip(named, verdict.reasons, strict=True)
             ]
     return screening
+
+
+def _rules_and_counts(rules_query, counts_query):
+    """The rows of the rules' query and of the counts' query (each ``(sql, params)`` or None),
+    read in one statement: a round trip less on every comment (~30 µs of CPU; bench/README,
+    "Screening's lists")."""
+    if rules_query is None or counts_query is None:
+        return _rows(rules_query), _rows(counts_query)
+    (rules_sql, rules_params), (counts_sql, counts_params) = rules_query, counts_query
+    sql = (
+        f"SELECT 0, id, kind, pattern, action, 0, 0 FROM ({rules_sql}) AS matched "  # noqa: S608
+        f"UNION ALL SELECT 1, key, '', '', '', spam, ham FROM ({counts_sql}) AS counted"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rules_params, *counts_params])
+        rows = cursor.fetchall()
+    return (
+        [row[1:5] for row in rows if row[0] == 0],
+        [(row[1], row[5], row[6]) for row in rows if row[0] == 1],
+    )
+
+
+def _rows(query):
+    """The rows of one ``(sql, params)`` query; none for None."""
+    if query is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return cursor.fetchall()
 
 
 def save_evidence(comment, screening):

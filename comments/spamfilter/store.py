@@ -10,6 +10,7 @@ means two learners never deadlock.
 from django.db import connection
 
 from .models import TOTALS_KEY, SpamFeatureCount
+from .sql_lists import BIGINT_ARRAY, bigint_array
 
 CHUNK = 1000
 
@@ -19,20 +20,28 @@ def _table():
 
 
 def counts_for(keys):
-    """({key: (spam, ham)} for those of ``keys`` ever seen, (spam total, ham total)).
+    """({key: (spam, ham)} for those of ``keys`` ever seen, (spam total, ham total))."""
+    with connection.cursor() as cursor:
+        cursor.execute(*counts_query(keys))
+        return counts_from_rows(cursor.fetchall())
+
+
+def counts_query(keys):
+    """The ``SELECT`` of the counts of ``keys`` and of the totals, as ``(sql, params)``: rows
+    ``(key, spam, ham)``, read by ``counts_from_rows``.
 
     Plain SQL: on the write path of every comment, the ORM's query building cost more CPU
     than the rest of scoring together."""
     keys = [TOTALS_KEY, *keys]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = f"SELECT key, spam, ham FROM {_table()} WHERE key = ANY(%s)"  # noqa: S608
-            cursor.execute(sql, [keys])
-        else:
-            marks = ", ".join(["%s"] * len(keys))
-            sql = f"SELECT key, spam, ham FROM {_table()} WHERE key IN ({marks})"  # noqa: S608
-            cursor.execute(sql, keys)
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        sql = f"SELECT key, spam, ham FROM {_table()} WHERE key = ANY({BIGINT_ARRAY})"  # noqa: S608
+        return sql, [bigint_array(keys)]
+    marks = ", ".join(["%s"] * len(keys))
+    return f"SELECT key, spam, ham FROM {_table()} WHERE key IN ({marks})", keys  # noqa: S608
+
+
+def counts_from_rows(rows):
+    """``counts_for``'s answer from the rows of ``counts_query``."""
     counts = {key: (spam, ham) for key, spam, ham in rows}
     totals = counts.pop(TOTALS_KEY, (0, 0))
     return counts, totals

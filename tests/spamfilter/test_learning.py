@@ -5,13 +5,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import comment_edit, comments_moderate
 from comments.spamfilter import store
-from comments.spamfilter.models import SpamEvidence, SpamFeatureCount
+from comments.spamfilter.models import SpamEvidence, SpamFeatureCount, SpamRule
+from comments.spamfilter.screening import screen
 from tests.factories import make_comment
 from tests.html import soup
 from tests.moderation.conftest import run_action
@@ -50,6 +53,23 @@ def test_a_comment_like_those_marked_spam_is_held_or_stored_as_spam(client, post
     _, ham = post_comment(client, post, body=NEW_HAM, name="Eve", email="eve@example.com")
     assert ham.status == Comment.Status.APPROVED
     assert ham.spam_score < 0.5
+
+
+def test_the_rules_and_the_filter_are_read_in_one_statement(post, taught):
+    SpamRule.objects.create(kind=SpamRule.Kind.WORD, pattern="pharmacy", action="hold")
+    with CaptureQueriesContext(connection) as queries:
+        screening = screen(
+            body=NEW_SPAM + " pharmacy",
+            author_name="Bot",
+            author_email="bot@example.net",
+            author_url="",
+            ip_address="203.0.113.9",
+        )
+    assert len(queries) == 1
+    assert screening.rule_action == SpamRule.Action.HOLD
+    assert screening.reasons[0] == "rule:word:pharmacy"
+    assert screening.score > 0.5
+    assert len(screening.feature_keys) > 5
 
 
 def test_the_thresholds_decide_spam_hold_or_publish(client, post, taught, settings):

@@ -2,6 +2,7 @@
 whatever their number."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -83,12 +84,21 @@ def test_words_in_the_authors_name_count(client, post):
         ("@example.org", "anyone@example.org", True),
         ("example.org", "anyone@mail.example.org", True),
         ("example.org", "anyone@example.org.evil.net", False),
+        # Characters that PostgreSQL's array syntax reads specially
+        ("o'brien+{x}@example.org", "O'Brien+{x}@example.org", True),
+        ('"a\\b"@example.org', '"a\\b"@example.org', True),
     ],
 )
 def test_email_rules_match_addresses_and_domains(client, post, pattern, email, matched):
     rule(Kind.EMAIL, pattern)
     _, comment = post_comment(client, post, email=email)
     assert (comment.status == Comment.Status.PENDING) is matched
+
+
+@pytest.mark.parametrize("pattern", ["ann @example.org", "ann\n@example.org", "ann\t@example.org"])
+def test_an_email_rule_with_a_space_is_refused(pattern):
+    with pytest.raises(ValidationError):
+        SpamRule.normalised(Kind.EMAIL, pattern)
 
 
 @pytest.mark.parametrize(
