@@ -92,15 +92,9 @@ def _address_key(ip_address):
         return ""
 
 
-def matching_rules(*, body, author_name="", author_email="", author_url="", ip_address=None):
-    """Every rule the comment matches (one query)."""
-    query = rules_query(
-        body=body,
-        author_name=author_name,
-        author_email=author_email,
-        author_url=author_url,
-        ip_address=ip_address,
-    )
+def matching_rules(**comment):
+    """Every rule the comment matches (one query); takes ``rules_query``'s arguments."""
+    query = rules_query(**comment)
     if query is None:
         return RuleMatch([])
     with connection.cursor() as cursor:
@@ -108,7 +102,7 @@ def matching_rules(*, body, author_name="", author_email="", author_url="", ip_a
         return RuleMatch.from_rows(cursor.fetchall())
 
 
-def rules_query(*, body, author_name, author_email, author_url, ip_address):
+def rules_query(*, body, author_name="", author_email="", author_url="", ip_address=None):
     """The ``SELECT`` of the rules a comment matches, as ``(sql, params)``: rows ``(id, kind,
     pattern, action)``. None when the comment holds nothing a rule could equal.
 
