@@ -74,7 +74,19 @@ THREAD_FIELD = "thread"
 PREVIEW_FIELD = "preview"
 
 
-def _not_changeable_message(minutes):
+def _not_changeable_message(window):
+    """The refusal, naming the edit window of ``window`` seconds in the unit that is true: a
+    window shorter than a minute is told in seconds, never rounded up to "1 minute"."""
+    if window < 60:
+        seconds = max(window, 0)
+        return ngettext(
+            "This comment can no longer be edited or deleted here. A comment can be changed for "
+            "%(seconds)s second after it was written, and only from the browser that wrote it.",
+            "This comment can no longer be edited or deleted here. A comment can be changed for "
+            "%(seconds)s seconds after it was written, and only from the browser that wrote it.",
+            seconds,
+        ) % {"seconds": seconds}
+    minutes = window // 60
     return ngettext(
         "This comment can no longer be edited or deleted here. A comment can be changed for "
         "%(minutes)s minute after it was written, and only from the browser that wrote it.",
@@ -375,9 +387,8 @@ def _changeable_comment(request, comment_id):
     """(the comment, None) if this browser may still change it, else (None, a 403 page)."""
     comment = _thread_roots().filter(pk=comment_id).first()
     if comment is None or not ownership.may_change(request, comment):
-        minutes = max(1, settings.COMMENTS_EDIT_WINDOW // 60)
         context = {
-            "message": _not_changeable_message(minutes),
+            "message": _not_changeable_message(settings.COMMENTS_EDIT_WINDOW),
             "comment": comment,
             # An edit sent a moment too late: its text is shown to copy, never thrown away.
             "body": request.POST.get("body", "") if request.method == "POST" else "",

@@ -149,6 +149,19 @@ def test_after_the_window_the_links_are_gone_and_the_urls_refuse(client, post):
     assert Comment.objects.get().body == "Too late"
 
 
+@pytest.mark.parametrize(
+    ("window", "told"), [(1, "1 second"), (45, "45 seconds"), (60, "1 minute"), (120, "2 minutes")]
+)
+def test_the_refusal_tells_a_short_window_in_seconds(client, post, window, told):
+    """A window under a minute is not rounded up to "1 minute": it is told in seconds."""
+    comment = post_as(client, post, body="Too late")
+    with override_settings(COMMENTS_EDIT_WINDOW=window):
+        written_long_ago(client, comment, seconds=window + 1)
+        refused = client.post(f"/comment/{comment.pk}/edit/", {"body": "Changed"})
+    assert refused.status_code == 403
+    assert f"can be changed for {told} after it was written" in refused.content.decode()
+
+
 def kept_text(response):
     """The submitted text a refused edit page shows to copy: read-only, never a form to send."""
     page = soup(response)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import soup
 from tests.posting import comment_url, form_data
@@ -183,3 +184,17 @@ def test_the_error_page_in_german(monkeypatch):
     # In the site's look, as the 503 page is: its style sheet and its name at the top.
     assert soup(english).select_one('link[rel="stylesheet"]')["href"].endswith(".css")
     assert text(soup(english), "header .site-title") == "The Blog"
+
+
+@pytest.mark.parametrize(
+    ("window", "told"), [(1, "1 Sekunde"), (30, "30 Sekunden"), (120, "2 Minuten")]
+)
+def test_the_edit_window_in_german(german_client, discussed, settings, window, told):
+    """The refused edit names the window in German, in seconds when it is under a minute."""
+    settings.COMMENTS_EDIT_WINDOW = window
+    comment = Comment.objects.filter(post=discussed).first()
+    response = german_client.get(f"/comment/{comment.pk}/edit/")
+    assert response.status_code == 403
+    assert f"Ein Kommentar kann {told} lang nach dem Schreiben geändert werden" in text(
+        soup(response), "main"
+    )
