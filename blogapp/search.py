@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from comments import search as comment_search
 from comments import websearch
@@ -88,6 +89,22 @@ def _comment_heading(comment):
             "title": comment.post.title,
         }
     return _("A comment on %(title)s") % {"title": comment.post.title}
+
+
+# Marks a reader may put around their words (for a phrase search): straight and typographic.
+QUOTE_MARKS = frozenset("\"'“”„‟‘’‚‛«»‹›「」")
+
+
+def quoted_query(text):
+    """The reader's words as the page's sentences quote them ("3 results for “...”").
+
+    Words the reader quoted already (a phrase, ``"a phrase"``) are shown as typed: our quotation
+    marks around theirs would read as two sets of quotes."""
+    if len(text) >= 2 and text[0] in QUOTE_MARKS and text[-1] in QUOTE_MARKS:
+        return text
+    return pgettext("the reader's search words, quoted in a sentence", "“%(query)s”") % {
+        "query": text
+    }
 
 
 def search(text, page_number=1):

@@ -12,7 +12,7 @@ from comments.selectors import attach_comment_counts, with_discussion_version
 
 from .models import Post
 from .paging import KeysFirstPaginator
-from .search import search
+from .search import quoted_query, search
 
 ARCHIVE_POSTS_PER_PAGE = 200  # titles only: a long page reads quickly
 
@@ -78,7 +78,8 @@ def search_view(request):
         page = search(query, request.GET.get("page", 1))
     except InvalidPage as exc:
         raise Http404(_("There is no such page of results.")) from exc
-    return render(request, "blogapp/search.html", {"query": query, "page_obj": page})
+    context = {"query": query, "quoted_query": quoted_query(query), "page_obj": page}
+    return render(request, "blogapp/search.html", context)
 
 
 def robots_txt(request):

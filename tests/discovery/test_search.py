@@ -195,6 +195,19 @@ def test_no_words_no_search_and_odd_input_is_harmless(client, garden):
     assert nothing.select("ol") == []  # no numbered list with nothing in it
 
 
+def test_a_quoted_phrase_is_shown_once_in_its_own_quotes(client, garden):
+    """The reader's quotes are theirs: ours are not added around them."""
+    found = soup(client.get("/search/", {"q": '"tomato plants"'}))
+    assert found.select_one('[role="status"]').get_text() == '1 result for "tomato plants"'
+    nothing = soup(client.get("/search/", {"q": "“zeppelin crash”"}))
+    assert nothing.select_one('[role="status"]').get_text() == (
+        "Nothing found for “zeppelin crash”. Try other words, or fewer of them."
+    )
+    # Quotes that do not enclose the words are words: the whole is quoted as usual.
+    partly = soup(client.get("/search/", {"q": '"tomato plants" sun'}))
+    assert partly.select_one('[role="status"]').get_text() == '1 result for “"tomato plants" sun”'
+
+
 @pytest.mark.postgres
 def test_the_search_page_makes_four_queries(client, garden, django_assert_num_queries):
     with django_assert_num_queries(4):  # candidates (posts, comments), then the page's rows

@@ -156,6 +156,16 @@ def test_the_search_page_in_german(german_client, discussed):
     assert page.title.get_text(strip=True) == "Suche: sauerteig · Das Blog"
 
 
+def test_a_quoted_search_in_german(german_client, discussed):
+    """German quotation marks around the words, never around the reader's own."""
+    page = soup(german_client.get("/search/", {"q": '"sauerteig"'}))
+    assert text(page, ".search-summary") == '1 Ergebnis für "sauerteig"'
+    page = soup(german_client.get("/search/", {"q": "zeppelin"}))
+    assert text(page, ".search-summary") == (
+        "Nichts gefunden für „zeppelin“. Versuchen Sie andere oder weniger Wörter."
+    )
+
+
 @pytest.mark.parametrize(("seconds", "wait"), [(1, "1 Sekunde"), (30, "30 Sekunden")])
 def test_the_rate_limit_page_in_german(german_client, discussed, monkeypatch, seconds, wait):
     monkeypatch.setattr("comments.views.antispam.rate_limit_retry_after", lambda ip: seconds)
