@@ -520,6 +520,9 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/comments/comment/decide.html", context)
 
     REPLY_FIELD = "reply_as_author"
+    # The reply button's value under a held comment: approve it, then reply. The intent rides
+    # on the button the moderator pressed, never on the comment's status at that moment.
+    APPROVE_AND_REPLY = "approve"
 
     def moderate_in_thread(self, request, thread):
         action = request.POST.get("action")
@@ -532,8 +535,9 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             ids = [int(pk) for pk in selected if pk.isdigit()]
             self.moderate(request, thread.filter(pk__in=ids), action)
 
-    def reply_as_author(self, request, post, form):
-        """Publish the moderator's reply under the post author's name; None if refused."""
+    def reply_as_author(self, request, post, form, *, approve):
+        """Publish the moderator's reply under the post author's name; None if refused.
+        ``approve``: the moderator pressed "Approve and reply" under a held comment."""
         if not form.is_valid():
             return None
         try:
@@ -542,12 +546,30 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
                 parent_id=form.cleaned_data["parent"],
                 body=form.cleaned_data["body"],
                 user=request.user,
+                approve_parent=approve,
             )
         except services.CommentRejected as rejection:
             form.add_error(None, rejection)
             return None
-        self.message_user(request, gettext("Reply published."), messages.SUCCESS)
+        done = gettext("Reply published.")
+        if approve:
+            done = gettext("Comment #%(id)s approved and reply published.") % {
+                "id": reply.parent_id
+            }
+        self.message_user(request, done, messages.SUCCESS)
         return reply
+
+    @staticmethod
+    def reply_kind(focus, form):
+        """How the comment the reply form answers (in the focus's thread) may be answered
+        (``services.author_reply_kind``): None when it takes no reply, and no form is shown."""
+        parent = str(form["parent"].value())
+        if parent == str(focus.pk):
+            target = focus
+        else:
+            target = parent.isdigit() and Comment.objects.filter(pk=parent, tree_id=focus.tree_id)
+            target = target.first() if target else None
+        return services.author_reply_kind(target)
 
     def thread_view(self, request, comment_id):
         """A comment's whole thread as an indented tree, a page at a time, with the actions."""
@@ -566,7 +588,8 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
                 raise PermissionDenied
             if self.REPLY_FIELD in request.POST:
                 reply_form = ReplyAsAuthorForm(request.POST)
-                reply = self.reply_as_author(request, focus.post, reply_form)
+                approve = request.POST[self.REPLY_FIELD] == self.APPROVE_AND_REPLY
+                reply = self.reply_as_author(request, focus.post, reply_form, approve=approve)
                 if reply is not None:
                     # Shown in the thread of the comment it answers, whose reply form comes
                     # next: the moderator's next reply never defaults to answering their own.
@@ -578,6 +601,9 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
                 return HttpResponseRedirect(request.get_full_path())
 
         page = selectors.admin_thread_page(focus, page=request.GET.get("page"))
+        for comment in page.object_list:
+            comment.author_reply = services.author_reply_kind(comment)
+        reply_kind = self.reply_kind(focus, reply_form)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -588,7 +614,9 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
             "thread": page.object_list,
             "can_moderate": can_moderate,
             "reply_form": reply_form,
+            "reply_kind": reply_kind,
             "reply_field": self.REPLY_FIELD,
+            "approve_and_reply": self.APPROVE_AND_REPLY,
             "post_author": services.reply_as_author_name(focus.post, request.user),
             "actions": [
                 (name, getattr(self, name).short_description) for name in MODERATION_ACTIONS

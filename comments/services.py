@@ -475,9 +475,42 @@ def reply_as_author_name(post, user):
         return _("The Blog")
 
 
-def comment_reply_as_author(*, post, parent_id, body, user):
+# How a moderator may answer a comment as the post's author (``author_reply_kind``).
+REPLY = "reply"
+APPROVE_AND_REPLY = "approve_and_reply"
+
+
+def author_reply_kind(comment):
+    """How a moderator may answer ``comment`` as the post's author, or None.
+
+    A comment readers see takes a plain reply. A held one takes "approve and reply" (as in
+    WordPress): a reply under a comment nobody sees would be hidden with it. Spam, a removed
+    comment or a pingback take none: answering one would publish an answer to nothing."""
+    if comment is None or comment.kind != Comment.Kind.COMMENT:
+        return None
+    if comment.status == Comment.Status.APPROVED:
+        return REPLY
+    if comment.status == Comment.Status.PENDING:
+        return APPROVE_AND_REPLY
+    return None
+
+
+@transaction.atomic
+def comment_reply_as_author(*, post, parent_id, body, user, approve_parent=False):
     """A moderator's reply published at once under ``reply_as_author_name``, with their own
-    address (never shown). It carries the "Author" badge only when they wrote the post."""
+    address (never shown). It carries the "Author" badge only when they wrote the post.
+
+    ``approve_parent``: the parent is held, and approved first, as the admin's approve action
+    approves it (its history, the filter's learning, the notifications and webhooks of an
+    approval). Only a held parent is approved; if the reply is then refused, the approval is
+    undone with it, so the moderator's decision is all or nothing."""
+    if approve_parent:
+        comments_moderate(
+            comments=Comment.objects.filter(pk=parent_id, post=post, kind=Comment.Kind.COMMENT),
+            status=Comment.Status.APPROVED,
+            moderator=user,
+            from_statuses=(Comment.Status.PENDING,),
+        )
     return comment_create(
         post=post,
         parent_id=parent_id,

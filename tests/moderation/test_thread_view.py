@@ -1,6 +1,7 @@
 """The admin's thread view: a whole thread as an indented tree, with the moderation actions."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.test import Client
 from django.urls import reverse
 
@@ -196,3 +197,85 @@ def test_after_a_reply_as_the_author_the_form_answers_the_same_comment_not_the_r
     assert page.select_one(f"#thread-comment-{reply.pk}") is not None  # shown, in its thread
     form = page.select_one("#reply-as-author")
     assert form.select_one("input[name=parent]")["value"] == str(question.pk)
+
+
+def reply_form(response):
+    """The thread view's reply form: (the comment it answers, its button's label and value)."""
+    form = soup(response).select_one("#reply-as-author")
+    if form is None:
+        return None
+    button = form.select_one("button[name=reply_as_author]")
+    parent = int(form.select_one("input[name=parent]")["value"])
+    return parent, button.get_text(strip=True), button["value"]
+
+
+def test_a_held_comment_is_approved_then_answered(moderator_client, moderator, post):
+    """As in WordPress: the reply to a held comment approves it first, as the approve action
+    does (its history), so the reply is never published under a comment nobody sees."""
+    held = make_comment(post, author_name="Ann", status="pending", body="Held question")
+    assert reply_form(moderator_client.get(thread_url(held))) == (
+        held.pk,
+        "Approve and reply",
+        "approve",
+    )
+    response = moderator_client.post(
+        thread_url(held), {"reply_as_author": "approve", "parent": held.pk, "body": "Answered."}
+    )
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == Comment.Status.APPROVED
+    reply = Comment.objects.get(parent=held)
+    assert (reply.body, reply.status) == ("Answered.", Comment.Status.APPROVED)
+    [history] = LogEntry.objects.filter(object_id=str(held.pk), action_flag=CHANGE)
+    assert history.user == moderator
+    assert history.change_message == "Moderated: status set to Approved."
+    page = moderator_client.get(response["Location"].split("#")[0])
+    assert admin_messages(page) == [f"Comment #{held.pk} approved and reply published."]
+    public = soup(Client().get(post.get_absolute_url()))
+    assert public.select_one(f"#comment-{held.pk}") is not None
+    assert public.select_one(f"#comment-{reply.pk}") is not None
+
+
+def test_approve_and_reply_on_a_comment_that_became_spam_changes_nothing(moderator_client, post):
+    """Only a held comment is approved: one marked as spam meanwhile stays spam, unanswered."""
+    held = make_comment(post, status="pending")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.SPAM)
+    response = moderator_client.post(
+        thread_url(held), {"reply_as_author": "approve", "parent": held.pk, "body": "Hello."}
+    )
+    assert response.status_code == 200
+    assert "can no longer be replied to" in soup(response).get_text()
+    held.refresh_from_db()
+    assert held.status == Comment.Status.SPAM
+    assert Comment.objects.count() == 1
+    assert not LogEntry.objects.filter(action_flag=CHANGE).exists()
+
+
+def test_spam_and_removed_comments_offer_no_reply(moderator_client, thread):
+    root, child, grandchild, sibling = thread
+    for comment in (grandchild, sibling):
+        page = moderator_client.get(thread_url(comment))
+        assert reply_form(page) is None
+        assert "Only approved and held comments can be answered" in soup(page).get_text()
+    # From the whole thread: a plain reply for the approved root, "approve and reply" for the
+    # held child, nothing for the spam and the removed ones.
+    page = moderator_client.get(thread_url(root))
+    links = {
+        int(li["id"].removeprefix("thread-comment-")): [
+            a.get_text(strip=True) for a in li.select("a[href*='reply_to']")
+        ]
+        for li in soup(page).select("ol.comment-thread > li")
+    }
+    assert links == {
+        root.pk: ["Reply as the post's author"],
+        child.pk: ["Approve and reply as the post's author"],
+        grandchild.pk: [],
+        sibling.pk: [],
+    }
+    assert reply_form(moderator_client.get(f"{thread_url(root)}?reply_to={child.pk}")) == (
+        child.pk,
+        "Approve and reply",
+        "approve",
+    )
+    assert reply_form(moderator_client.get(f"{thread_url(root)}?reply_to={sibling.pk}")) is None
+    assert reply_form(page) == (root.pk, "Publish reply", "1")

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from comments.delivery import Delivery
@@ -164,3 +165,23 @@ def test_a_form_post_enqueues_one_task_whatever_the_subscribers(client, post, re
     [task] = DBTaskResult.objects.all()  # mail, moderators' alert and webhooks: one task
     assert task.task_path == "comments.events.handle_event"
     assert not WebhookDelivery.objects.exists()  # the fan-out happens in the worker
+
+
+@pytest.mark.django_db
+def test_approve_and_reply_posts_the_approval_then_the_reply(
+    post, receiver, worker, django_user_model
+):
+    """A held comment answered from the admin's thread view is approved as any approval is."""
+    held = make_comment(post, status=Comment.Status.PENDING, body="A held question.")
+    worker()
+    receiver.requests.clear()
+    moderator = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
+    client = Client()
+    client.force_login(moderator)
+    thread = reverse("admin:comments_comment_thread", args=[held.pk])
+    data = {"reply_as_author": "approve", "parent": held.pk, "body": "An answer."}
+    assert client.post(thread, data).status_code == 302
+    worker()
+    reply = Comment.objects.get(parent=held)
+    events = sorted((r["body"]["comment"]["id"], r["body"]["event"]) for r in receiver.requests)
+    assert events == [(held.pk, "comment.approved"), (reply.pk, "comment.created")]
