@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from comments.models import Comment
-from tests.browser.conftest import DESKTOP, _new_page, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, _new_page, screenshot
 from tests.browser.test_discussion_page import _axe_problems
 from tests.factories import make_comment, make_post
 
@@ -332,3 +332,23 @@ def test_axe_on_the_pages_this_touches(page, site, axe_source):
     assert _axe_problems(page, axe_source) == []
     page.goto(f"{url}?sort=newest")
     assert _axe_problems(page, axe_source) == []
+
+
+def test_a_held_comment_sits_in_the_column_on_a_phone(browser, site, settings):
+    """Its author's held comment, on its tinted card, lines up with the discussion's column
+    and the comment form below it, not a few pixels out into the page's margin."""
+    settings.COMMENTS_MODERATION = "all"
+    context, page = _new_page(browser, PHONE)
+    try:
+        comment = post_comment(page, site + make_post().get_absolute_url(), body="Held for now")
+        assert comment.status == Comment.Status.PENDING
+        card = page.locator(f"#comment-{comment.pk} > .comment-card")
+        assert card.locator(".comment-pending").is_visible()
+        screenshot(page, "writing-held-comment-phone")
+        column = page.locator("ol.comment-list").bounding_box()
+        box = card.bounding_box()
+        assert box["x"] >= column["x"]
+        assert box["x"] + box["width"] <= column["x"] + column["width"]
+        assert box["x"] == page.locator("#respond").bounding_box()["x"]
+    finally:
+        context.close()
