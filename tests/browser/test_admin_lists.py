@@ -12,7 +12,7 @@ from comments.notifications.models import OutgoingMail, Subscription
 from comments.webhooks.models import WebhookDelivery
 from tests.factories import make_comment, make_post
 
-from .conftest import DESKTOP, _new_page, screenshot
+from .conftest import DESKTOP, PHONE, _new_page, screenshot
 from .test_moderation_queue import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,5 +117,48 @@ def test_the_old_links_fit_a_laptop_screen(site, browser, moderator):
         # The old address reads as its path does, its letters decoded.
         addresses = page.locator("td.field-old_address").all_inner_texts()
         assert any("/greek/επίπεδο-2/second-level" in address for address in addresses)
+    finally:
+        context.close()
+
+
+# Where the browser broke each line of an element's text: the text before each break.
+LINE_BREAKS = """element => {
+    const text = element.firstChild, range = document.createRange(), breaks = [];
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        // A soft hyphen not taken has no width; a letter after a break may also report an
+        // empty box at the end of the line before.
+        const rects = [...range.getClientRects()].filter(box => box.width > 0);
+        if (rects.length === 0) continue;
+        const rect = rects[rects.length - 1];
+        if (top !== null && rect.top > top + 1) breaks.push(text.data.slice(0, i));
+        top = rect.top;
+    }
+    return breaks;
+}"""
+
+
+def test_german_model_names_break_only_where_a_word_may_on_a_phone(site, browser, moderator):
+    """A long compound ("Moderationshinweise") breaks at its hyphenation point or wraps whole,
+    never at an arbitrary letter; and the app list still fits its column."""
+    make_comment(make_post(), status=Comment.Status.PENDING)  # the queue the log-in leads to
+    context, page = _new_page(browser, PHONE, locale="de",
+                              extra_http_headers={"Accept-Language": "de"})  # fmt: skip
+    try:
+        log_in(page, site)
+        for url in ("/admin/", "/admin/comments/"):
+            page.goto(site + url)
+            screenshot(page, f"admin-index-phone-de{url.replace('/', '-').rstrip('-')}")
+            names = page.locator("#content-main .module th[scope=row] a")
+            assert names.count() > 5
+            for name in names.all():
+                for before in name.evaluate(LINE_BREAKS):
+                    assert before[-1] in " -\u00ad", (
+                        f"{name.inner_text()!r} breaks after {before!r}"
+                    )
+            for table in page.locator("#content-main .module table").all():
+                assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
     finally:
         context.close()
