@@ -566,9 +566,10 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         parent = str(form["parent"].value())
         if parent == str(focus.pk):
             target = focus
+        elif parent.isdigit():
+            target = Comment.objects.filter(pk=parent, tree_id=focus.tree_id).first()
         else:
-            target = parent.isdigit() and Comment.objects.filter(pk=parent, tree_id=focus.tree_id)
-            target = target.first() if target else None
+            target = None
         return services.author_reply_kind(target)
 
     def thread_view(self, request, comment_id):
