@@ -85,6 +85,11 @@ def subscription_of_link(*, subscription_id, email):
     return _named_by_link(subscription_id, email).first()
 
 
+def address_suppressed(*, email):
+    """Whether ``email`` asked for no mail at all ("stop all mail")."""
+    return Suppression.objects.filter(email=normalize_email(email)).exists()
+
+
 def subscriptions_waiting(*, email):
     """What confirming ``email`` would start: its subscriptions waiting for confirmation, in
     the order they were asked for, with their posts."""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from . import tokens
 from .subscriptions import (
     address_suppress,
+    address_suppressed,
     subscription_cancel,
     subscription_confirm,
     subscription_of_link,
@@ -53,6 +54,10 @@ def unsubscribe(request, token):
     subscription_id, email = found
     everything = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     if request.method == "GET":
+        if address_suppressed(email=email):
+            # Nothing is left to stop: a button would only repeat what was done.
+            context = {"everything": True}
+            return render(request, "comments/notifications/unsubscribed.html", context)
         context = {
             "everything": everything,
             "subscription": subscription_of_link(subscription_id=subscription_id, email=email),

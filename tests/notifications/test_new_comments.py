@@ -184,6 +184,22 @@ def test_stop_all_mail_to_an_address(client, post, smtp, worker):
     assert len(smtp.messages) == 1
 
 
+@pytest.mark.parametrize("everything", [False, True])
+def test_a_link_opened_after_all_mail_stopped_says_so_and_offers_nothing(
+    client, post, smtp, worker, everything
+):
+    subscriber(post, "bob@example.com")
+    make_comment(post)
+    worker()
+    path = unsubscribe_path(smtp.messages[0])
+    client.post(path, {"all": "1"})
+    page = soup(client.get(path + ("?all=1" if everything else ""))).select_one("main")
+    assert " ".join(page.get_text(" ", strip=True).split()) == (
+        "Unsubscribed This address gets no more mail from this site."
+    )
+    assert page.select("form") == []
+
+
 def test_a_tampered_unsubscribe_link_changes_nothing(client, post, smtp, worker):
     subscriber(post, "bob@example.com")
     make_comment(post)
