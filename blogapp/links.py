@@ -3,7 +3,8 @@
 An import remembers each post's old addresses (``OldLink``: WXR ``link``, ``guid`` and
 ``?p=<id>``; a Disqus thread's ``link``). ``OldLinkMiddleware`` sends a request for one of them
 to the post with a 301 when readers may see the post, and only looks when nothing else
-answered (a 404) or for WordPress's ``/?p=<id>``, so the site's own pages never pay for it.
+answered (a 404) or for WordPress's ``/?p=<id>`` and ``/?page_id=<id>`` (a 404 when no post
+had the id), so the site's own pages never pay for it.
 Old comment anchors (``#comment-<old id>``) never reach the server: the post page's script
 (``static/js/old-links.js``) asks ``old_comment`` where that comment lives now.
 """
@@ -29,6 +30,8 @@ URL_MAX_LENGTH = 1000
 # The query string of the redirect: tells the page script that an anchor is an old one.
 FROM_OLD_LINK = "via=old-link"
 REPEATED_SLASHES = re.compile(r"/{2,}")
+# WordPress's query parameters that name an item by id: a post's, a page's.
+WORDPRESS_ID_PARAMETERS = ("p", "page_id")
 # An address under a WordPress post's: a page of its comments, or its comment feed.
 WORDPRESS_POST_SUFFIX = re.compile(r"(?P<post>/.+?)/(?:comment-page-\d+|(?P<feed>feed(?:/\w+)?))")
 
@@ -40,14 +43,30 @@ def normal_path(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
+def wordpress_id(query: str) -> str | None:
+    """The WordPress id a query names (``p=<id>``, or a page's ``page_id=<id>``), or None.
+
+    WordPress numbers posts and pages in one sequence and answers ``?p=`` with a page too,
+    so both parameters name the same item and share one key."""
+    if not query:
+        return None
+    values = parse_qs(query)
+    for name in WORDPRESS_ID_PARAMETERS:
+        item_id = values.get(name, [""])[0].strip()
+        if item_id.isdigit():
+            return item_id
+    return None
+
+
 def old_path(path: str, query: str = "", *, decoded: bool = False) -> str:
     """The lookup key of an address: its normal decoded path (``normal_path``), and
-    ``?p=<id>`` when the query names a WordPress post. A request's path is decoded already
-    (``decoded``): decoding it again would read an escaped ``%25`` as an escape of its own."""
+    ``?p=<id>`` when the query names a WordPress post or page (``wordpress_id``). A request's
+    path is decoded already (``decoded``): decoding it again would read an escaped ``%25`` as
+    an escape of its own."""
     path = normal_path(path if decoded else unquote(path or "/"))
-    post_id = parse_qs(query).get("p", [""])[0].strip() if query else ""
-    if post_id.isdigit():
-        path += f"?p={post_id}"
+    item_id = wordpress_id(query)
+    if item_id:
+        path += f"?p={item_id}"
     return path
 
 
@@ -109,11 +128,16 @@ class OldLinkMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # WordPress's /?p=<id> reaches the home page, which answers: check it first.
-        if request.path_info == "/" and "p" in request.GET:
-            target = old_link_target(request.path_info, request.META.get("QUERY_STRING", ""))
-            if target:
-                return HttpResponsePermanentRedirect(target)
+        # WordPress's /?p=<id> and /?page_id=<id> reach the home page, which answers: check
+        # them first. An id nobody here knows is a dead link: a 404 tells the reader so,
+        # where the home page would pass for the post they followed.
+        if request.path_info == "/":
+            query = request.META.get("QUERY_STRING", "")
+            if wordpress_id(query):
+                target = old_link_target(request.path_info, query)
+                if target:
+                    return HttpResponsePermanentRedirect(target)
+                raise Http404("No post here had that WordPress id.")
         response = self.get_response(request)
         if response.status_code == 404 and request.method in ("GET", "HEAD"):
             target = old_link_target(request.path_info, request.META.get("QUERY_STRING", ""))

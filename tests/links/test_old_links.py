@@ -54,6 +54,7 @@ def test_an_import_remembers_each_posts_old_addresses():
         # WordPress's addresses under a post's: a page of its comments, its comment feed.
         ("/2016/05/moving-house/comment-page-2/", "/posts/moving-house/?via=old-link"),
         ("/2016/05/moving-house/comment-page-13", "/posts/moving-house/?via=old-link"),
+        ("/?p=41&cpage=2", "/posts/moving-house/?via=old-link"),
         ("/2016/05/moving-house/feed/", "/posts/moving-house/feed/"),
         ("/2016/05/moving-house/feed/atom/", "/posts/moving-house/feed/"),
     ],
@@ -71,8 +72,24 @@ def test_addresses_nobody_had_stay_what_they_were(client):
     assert client.get("/2016/05/never-was/").status_code == 404
     assert client.get("/%00/").status_code == 404
     assert client.get("/" + "x" * 600 + "/").status_code == 404
-    assert client.get("/?p=999").status_code == 200  # the home page, as before
     assert client.get("/posts/moving-house/").status_code == 200
+
+
+@pytest.mark.parametrize("old", ["/?p=999", "/?page_id=999", "/?p=999&cpage=2", "/?page_id=41&p=7"])
+def test_a_wordpress_id_nobody_had_is_not_found(client, old):
+    """A dead link's reader learns it is gone, rather than getting the home page."""
+    import_old_site()
+    response = client.get(old)
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/?utm_source=feed&utm_medium=rss", "/?p=", "/?p=abc", "/?cpage=2"]
+)
+def test_the_home_page_with_other_query_parameters_still_answers(client, url):
+    import_old_site()
+    assert client.get(url).status_code == 200
 
 
 def test_an_old_comment_id_resolves_to_its_permalink(client):
@@ -155,7 +172,7 @@ def test_an_old_link_to_a_post_readers_cannot_see_answers_404(client):
         assert "members" not in response.get("Location", "")
     for post_id in (2, 3, 4, 6):
         response = client.get(f"/?p={post_id}")
-        assert response.status_code == 200  # the home page, as for an id nobody had
+        assert response.status_code == 404  # as for an id nobody had
         assert b"Members only" not in response.content
     # Published later, the same old link leads to it.
     Post.objects.filter(slug="members").update(status=Post.Status.PUBLISHED)
@@ -234,8 +251,27 @@ def test_paths_stored_before_take_the_one_form():
     }
 
 
+def test_a_wordpress_page_id_answers_301_to_its_post(client, tmp_path):
+    """WordPress links a page as /?page_id=<id> (its guid and default link); /?p=<id> reaches
+    it too, as on WordPress."""
+    write_wxr(
+        tmp_path / "pages.xml",
+        wxr_item(701, "a-page", "https://old.example/?page_id=701").replace(
+            "<wp:post_type>post<", "<wp:post_type>page<"
+        ),
+    )
+    for old in ("/?page_id=701", "/?p=701", "/?page_id=701&utm_source=x"):
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == "/posts/a-page/?via=old-link"
+
+
 def test_the_theme_test_datas_old_links(client):
     call_command("import_archive", sample(WXR_THEME), stdout=io.StringIO(), stderr=io.StringIO())
+    # Its pages' guids are /?page_id=<id>.
+    response = client.get("/?page_id=701")
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
     # Its password-protected post keeps its secret: no redirect to a page that is a 404.
     assert client.get("/2007/09/04/test-with-secret-password/").status_code == 404
     assert client.get("/2012/01/04/template-password-protected/").status_code == 404
