@@ -42,7 +42,7 @@ def comment_source_id(_post_source_id: str, old_id: str) -> str:
 def parse_disqus(
     path: str | Path, *, warn: Callable[[str], None] | None = None, **_options
 ) -> Iterator[PostRecord]:
-    """Yield one post per Disqus thread that has comments."""
+    """Yield one post per Disqus thread that has comments; warn of each that has none."""
     path = str(path)
     warn = warn or (lambda _message: None)
     with tempfile.TemporaryFile() as spool_file:
@@ -72,6 +72,22 @@ def parse_disqus(
         for thread_id, (data, line) in threads.items():
             if spool.has(thread_id):
                 yield _post_record(thread_id, data, line, list(spool.read(thread_id)), path)
+            else:
+                _warn_empty_thread(thread_id, data, line, warn)
+
+
+def _warn_empty_thread(
+    thread_id: str, data: dict[str, str], line: int, warn: Callable[[str], None]
+) -> None:
+    """A thread without comments makes no post (Disqus keeps one for every page it was
+    loaded on); the warning names it, so nothing leaves the file without a word."""
+    names = {"thread": f"<thread dsq:id={thread_id!r}>", "line": line}
+    address = data.get("link", "").strip() or data.get("title", "").strip()
+    if address:
+        names["address"] = repr(address)
+        warn(_("%(thread)s (line %(line)d) %(address)s has no comments: skipped") % names)
+    else:
+        warn(_("%(thread)s (line %(line)d) has no comments: skipped") % names)
 
 
 def _post_record(

@@ -112,6 +112,7 @@ def test_disqus_sample():
     out, err = run(sample(DISQUS))
     assert "posts 2 created" in out and "comments 5 created" in out
     assert "1337" in err
+    assert "<thread dsq:id='3'> (line 28) has no comments: skipped" in err
     deleted = Comment.objects.get(source_id="9")
     assert deleted.status == "removed"
     assert Comment.objects.get(source_id="11").parent == deleted

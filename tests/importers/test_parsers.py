@@ -210,7 +210,26 @@ def test_disqus_sample_edge_cases():
         "9": ("removed", None),  # deleted parent ...
         "11": ("approved", "9"),  # ... with a live reply
     }
-    assert len(warnings) == 1 and "dsq:id='6'" in warnings[0] and "1337" in warnings[0]
+    assert len(warnings) == 2
+    assert "dsq:id='6'" in warnings[0] and "1337" in warnings[0]
+    # Thread 3, with an empty <id/> and no comments, is named, not dropped without a word.
+    assert warnings[1] == "<thread dsq:id='3'> (line 28) has no comments: skipped"
+
+
+def test_a_disqus_thread_without_comments_is_named_by_its_link(tmp_path):
+    path = tmp_path / "empty-thread.xml"
+    path.write_text(
+        DISQUS_HEAD
+        + disqus_thread("a")
+        + disqus_thread("b")
+        + disqus_post("1", "b")
+        + "</disqus>\n"
+    )
+    warnings = []
+    assert [p.source_id for p in parse(path, warn=warnings.append)] == ["b"]
+    assert warnings == [
+        "<thread dsq:id='a'> (line 3) 'https://old.example/a/' has no comments: skipped"
+    ]
 
 
 DISQUS_HEAD = (
