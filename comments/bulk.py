@@ -56,8 +56,8 @@ COPY_CHUNK = 1 << 16  # characters of rows sent at a time
 # The columns an imported comment fills, in the order ``_row`` gives their values.
 COLUMNS = (
     "id", "post_id", "parent_id", "author_name", "author_email", "author_url", "ip_address",
-    "body", "body_html", "created_at", "date_only", "status", "kind", "source", "source_id",
-    "lft", "rght", "tree_id", "level", "avatar_key",
+    "body", "body_html", "created_at", "date_only", "edited_at", "status", "kind", "source",
+    "source_id", "lft", "rght", "tree_id", "level", "avatar_key",
 )  # fmt: skip
 
 
@@ -336,6 +336,7 @@ def _row(node: _Node) -> tuple:
         else sanitize_comment_html(record.body_html),
         record.created_at or datetime.now(UTC),
         record.date_only and record.created_at is not None,
+        record.edited_at,
         record.status,
         record.kind,
         node.source,

@@ -39,6 +39,7 @@ class CommentRecord:
     body_html: str | None = None
     created_at: datetime | None = None  # aware, UTC
     date_only: bool = False  # created_at is a day's midnight: the archive gave no time
+    edited_at: datetime | None = None  # aware, UTC: when its writer last edited it (an export)
     status: str = APPROVED
     kind: str = COMMENT
     order: int = 0  # position in the file, for sibling order

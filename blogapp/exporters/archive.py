@@ -20,7 +20,10 @@ FORMATS = ("wxr", "json")
 # Positions in a comments.selectors.EXPORT_COLUMNS row.
 ID, PARENT, STATUS = 0, 1, 9
 EMAIL, IP = 3, 5
+SOURCE, SOURCE_ID = 12, 13
 SPAM = "spam"
+# The source an import of a WXR export gives a post made here (blogapp.importers.wxr).
+WXR_SOURCE = "wxr"
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,30 @@ class ExportOptions:
 
 
 class ExportedPost:
-    """A post and, read lazily, its comments as they go into the export."""
+    """A post and, read lazily, its comments as they go into the export.
+
+    ``source`` and ``source_id`` are what an import of the export knows the post by: those of
+    its own first import, so that the ids its old comment links name (``blogapp.links``)
+    stay its comments' ids, or for a post made here its address under ``base_url``, a key no
+    import of another site's archive makes (theirs start with a host, not a scheme).
+    """
 
     def __init__(self, post: Post, options: ExportOptions):
         self.post = post
         self.options = options
         self.url = options.base_url + post.get_absolute_url()
         self.old_links = list(post.old_links.values_list("url", flat=True))
+        if post.source and post.source_id:
+            self.source, self.source_id = post.source, post.source_id
+        else:
+            self.source, self.source_id = WXR_SOURCE, f"{options.base_url}/post/{post.pk}"
+
+    def comment_source_id(self, row: tuple) -> str:
+        """What an import of the export knows a comment (an ``EXPORT_COLUMNS`` row) by: its
+        id from the post's first import when it came with it, else its address here."""
+        if row[SOURCE_ID] and row[SOURCE] == self.post.source:
+            return row[SOURCE_ID]
+        return f"{self.options.base_url}/comment/{row[ID]}"
 
     def comments(self) -> Iterator[tuple]:
         """The post's comments (``EXPORT_COLUMNS`` rows) in tree order.

@@ -13,8 +13,9 @@ FORMAT_NAME = "threaded-blog-archive"
 FORMAT_VERSION = 1
 COMMENT_FIELDS = (
     "id", "parent", "author_name", "author_email", "author_url", "ip_address", "body",
-    "body_html", "created_at", "status", "kind",
+    "body_html", "created_at", "status", "kind", "edited_at",
 )  # fmt: skip
+FIELD_COUNT = len(COMMENT_FIELDS)  # the first columns of an export row
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -47,8 +48,10 @@ def write_json(posts: Iterable[ExportedPost], options: ExportOptions) -> Iterato
         yield ("," if number else "") + "\n" + _dumps(head)[:-1] + ', "comments": ['
         separator = "\n"
         for row in exported.comments():
-            comment = dict(zip(COMMENT_FIELDS, row, strict=True))
+            comment = dict(zip(COMMENT_FIELDS, row[:FIELD_COUNT], strict=True))
             comment["created_at"] = comment["created_at"].isoformat()
+            if comment["edited_at"] is not None:
+                comment["edited_at"] = comment["edited_at"].isoformat()
             yield separator + _dumps(comment)
             separator = ",\n"
         yield "]}"

@@ -4,7 +4,11 @@ WordPress's importer and ours read it. What WXR has no field for travels in ``wp
 and ``wp:commentmeta`` entries under keys starting with ``_threaded_blog_`` (WordPress keeps
 them as hidden meta): a post body that is HTML as stored (no paragraphs to add, no shortcodes
 to expand: WordPress itself would expand a "[gallery]" such a body names), the comment's
-rendered HTML, and the post's older addresses. Text is written escaped rather than as CDATA,
+rendered HTML and when it was edited, the post's older addresses, and for an imported post
+and its comments the format and ids of their first import, so that an export imported
+elsewhere keeps every old link leading where it did. The ``guid`` is the post's address here
+(a permalink): ``?p=<wp:post_id>`` would name this site's own id, which an old WordPress link
+of another post may use. Text is written escaped rather than as CDATA,
 so a carriage return survives as ``&#13;`` (XML readers turn a raw one into a line feed).
 Titles and author names are HTML-escaped first, as WordPress stores them.
 """
@@ -26,6 +30,11 @@ META_PREFIX = "_threaded_blog_"
 META_BODY_FORMAT = META_PREFIX + "body_format"  # postmeta: "html", the body as stored
 META_BODY_HTML = META_PREFIX + "body_html"  # commentmeta: the HTML the page showed
 META_OLD_LINK = META_PREFIX + "old_link"  # postmeta, repeated: earlier addresses of the post
+# postmeta: what an import knows the post by, its source (format) and id; commentmeta: the
+# comment's id (archive.ExportedPost: a first import's, whose ids old links name).
+META_SOURCE = META_PREFIX + "source"
+META_SOURCE_ID = META_PREFIX + "source_id"
+META_EDITED_AT = META_PREFIX + "edited_at"  # commentmeta: when its writer last edited it, UTC
 
 _APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "removed": "trash"}
 # Characters XML 1.0 cannot hold at all (a file holding them would not parse).
@@ -87,20 +96,24 @@ def write_wxr(posts: Iterable[ExportedPost], options: ExportOptions) -> Iterator
     if str(local) in ("UTC", "Etc/UTC"):
         local = None  # local dates are the UTC ones: written once, not converted again
     for exported in posts:
-        yield from _item(exported, base, local)
+        yield from _item(exported, local)
     yield "</channel>\n</rss>\n"
 
 
-def _item(exported: ExportedPost, base: str, local) -> Iterator[str]:
+def _item(exported: ExportedPost, local) -> Iterator[str]:
     post = exported.post
     status = "publish" if post.status == post.Status.PUBLISHED else "draft"
-    meta = [(META_BODY_FORMAT, "html")] + [(META_OLD_LINK, url) for url in exported.old_links]
+    meta = [
+        (META_BODY_FORMAT, "html"),
+        (META_SOURCE, exported.source),
+        (META_SOURCE_ID, exported.source_id),
+    ] + [(META_OLD_LINK, url) for url in exported.old_links]
     yield (
         f"\t<item>\n\t\t<title>{name(post.title)}</title>\n"
         f"\t\t<link>{text(exported.url)}</link>\n"
         f"\t\t<pubDate>{format_datetime(post.published_at)}</pubDate>\n"
         f"\t\t<dc:creator>{name(post.author_name)}</dc:creator>\n"
-        f'\t\t<guid isPermaLink="false">{text(base)}/?p={post.pk}</guid>\n'
+        f'\t\t<guid isPermaLink="true">{text(exported.url)}</guid>\n'
         "\t\t<description></description>\n"
         f"\t\t<content:encoded>{text(post.body)}</content:encoded>\n"
         "\t\t<excerpt:encoded></excerpt:encoded>\n"
@@ -123,10 +136,16 @@ def _item(exported: ExportedPost, base: str, local) -> Iterator[str]:
             for key, value in meta
         )
     )
-    for (
-        pk, parent, author, email, url, ip, body, body_html, created, status, kind,
-    ) in exported.comments():  # fmt: skip
+    comment_source_id = exported.comment_source_id
+    for row in exported.comments():
+        (
+            pk, parent, author, email, url, ip, body, body_html, created, status, kind, edited,
+            _source, _source_id,
+        ) = row  # fmt: skip
         gmt = sql_date(created)
+        meta = [(META_BODY_HTML, body_html), (META_SOURCE_ID, comment_source_id(row))]
+        if edited is not None:
+            meta.append((META_EDITED_AT, sql_date(edited)))
         yield (
             f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{pk}</wp:comment_id>\n"
             f"\t\t\t<wp:comment_author>{name(author)}</wp:comment_author>\n"
@@ -141,8 +160,12 @@ def _item(exported: ExportedPost, base: str, local) -> Iterator[str]:
             f"\t\t\t<wp:comment_type>{kind}</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{parent or 0}</wp:comment_parent>\n"
             "\t\t\t<wp:comment_user_id>0</wp:comment_user_id>\n"
-            f"\t\t\t<wp:commentmeta>\n\t\t\t\t<wp:meta_key>{META_BODY_HTML}</wp:meta_key>\n"
-            f"\t\t\t\t<wp:meta_value>{text(body_html)}</wp:meta_value>\n"
-            "\t\t\t</wp:commentmeta>\n\t\t</wp:comment>\n"
+            + "".join(
+                f"\t\t\t<wp:commentmeta>\n\t\t\t\t<wp:meta_key>{key}</wp:meta_key>\n"
+                f"\t\t\t\t<wp:meta_value>{text(value)}</wp:meta_value>\n"
+                "\t\t\t</wp:commentmeta>\n"
+                for key, value in meta
+            )
+            + "\t\t</wp:comment>\n"
         )
     yield "\t</item>\n"

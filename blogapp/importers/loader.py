@@ -143,12 +143,18 @@ class Loader:
 
     # -- posts ----------------------------------------------------------------------------
     def _resolve_posts(self, batch: list[PostRecord]) -> list[int | None]:
-        """The database id of each record's post, creating the missing ones in one insert."""
-        source = batch[0].source
-        wanted = [fit_source_id(p.source_id) for p in batch]
-        found: dict[str, int | Post | None] = dict(
-            Post.objects.filter(source=source, source_id__in=wanted).values_list("source_id", "pk")
-        )
+        """The database id of each record's post, creating the missing ones in one insert.
+
+        A post is known by ``(source, source_id)``: one file's posts may come from several
+        sources (an export of this site keeps each post's first import)."""
+        wanted = [(p.source, fit_source_id(p.source_id)) for p in batch]
+        found: dict[tuple[str, str], int | Post | None] = {}
+        by_source: dict[str, list[str]] = {}
+        for source, key in wanted:
+            by_source.setdefault(source, []).append(key)
+        for source, keys in by_source.items():
+            stored = Post.objects.filter(source=source, source_id__in=keys)
+            found.update(((source, key), pk) for key, pk in stored.values_list("source_id", "pk"))
         slugs = _SlugAllocator({(record.slug or "post")[:200] for record in batch})
         new_by_slug: dict[str, Post] = {}
         changed_at: dict[str, datetime] = {}  # slug -> when the old site last changed it
@@ -209,8 +215,8 @@ class Loader:
                 published_at=published_at,
                 status=Post.Status.PUBLISHED if record.published else Post.Status.DRAFT,
                 comments_open=record.comments_open,
-                source=source,
-                source_id=key,
+                source=record.source,
+                source_id=key[1],
             )
             post.render_body()  # what Post.save() does, which bulk_create does not call
             # When the old site last changed it, not the day of the import: feeds' <updated>

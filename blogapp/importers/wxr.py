@@ -66,6 +66,15 @@ META_PREFIX = "_threaded_blog_"
 META_BODY_FORMAT = META_PREFIX + "body_format"  # postmeta: "html", the body as stored
 META_BODY_HTML = META_PREFIX + "body_html"  # commentmeta: the HTML the page showed
 META_OLD_LINK = META_PREFIX + "old_link"  # postmeta, repeated: earlier addresses of the post
+# postmeta: what the exporting site knew the post by, its source (format) and source id: its
+# first import's, or its address there; commentmeta: the comment's source id. Kept, so the
+# ids old comment links name stay the comments' ids (blogapp.links) and importing the first
+# archive again finds them.
+META_SOURCE = META_PREFIX + "source"
+META_SOURCE_ID = META_PREFIX + "source_id"
+META_EDITED_AT = META_PREFIX + "edited_at"  # commentmeta: when its writer last edited it, UTC
+# The formats an import gives a post as its source (blogapp.importers.detect.FORMATS).
+FIRST_IMPORT_SOURCES = {"text", SOURCE, "disqus"}
 
 # What an element means: (scope, field). Scopes: item/comment start or a field of one; a
 # meta entry and its key or value.
@@ -275,11 +284,28 @@ class _WxrHandler:
             self.site_key = (parts.netloc + parts.path).rstrip("/") or "wordpress"
         return self.site_key
 
-    def post_key(self, item, post_id: str, label: str, title: str) -> str | None:
-        """The post's source_id; a second item with a used ``wp:post_id`` gets its own (or is
-        skipped when it is the same post again), with a warning naming both items."""
+    @staticmethod
+    def first_import(item) -> tuple[str, str] | None:
+        """``(source, source_id)`` an item of this site's export names its post by
+        (``META_SOURCE``, ``META_SOURCE_ID``), or None for another site's item or an older
+        export's."""
+        source = item.get(META_SOURCE, "").strip()
+        source_id = item.get(META_SOURCE_ID, "").strip()
+        if source in FIRST_IMPORT_SOURCES and source_id:
+            return source, source_id
+        return None
+
+    def post_key(
+        self, item, post_id: str, label: str, title: str, first_import: tuple[str, str] | None
+    ) -> str | None:
+        """The post's source_id (``first_import``'s, when the item names one); a second item
+        with a used ``wp:post_id`` gets its own (or is skipped when it is the same post
+        again), with a warning naming both items."""
         guid = item.get("guid", "").strip()
-        key = f"{self.site()}/post/{post_id or content_key(guid, title)}"
+        if first_import:
+            key = first_import[1]
+        else:
+            key = f"{self.site()}/post/{post_id or content_key(guid, title)}"
         content = content_key(guid, title, item.get("post_date_gmt", "").strip())
         first = self.seen_posts.get(key)
         if first is None:
@@ -338,8 +364,15 @@ class _WxrHandler:
         return False
 
     def old_urls(self, item, post_id: str) -> list[str]:
-        """The addresses the post had: its link, its guid when a URL, ``?p=<id>``."""
+        """The addresses the post had: its link, its guid when a URL, ``?p=<id>``.
+
+        An item of this site's export (``META_BODY_FORMAT``) had only its link and its
+        ``old_link`` meta: its ``wp:post_id`` is that site's own id, which no old link named,
+        and which the ``?p=<id>`` of another post's old WordPress address may use; an older
+        export wrote that id as its guid too."""
         urls = [item.get("link", "").strip()]
+        if META_BODY_FORMAT in item:
+            return [url for url in urls + self.old_links if url]
         guid = item.get("guid", "").strip()
         if guid.startswith(("http://", "https://", "/")):
             urls.append(guid)
@@ -388,7 +421,8 @@ class _WxrHandler:
                 )
             return None
         site = self.site()
-        post_key = self.post_key(item, post_id, label, title)
+        first_import = self.first_import(item)
+        post_key = self.post_key(item, post_id, label, title, first_import)
         if post_key is None:
             return None
         published_at = self.date(
@@ -407,7 +441,7 @@ class _WxrHandler:
         slug = keep_or_slugify(post_name) or slugify(title) or f"{post_type}-{post_id}"
         published = self.is_public(item, label, title)
         post = PostRecord(
-            source=SOURCE,
+            source=first_import[0] if first_import else SOURCE,
             source_id=post_key,
             title=title or f"Untitled {post_type} {post_id}".strip(),
             slug=slug,
@@ -425,6 +459,8 @@ class _WxrHandler:
         comments = post.comments
         by_id: dict[str, CommentRecord] = {}
         prefix = f"{site}/comment/"
+        # prefix + wp:comment_id -> the source id the item names, for the replies' parents
+        first_ids: dict[str, str] = {}
         site_tz = self.site_tz
         warn = self.warn
         located = _("%(element)s in %(item)s")  # translated once, not per comment
@@ -434,6 +470,7 @@ class _WxrHandler:
                 "element": f"<wp:comment> {comment_id or '#' + str(order + 1)}",
                 "item": label,
             }
+            first_id = data.get(META_SOURCE_ID, "").strip() if first_import else ""
             if not comment_id:
                 comment_id = "k" + content_key(
                     post_key,
@@ -442,6 +479,9 @@ class _WxrHandler:
                     data.get("comment_content", ""),
                 )
             source_id = prefix + comment_id
+            if first_id:
+                first_ids[source_id] = first_id
+                source_id = first_id
             author = data.get("comment_author", "")
             date = data.get("comment_date_gmt", "") or data.get("comment_date", "")
             identity = hash((author.strip(), date.strip()))
@@ -501,6 +541,7 @@ class _WxrHandler:
                 body_format=AUTOP,
                 body_html=data.get(META_BODY_HTML),
                 created_at=created,
+                edited_at=self.optional_date(data.get(META_EDITED_AT), UTC),
                 status=status,
                 kind=_KINDS.get(data.get("comment_type", "").strip(), COMMENT),
                 order=order,
@@ -509,6 +550,8 @@ class _WxrHandler:
             by_id[source_id] = record
             comments.append(record)
         for record in comments:
+            if first_ids and record.parent_source_id in first_ids:
+                record.parent_source_id = first_ids[record.parent_source_id]
             if record.created_at is None:  # the parent's date, then the post's
                 parent = by_id.get(record.parent_source_id or "")
                 seen = set()

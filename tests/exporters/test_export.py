@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 import pytest
@@ -81,11 +82,16 @@ def test_json_format(blog):
     assert authors == [("Ann", None), ("Bob", ann), ("Cy", None)]
     assert fish["comments"][0]["author_email"] == "" and fish["comments"][0]["ip_address"] is None
     assert fish["comments"][0]["body_html"] == "<p>Salt?</p>"
+    assert fish["comments"][0]["edited_at"] is None
     out, _err = export("-", "--format", "json", "--with-personal-data", "--include-spam")
     comments = json.loads(out)["posts"][0]["comments"]
     assert comments[0]["author_email"] == "ann@example.org"
     assert comments[0]["ip_address"] == "192.0.2.7"
     assert [c["status"] for c in comments] == ["approved", "approved", "spam", "approved"]
+    Comment.objects.filter(author_name="Bob").update(edited_at=datetime(2024, 5, 1, 9, tzinfo=UTC))
+    out, _err = export("-", "--format", "json")
+    comments = json.loads(out)["posts"][0]["comments"]
+    assert comments[1]["edited_at"] == "2024-05-01T09:00:00+00:00"
 
 
 def test_bad_options_are_refused(blog, tmp_path):

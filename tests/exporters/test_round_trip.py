@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from blogapp.models import Post
+from blogapp.models import OldLink, Post
 from comments.bulk import comments_bulk_import
 from comments.models import Comment
 from comments.records import AUTOP, HTML, TEXT, CommentRecord, PostComments
@@ -114,6 +114,10 @@ def _generated_site(comments=10_000, posts=20):
         first = make_comment(post, author_name="Form writer", body="Line one\r\nline two")
         make_comment(post, parent=first, author_name="Replier", body="Reply & more",
                      author_email="r@example.org", author_url="https://r.example")  # fmt: skip
+    # Edited by their writers, to the microsecond.
+    Comment.objects.filter(author_name="Replier").update(
+        edited_at=start + timedelta(days=400, microseconds=123)
+    )
     return rows
 
 
@@ -123,6 +127,7 @@ def test_generated_site_survives_export_and_import(tmp_path):
     changed = dict(Post.objects.values_list("slug", "updated_at"))
     before, after, _exported = round_trip(tmp_path, "--include-spam", "--with-personal-data")
     assert sum(len(comments) for _post, comments in before) >= 10_000
+    assert Comment.objects.filter(edited_at__isnull=False).count() == 5
     assert after == before
     # And when each post last changed (feeds' <updated>, the sitemap's <lastmod>).
     assert dict(Post.objects.values_list("slug", "updated_at")) == changed
@@ -154,3 +159,104 @@ def test_bracketed_words_in_a_post_survive_export_and_import(tmp_path):
     before, after, _exported = round_trip(tmp_path)
     assert after == before
     assert Post.objects.get(slug="shortcodes").body == body
+
+
+def _old_links():
+    """Every remembered old address and the slug of the post it leads to."""
+    return dict(OldLink.objects.values_list("path", "post__slug"))
+
+
+def _old_comment_ids():
+    """``(post slug, old comment id)`` of every comment imported from WordPress: the ids its
+    old anchors and ``old-comment`` links name."""
+    return [
+        (slug, source_id.rsplit("/comment/", 1)[1])
+        for slug, source_id in Comment.objects.filter(
+            source="wxr", source_id__contains="/comment/"
+        ).values_list("post__slug", "source_id")
+    ]
+
+
+def _resolved(client, old_ids):
+    """What each ``/posts/<slug>/old-comment/<id>/`` link leads to now."""
+    found = {}
+    for slug, old_id in old_ids:
+        response = client.get(f"/posts/{slug}/old-comment/{old_id}/")
+        if response.status_code == 200:
+            comment_id = int(response.json()["permalink"].strip("/").rsplit("/", 1)[1])
+            found[slug, old_id] = Comment.objects.filter(pk=comment_id).values_list(
+                "author_name", "created_at", "body"
+            )[0]
+    return found
+
+
+def test_old_links_lead_where_they_did_after_export_and_import(client, tmp_path):
+    """The theme test data imported, exported and imported into an empty database: each old
+    post address, ``?p=`` and ``?page_id=`` link and old comment id leads where it did."""
+    import_file(sample(WXR_THEME))
+    posts_before = _old_links()
+    comments_before = _resolved(client, _old_comment_ids())
+    assert len(comments_before) > 20
+    _before, _after, exported = round_trip(tmp_path, "--include-spam", "--with-personal-data")
+    assert _resolved(client, comments_before) == comments_before
+    after = _old_links()
+    assert {path: after.get(path) for path in posts_before} == posts_before
+    # Posts and comments keep the ids of their first import: that file finds them all.
+    out, _err = import_file(sample(WXR_THEME))
+    assert out.split(": ", 1)[1].startswith("unchanged")
+    assert _old_links() == after
+    for path, slug in list(posts_before.items())[:10]:
+        response = client.get(path)
+        assert response.status_code in (301, 404)  # 404: a post readers cannot see
+        if response.status_code == 301:
+            assert response["Location"] == f"/posts/{slug}/?via=old-link"
+
+
+def test_comment_anchors_of_a_post_made_here_find_their_comments_after_export_and_import(
+    client, tmp_path
+):
+    """``#comment-<id>`` links to a post written here name this site's ids, which a new
+    database does not give again: the post page's script finds each comment by its old id."""
+    post = make_post(title="Written here", slug="written-here")
+    first = make_comment(post, author_name="Ann", body="First.")
+    reply = make_comment(post, parent=first, author_name="Bob", body="Reply.")
+    old_ids = {first.pk: "Ann", reply.pk: "Bob"}
+    round_trip(tmp_path)
+    for old_id, author in old_ids.items():
+        response = client.get(f"/posts/written-here/old-comment/{old_id}/")
+        assert response.status_code == 200
+        comment_id = int(response.json()["permalink"].strip("/").rsplit("/", 1)[1])
+        assert Comment.objects.get(pk=comment_id).author_name == author
+
+
+def test_a_site_that_kept_its_wordpress_domain_keeps_both_kinds_of_ids_apart(
+    client, tmp_path, settings
+):
+    """The WordPress blog at old.example moved here, on the same domain: a post and comment
+    written here whose ids equal old WordPress ids stay apart from those after a round trip."""
+    settings.SITE_URL = "https://old.example"
+    here = make_post(title="Written here", slug="written-here")
+    mine = make_comment(here, author_name="Mine", body="Here.")
+    wordpress = tmp_path / "wordpress.xml"
+    wordpress.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+        "<link>https://old.example</link>\n"
+        "<wp:base_blog_url>https://old.example</wp:base_blog_url>\n"
+        "<item><title>Moving house</title><link>https://old.example/moving-house/</link>"
+        f"<wp:post_id>{here.pk}</wp:post_id>"
+        "<wp:post_date_gmt>2016-05-01 08:00:00</wp:post_date_gmt>"
+        "<wp:post_name>moving-house</wp:post_name><wp:status>publish</wp:status>"
+        f"<wp:comment><wp:comment_id>{mine.pk}</wp:comment_id>"
+        "<wp:comment_author>Ann</wp:comment_author>"
+        "<wp:comment_date_gmt>2016-05-02 10:00:00</wp:comment_date_gmt>"
+        "<wp:comment_content>First.</wp:comment_content></wp:comment></item>\n"
+        "</channel>\n</rss>\n"
+    )
+    import_file(wordpress)
+    round_trip(tmp_path)
+    assert Post.objects.count() == 2
+    for slug, author in (("moving-house", "Ann"), ("written-here", "Mine")):
+        found = client.get(f"/posts/{slug}/old-comment/{mine.pk}/").json()["permalink"]
+        assert Comment.objects.get(pk=found.strip("/").rsplit("/", 1)[1]).author_name == author
+    assert client.get(f"/?p={here.pk}")["Location"] == "/posts/moving-house/?via=old-link"
