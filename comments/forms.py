@@ -29,7 +29,33 @@ class HoneypotInput(forms.TextInput):
         return None
 
 
-class WebsiteField(forms.URLField):
+class CheckedCharacters:
+    """For a field of the comment form: ``characters``, a check of ``validators.py``, runs
+    before the field's other validators, and a character it refuses is the field's one error.
+
+    Django's own checks would add theirs beside it for the same character ("Null characters
+    are not allowed.", "Enter a valid email address."): two messages for one problem, and the
+    project's is the one that says which character and what to do."""
+
+    def __init__(self, *, characters, **kwargs):
+        self.characters = characters
+        super().__init__(**kwargs)
+
+    def run_validators(self, value):
+        if value not in self.empty_values:
+            self.characters(value)
+        super().run_validators(value)
+
+
+class TextField(CheckedCharacters, forms.CharField):
+    """Text typed into the comment form."""
+
+
+class AddressField(CheckedCharacters, forms.EmailField):
+    """An email address typed into the comment form."""
+
+
+class WebsiteField(CheckedCharacters, forms.URLField):
     """A web address, http or https only. Replaces URLField's own validator rather than adding
     a second one, so a bad address gets one "Enter a valid URL." instead of two."""
 
@@ -41,20 +67,20 @@ class CommentForm(forms.Form):
 
     honeypot_field = "homepage"
 
-    name = forms.CharField(label=_("Name"), max_length=100, validators=[single_line_text])
-    email = forms.EmailField(
-        label=_("Email"), required=False, max_length=254, validators=[single_line_text],
+    name = TextField(label=_("Name"), max_length=100, characters=single_line_text)
+    email = AddressField(
+        label=_("Email"), required=False, max_length=254, characters=single_line_text,
         help_text=_("Optional. Never shown publicly."),
     )  # fmt: skip
     url = WebsiteField(
         label=_("Website"), required=False, max_length=500, assume_scheme="https",
-        validators=[single_line_text],
+        characters=single_line_text,
     )  # fmt: skip
-    body = forms.CharField(
+    body = TextField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.COMMENTS_MAX_LENGTH,
-        validators=[multi_line_text],
+        characters=multi_line_text,
         help_text=MARKDOWN_HINT,
     )
     notify_replies = forms.BooleanField(
@@ -135,11 +161,11 @@ class CommentForm(forms.Form):
 class AuthorEditForm(forms.Form):
     """An author's new text for their own comment, within the edit window."""
 
-    body = forms.CharField(
+    body = TextField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=settings.COMMENTS_MAX_LENGTH,
-        validators=[multi_line_text],
+        characters=multi_line_text,
         help_text=MARKDOWN_HINT,
     )
 
@@ -158,11 +184,11 @@ class ReplyAsAuthorForm(forms.Form):
     """A moderator's reply, in the post author's name, from the admin's thread view."""
 
     parent = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
-    body = forms.CharField(
+    body = TextField(
         label=_("Reply as the post's author"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=settings.COMMENTS_MAX_LENGTH,
-        validators=[multi_line_text],
+        characters=multi_line_text,
     )
 
     def clean_body(self):

@@ -348,6 +348,30 @@ def test_control_characters_are_refused_with_a_clear_error(client, post, field, 
     assert error is not None and error.get_text(strip=True)
 
 
+@pytest.mark.parametrize("field", ["name", "email", "url", "body"])
+def test_a_nul_character_gets_one_message(client, post, field):
+    """Django's own "Null characters are not allowed." would repeat the project's message."""
+    value = {"email": "ann\x00@example.com", "url": "https://example.com/\x00"}.get(field, "a\x00b")
+    response = client.post(comment_url(post), form_data(client, post, **{field: value}))
+    error = soup(response).select_one(f"#id_{field}").parent.select_one(".field-error")
+    messages = [p.get_text(strip=True) for p in error.select("p")]
+    assert messages == ["Remove the invisible control character (U+0000) from this field."]
+
+
+def test_a_nul_character_in_an_edit_or_a_preview_gets_one_message(client, post):
+    data = form_data(client, post, body="First words")
+    assert client.post(comment_url(post), data).status_code == 302
+    comment = Comment.objects.get()
+    edited = client.post(f"/comment/{comment.pk}/edit/", {"body": "a\x00b"})
+    errors = soup(edited).select(".field--body .field-error p")
+    assert [p.get_text(strip=True) for p in errors] == [
+        "Remove the invisible control character (U+0000) from this field."
+    ]
+    preview = client.post(f"/posts/{post.slug}/comment/preview/", {"body": "a\x00b"})
+    assert "Null characters" not in preview.content.decode()
+    assert "U+0000" in preview.content.decode()
+
+
 def test_line_breaks_tabs_and_right_to_left_text_are_fine_in_a_comment(client, post):
     body = "First line\n\tindented\r\nשלום \u200fעולם 👩\u200d💻"
     assert client.post(comment_url(post), form_data(client, post, body=body)).status_code == 302
