@@ -141,3 +141,17 @@ def pingback_excerpt(body_html: str) -> str:
     text = " ".join(html.unescape(strip_tags(body_html)).split())
     text = _ELLIPSIS_MARKS.sub("", text).strip()
     return Truncator(text).words(PINGBACK_EXCERPT_WORDS, truncate="…")
+
+
+# What ends a sentence, in several scripts (an ellipsis, an interrobang, CJK, Arabic,
+# Devanagari), and the quotation marks that may close after it
+# ("“Why?”"; not a bracket: "(sic!)" is inside a sentence that still needs its stop).
+SENTENCE_ENDS = frozenset(".?!…‽⁇⁈⁉。？！؟۔।॥")
+CLOSING_MARKS = "\"'”’»›」』"
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` (a post's title) ends with its own sentence punctuation: a sentence
+    that ends with it takes no full stop of ours ("On Why now?", not "On Why now?.")."""
+    end = text.rstrip().rstrip(CLOSING_MARKS)
+    return bool(end) and end[-1] in SENTENCE_ENDS

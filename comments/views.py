@@ -38,7 +38,7 @@ from .services import (
     comment_create,
 )
 from .spamfilter.features import Signals
-from .text import render_markdown
+from .text import ends_sentence, render_markdown
 
 logger = logging.getLogger(__name__)
 # Every way the database can fail a request: a connection found closed after the server went
@@ -444,6 +444,8 @@ def _edit(request, comment_id):
     context = {
         "comment_id": comment.pk,
         "post": comment.post,
+        # "On <title>." takes no full stop of ours after a title's own "?" or "!".
+        "title_ends_sentence": ends_sentence(comment.post.title),
         "form": form,
         "preview_html": preview_html,
         "until": ownership.editable_until(request, comment.pk),

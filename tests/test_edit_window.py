@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from comments.models import Comment, CommentRevision
-from tests.factories import make_comment
+from tests.factories import make_comment, make_post
 from tests.html import soup
 from tests.posting import comment_url, form_data
 
@@ -83,6 +83,29 @@ def test_edit_preview_stores_nothing(client, post):
     assert response.status_code == 200
     assert soup(response).select_one("#comment-preview em").get_text() == "x"
     assert Comment.objects.get().body == "Before"
+
+
+@pytest.mark.parametrize(
+    "title, told",
+    [
+        ("On ISIS ‘caliphate’ crumbling?", "On On ISIS ‘caliphate’ crumbling?"),
+        ("Stop!", "On Stop!"),
+        ("Wait for it…", "On Wait for it…"),
+        ("He asked “why?”", "On He asked “why?”"),
+        ("Plain title", "On Plain title."),
+        ("Mostly (sic!)", "On Mostly (sic!)."),
+    ],
+)
+def test_the_edit_page_adds_no_full_stop_after_a_title_that_has_its_own(client, title, told):
+    post = make_post(title=title)
+    comment = post_as(client, post, body="Words")
+    for language in ("en", "de"):
+        page = soup(client.get(f"/comment/{comment.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language))
+        said = page.select_one(".comment-edit h1 + p").get_text()
+        assert "?." not in said and "!." not in said and "…." not in said
+    page = soup(client.get(f"/comment/{comment.pk}/edit/"))
+    said = " ".join(page.select_one(".comment-edit h1 + p").get_text().split())
+    assert said.startswith(told + " ")
 
 
 @override_settings(COMMENTS_MAX_LINKS=1)
