@@ -107,6 +107,15 @@ def quoted_query(text):
     }
 
 
+def searched_text(text):
+    """What is searched for of the reader's ``text``: its words, spaced once, at most
+    MAX_QUERY_LENGTH characters of them. The page says this, not what was sent: an address
+    can carry far more than the search box's 200 characters, none of it searched."""
+    # Control characters (a NUL cannot even reach PostgreSQL) are not words.
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
 def search(text, page_number=1):
     """A page of results for ``text`` (a Django ``Page`` of ``Result``), or None for no words.
 
@@ -114,9 +123,7 @@ def search(text, page_number=1):
     posts and comments with their snippets. Raises ``InvalidPage`` for a page that does not
     exist.
     """
-    # Control characters (a NUL cannot even reach PostgreSQL) are not words.
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    text = searched_text(text)
     if not text:
         return None
     limit = settings.COMMENTS_SEARCH_CANDIDATES

@@ -12,7 +12,7 @@ from comments.selectors import attach_comment_counts, with_discussion_version
 
 from .models import Post
 from .paging import KeysFirstPaginator
-from .search import quoted_query, search
+from .search import quoted_query, search, searched_text
 
 ARCHIVE_POSTS_PER_PAGE = 200  # titles only: a long page reads quickly
 
@@ -73,7 +73,7 @@ class PostDetailView(DetailView):
 
 def search_view(request):
     """The search page: ``?q=words&page=N`` (the header's search form sends ``q``)."""
-    query = request.GET.get("q", "").strip()
+    query = searched_text(request.GET.get("q", ""))
     try:
         page = search(query, request.GET.get("page", 1))
     except InvalidPage as exc:

@@ -195,6 +195,19 @@ def test_no_words_no_search_and_odd_input_is_harmless(client, garden):
     assert nothing.select("ol") == []  # no numbered list with nothing in it
 
 
+def test_a_long_query_is_echoed_as_it_was_searched(client, garden):
+    """The page says what it searched for: the first 200 characters, spaced once, not the
+    2,000 an address can carry (the search box takes 200)."""
+    words = ("tomato  " + "x" * 2000).replace("x" * 10, "x" * 9 + " ")
+    searched = " ".join(words.split())[:200]
+    page = soup(client.get("/search/", {"q": words}))
+    assert page.select_one('[role="status"]').get_text() == (
+        f"Nothing found for “{searched}”. Try other words, or fewer of them."
+    )
+    assert page.select_one("#site-search-q")["value"] == searched
+    assert page.title.get_text().startswith(f"Search: {searched} · ")
+
+
 def test_a_quoted_phrase_is_shown_once_in_its_own_quotes(client, garden):
     """The reader's quotes are theirs: ours are not added around them."""
     found = soup(client.get("/search/", {"q": '"tomato plants"'}))
