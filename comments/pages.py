@@ -11,6 +11,7 @@ import secrets
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -261,6 +262,20 @@ def thread_page_context(request, post, comment, *, form=None, preview_html=""):
         ),
         **form_context,
     }
+
+
+def form_page_address(request, post, thread_id=None):
+    """The address of the page a comment form is on: the thread page it was sent from
+    (``thread_id``, its root comment), or else the post, in the reader's order (``?sort=``).
+
+    A form sent back with its errors or its preview answers its POST at the form's own
+    address, which is no page to come back to: the language switcher there returns here, and
+    a GET of the form's address is sent here."""
+    if thread_id is None:
+        url = post.get_absolute_url()
+    else:
+        url = reverse("comments:thread", kwargs={"comment_id": thread_id})
+    return url + order_query(request)
 
 
 def answers_root(root):

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import antispam, moderation, ownership, remember, submission
 from .antispam import client_ip
@@ -17,6 +17,7 @@ from .notices import notice
 from .notifications.subscriptions import address_confirmed
 from .pages import (
     discussion_context,
+    form_page_address,
     own_pending_ids,
     remember_own_pending,
     thread_page_context,
@@ -120,7 +121,12 @@ def _wrote(request, comment_id):
 
 
 def _rate_limited(request, post, retry_after):
-    context = {"post": post, "retry_after": retry_after, "body": request.POST.get("body", "")}
+    context = {
+        "post": post,
+        "retry_after": retry_after,
+        "body": request.POST.get("body", ""),
+        "page_address": form_page_address(request, post),
+    }
     response = render(request, "comments/rate_limited.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
@@ -151,7 +157,14 @@ def _too_many_previews(retry_after):
     ) % {"seconds": retry_after}
 
 
-@require_POST
+def _to_the_form(request, slug):
+    """A GET of a form's POST address (the page a form came back on, reloaded or bookmarked):
+    the page the form is on, at the form, rather than a bare "405 Method Not Allowed"."""
+    post = get_object_or_404(published_posts().only("pk", "slug"), slug=slug)
+    return redirect(f"{form_page_address(request, post)}#respond")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, slug):
     """Receive the comment form; redirect to the new comment, or show the form again.
 
@@ -159,6 +172,8 @@ def post_comment(request, slug):
     is committed, the "try again" page (HTTP 503) is rendered from the posted form alone; if
     it fails after, the comment is there, and the reader is sent to it.
     """
+    if request.method != "POST":
+        return _to_the_form(request, slug)
     committed = []  # the comment this request created, once its transaction has committed
     try:
         return _receive_comment(request, slug, committed)
@@ -264,20 +279,25 @@ def _form_kept(request, slug, message, *, status, form=None):
         form.is_valid()  # the fields' own checks only: no database
     form.add_error(None, message)
     thread = request.POST.get(THREAD_FIELD, "")
+    thread_id = int(thread) if thread.isdigit() else None
+    # Only what the form's template asks of the post: its slug and address.
+    post = post_model()(slug=slug)
     context = {
-        # Only what the form's template asks of the post: its slug and address.
-        "post": post_model()(slug=slug),
+        "post": post,
         "comment_form": form,
         "comments_open": True,
-        "thread_id": thread if thread.isdigit() else None,
+        "thread_id": thread_id,
+        "page_address": form_page_address(request, post, thread_id),
     }
     return render(request, "comments/save_failed.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def preview_comment(request, slug):
     """The rendered text of a comment form, as an HTML fragment (the page's script shows it
     in place); nothing is stored. Invalid text gets its error message instead."""
+    if request.method != "POST":
+        return _to_the_form(request, slug)
     get_object_or_404(published_posts().only("pk"), slug=slug)
     retry_after = antispam.preview_retry_after(client_ip(request))
     if retry_after is not None:
@@ -315,10 +335,12 @@ def _show_form_again(request, post, form, status, *, preview_html=""):
             request, post, thread_root, form=form, preview_html=preview_html
         )
         if context is not None:
+            context["page_address"] = form_page_address(request, post, thread_root.pk)
             return render(request, "comments/thread.html", context, status=status)
     context = {
         "post": post,
         "object": post,
+        "page_address": form_page_address(request, post),
         **discussion_context(request, post, form=form, preview_html=preview_html),
     }
     return render(request, post_detail_template(post), context, status=status)

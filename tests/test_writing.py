@@ -4,7 +4,7 @@ from blogapp.models import Post
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import comment_tree, soup
-from tests.posting import TYPED, comment_url, form_data
+from tests.posting import TYPED, comment_url, form_data, thread_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -128,8 +128,54 @@ def test_comments_on_a_draft_are_404(client):
     assert Comment.objects.count() == 0
 
 
-def test_get_on_the_comment_endpoint_is_not_allowed(client, post):
-    assert client.get(comment_url(post)).status_code == 405
+def test_a_get_of_the_forms_addresses_leads_to_the_form(client, post):
+    """The page a form came back on, reloaded or bookmarked, is the form on its page rather
+    than a bare 405."""
+    for path in (comment_url(post), f"/posts/{post.slug}/comment/preview/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == f"{post.get_absolute_url()}#respond"
+        newest = client.get(f"{path}?sort=newest")
+        assert newest["Location"] == f"{post.get_absolute_url()}?sort=newest#respond"
+    assert client.get("/posts/no-such-post/comment/").status_code == 404
+    draft = make_post(status=Post.Status.DRAFT)
+    assert client.get(comment_url(draft)).status_code == 404
+
+
+def language_next(response):
+    return soup(response).select_one("form.language-switcher input[name=next]")["value"]
+
+
+def test_the_language_switcher_on_a_form_sent_back_returns_to_its_page(client, post):
+    """Sent back with errors or a preview, the page answers a POST at the form's address:
+    the switcher returns to the page the form is on, in the reader's order."""
+    with_error = client.post(comment_url(post), form_data(client, post, name=""))
+    assert with_error.status_code == 200 and language_next(with_error) == post.get_absolute_url()
+    newest = client.post(f"{comment_url(post)}?sort=newest", form_data(client, post, preview="1"))
+    assert newest.status_code == 200
+    assert language_next(newest) == f"{post.get_absolute_url()}?sort=newest"
+    switched = client.post("/i18n/setlang/", {"language": "de", "next": language_next(newest)})
+    assert switched["Location"] == f"{post.get_absolute_url()}?sort=newest"
+    assert client.get(switched["Location"]).status_code == 200
+
+
+def test_the_language_switcher_on_a_thread_pages_form_sent_back_returns_to_the_thread(client, post):
+    root = make_comment(post, author_name="Root")
+    data = thread_form_data(client, root, name="")
+    with_error = client.post(f"{comment_url(post)}?sort=newest", data)
+    assert soup(with_error).select_one("h1.thread-title") is not None
+    assert language_next(with_error) == f"/comment/{root.pk}/thread/?sort=newest"
+
+
+def test_the_language_switcher_on_a_page_that_asks_to_wait_returns_to_the_post(
+    client, post, settings
+):
+    settings.COMMENTS_RATE_LIMIT_COUNT = 1
+    settings.COMMENTS_RATE_LIMIT_PERIOD = 365 * 24 * 3600  # never two windows in one test
+    client.post(comment_url(post), form_data(client, post, body="First"))
+    response = client.post(comment_url(post), form_data(client, post, body="Second"))
+    assert response.status_code == 429
+    assert language_next(response) == post.get_absolute_url()
 
 
 def test_csrf_is_enforced(post):

@@ -46,6 +46,9 @@ def test_a_comment_sent_after_the_cookie_was_cleared_keeps_its_text_and_goes_thr
     assert "did not send this site's security cookie" in page.get_text(" ", strip=True)
     assert not Comment.objects.exists()
     assert "csrftoken" in refused.cookies  # a fresh cookie with the fresh form
+    # The language switcher returns to the post, not to the form's address.
+    language_next = page.select_one("form.language-switcher input[name=next]")["value"]
+    assert language_next == post.get_absolute_url()
 
     again = hidden_fields(page)
     response = browser.post(
