@@ -127,6 +127,43 @@ def test_preview_without_javascript(no_js_page, site):
     assert Comment.objects.get().body_html == "<p><em>kept</em> text</p>"
 
 
+def long_discussion(count=12):
+    """A post whose comment form is several phone screens down."""
+    post = make_post()
+    for n in range(count):
+        make_comment(post, author_name=f"Reader {n}", body=f"Comment {n}. " + "Words. " * 40)
+    return post
+
+
+def focused_id(page):
+    return page.evaluate("document.activeElement.id")
+
+
+def test_preview_without_javascript_lands_on_the_preview(browser, site):
+    """The page comes back with the preview far down (~8,000 px on a phone): it is shown."""
+    post = long_discussion()
+    context, page = _new_page(browser, PHONE, java_script_enabled=False)
+    try:
+        page.goto(site + post.get_absolute_url())
+        respond = page.locator("#respond")
+        fill_form(respond, body="*kept* text")
+        respond.get_by_role("button", name="Preview").click()
+        page.wait_for_load_state()
+        preview = page.locator("#comment-preview")
+        assert preview.locator("em").inner_text() == "kept"
+        assert page.evaluate("window.scrollY") > 2000
+        assert in_view(page, preview) and focused_id(page) == "comment-preview"
+        screenshot(page, "writing-preview-nojs-phone", full_page=False)
+        # A form with errors still opens on the field to fix.
+        respond.locator("input[name=name]").fill("")
+        respond.get_by_role("button", name="Preview").click()
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.name") == "name"
+        assert page.locator("#comment-preview").is_hidden()
+    finally:
+        context.close()
+
+
 def test_remember_me_fills_the_next_form_and_unticking_forgets(desktop_page, site):
     page = desktop_page
     post = make_post()
