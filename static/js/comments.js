@@ -110,6 +110,9 @@
       // below it, and a preview out of sight looks like a button that did nothing.
       var top = box.getBoundingClientRect().top;
       if (top < 0 || top > window.innerHeight) box.scrollIntoView({ block: "start" });
+      // Focus follows: left on the Preview button, now out of sight, a keyboard user's focus
+      // could not be seen. Screen readers say the preview, and Tab goes on into the form.
+      box.focus({ preventScroll: true });
     }).catch(function () {
       previewForm.requestSubmit(button);  // the no-JavaScript way, should fetch fail
     });

@@ -164,6 +164,25 @@ def test_preview_without_javascript_lands_on_the_preview(browser, site):
         context.close()
 
 
+def test_after_a_preview_with_the_keyboard_the_focus_is_on_the_preview(page, site):
+    """Enter on Preview shows the preview above the form: the focus goes there, in view, not
+    left on the button below the screen; Tab goes on into the form."""
+    post = long_discussion(3)
+    page.goto(site + post.get_absolute_url())
+    respond = page.locator("#respond")
+    fill_form(respond, body="Some **bold** words. " + "More words. " * 60)
+    button = respond.get_by_role("button", name="Preview")
+    button.focus()
+    page.keyboard.press("Enter")
+    preview = page.locator("#comment-preview")
+    preview.locator("strong").wait_for()
+    page.wait_for_function("document.activeElement.id === 'comment-preview'")
+    assert in_view(page, preview)
+    screenshot(page, f"writing-preview-focus-{page.viewport_size['width']}", full_page=False)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "name"
+
+
 def test_remember_me_fills_the_next_form_and_unticking_forgets(desktop_page, site):
     page = desktop_page
     post = make_post()
