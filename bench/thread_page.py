@@ -79,11 +79,11 @@ def floor_html(conn, post_id):
             author = '<span class="comment-author comment-author--unknown">Unknown author</span>'
         elif url:
             author = (
-                f'<span class="comment-author"><a href="{escape(url)}" '
+                f'<span class="comment-author" dir="auto"><a href="{escape(url)}" '
                 f'rel="nofollow ugc noopener">{escape(name)}</a></span>'
             )
         else:
-            author = f'<span class="comment-author">{escape(name)}</span>'
+            author = f'<span class="comment-author" dir="auto">{escape(name)}</span>'
         stamp = f"{created:%Y-%m-%d %H:%M:%S}"  # one strftime: the title, and the clock from it
         out.append(
             f'<li class="comment" id="comment-{cid}" data-depth="{level}">'
@@ -94,7 +94,7 @@ def floor_html(conn, post_id):
             f'datetime="{created.isoformat()}" title="{stamp} UTC">'
             f"{MONTHS[created.month]} {created.day}, {created.year} at {stamp[11:16]}</time></a>"
             "</header>"
-            f'<div class="comment-body">{body_html}</div>'
+            f'<div class="comment-body" dir="auto">{body_html}</div>'
             f'<footer class="comment-actions"><a class="comment-reply-link" '
             f'href="?replyto={cid}#respond" data-reply-to="{cid}" rel="nofollow">Reply</a>'
             "</footer></article>"

@@ -57,7 +57,9 @@ class CommentsFeedMixin:
         return _("%(author)s on %(post)s") % {"author": author, "post": comment.post.title}
 
     def item_description(self, comment):
-        return comment.body_html
+        """The comment's (sanitised) HTML in its own direction, as on the page: a reader
+        shows an Arabic or Hebrew comment right to left."""
+        return f'<div dir="auto">{comment.body_html}</div>'
 
     def item_link(self, comment):
         return comment.get_absolute_url()

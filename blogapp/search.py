@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Paginator
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from comments import search as comment_search
 from comments import websearch
+from comments.templatetags.bidi import isolated
 
 from .models import Post
 
@@ -27,7 +30,7 @@ class Result:
 
     kind: str  # "post" or "comment"
     url: str
-    heading: str  # the post's title; for a comment, who wrote it on which post
+    heading: str  # the post's title; for a comment, who wrote it on which post (safe HTML)
     snippet: str  # safe HTML: escaped text with <mark>ed words
     date: object
 
@@ -83,12 +86,17 @@ def _post_results(text, ids):
 
 
 def _comment_heading(comment):
+    """Who wrote the comment on which post, as safe HTML: the name and the title each in
+    their own direction (``<bdi>``), so a right-to-left name keeps the sentence in order."""
+    title = isolated(comment.post.title)
     if comment.author_name:
-        return _("%(author)s on %(title)s") % {
-            "author": comment.author_name,
-            "title": comment.post.title,
+        heading = escape(_("%(author)s on %(title)s")) % {
+            "author": isolated(comment.author_name),
+            "title": title,
         }
-    return _("A comment on %(title)s") % {"title": comment.post.title}
+    else:
+        heading = escape(_("A comment on %(title)s")) % {"title": title}
+    return mark_safe(heading)  # noqa: S308 (escaped words, escaped names in <bdi>)
 
 
 # Marks a reader may put around their words (for a phrase search): straight and typographic.

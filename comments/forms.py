@@ -67,7 +67,13 @@ class CommentForm(forms.Form):
 
     honeypot_field = "homepage"
 
-    name = TextField(label=_("Name"), max_length=100, characters=single_line_text)
+    # dir="auto": a name or comment typed in Arabic or Hebrew reads right to left as it is typed.
+    name = TextField(
+        label=_("Name"),
+        max_length=100,
+        characters=single_line_text,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
     email = AddressField(
         label=_("Email"), required=False, max_length=254, characters=single_line_text,
         help_text=_("Optional. Never shown publicly."),
@@ -78,7 +84,7 @@ class CommentForm(forms.Form):
     )  # fmt: skip
     body = TextField(
         label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         characters=multi_line_text,
         help_text=MARKDOWN_HINT,
@@ -163,7 +169,7 @@ class AuthorEditForm(forms.Form):
 
     body = TextField(
         label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         characters=multi_line_text,
         help_text=MARKDOWN_HINT,
@@ -186,7 +192,7 @@ class ReplyAsAuthorForm(forms.Form):
     parent = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     body = TextField(
         label=_("Reply as the post's author"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         characters=multi_line_text,
     )

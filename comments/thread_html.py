@@ -68,13 +68,14 @@ class ThreadWriter:
         )
 
     def card(self, node):
-        """A shown comment's card up to its ``</article>``."""
+        """A shown comment's card up to its ``</article>``; its text in the direction of its
+        own first letters (``dir="auto"``), right-to-left for an Arabic or Hebrew comment."""
         pending = node.awaiting_moderation
         footer = self.footer(node) if self.has_actions(node) else ""
         return (
             f'\n<article class="comment-card{" comment-card--pending" if pending else ""}">\n'
             f'<header class="comment-meta">{self.header(node)}\n</header>\n'
-            f'<div class="comment-body">{node.body_html}</div>{footer}'
+            f'<div class="comment-body" dir="auto">{node.body_html}</div>{footer}'
         )
 
     def header(self, node):
@@ -96,7 +97,9 @@ class ThreadWriter:
 
     def author(self, name, link):
         """The author's name, linked to their website if they gave one; escaped, once per
-        distinct name and link in a rendering (a thread repeats its commenters)."""
+        distinct name and link in a rendering (a thread repeats its commenters). Set apart in
+        its own direction (``dir="auto"``): an Arabic or Hebrew name does not pull the date
+        beside it into right-to-left order."""
         try:
             return self._authors[name, link]
         except KeyError:
@@ -105,11 +108,11 @@ class ThreadWriter:
             html = f'<span class="comment-author comment-author--unknown">{self.unknown_author}'
         elif link:
             html = (
-                f'<span class="comment-author"><a href="{escape(link)}" '
+                f'<span class="comment-author" dir="auto"><a href="{escape(link)}" '
                 f'rel="nofollow ugc noopener">{escape(name)}</a>'
             )
         else:
-            html = f'<span class="comment-author">{escape(name)}'
+            html = f'<span class="comment-author" dir="auto">{escape(name)}'
         html = self._authors[name, link] = f"{html}</span>"
         return html
 

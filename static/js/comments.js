@@ -126,7 +126,8 @@
   var serverNote = respond.querySelector(".replying-to");
   var home = document.createComment("respond-home");
   respond.parentNode.insertBefore(home, respond);
-  var original = { parent: parentInput.value, title: title.textContent };
+  // The title's nodes, put back as they were (a name in it stays in its <bdi>).
+  var original = { parent: parentInput.value, title: Array.prototype.slice.call(title.childNodes) };
   // The page's language: the form carries the translated words this script writes.
   var words = form.dataset;
   var opener = null;
@@ -150,17 +151,23 @@
     if (box.top < 0 || box.bottom > window.innerHeight) field.scrollIntoView({ block: "center" });
   }
 
-  function replyTitle(item) {
+  // "Reply to <name>", the name in <bdi> as the server writes it: an Arabic or Hebrew name
+  // keeps its own order without pulling the title's words into it.
+  function showReplyTitle(item) {
     var author = item.querySelector(":scope > .comment-card .comment-author:not(.comment-author--unknown)");
     var name = author && author.textContent.trim();
-    return name ? words.titleReply.replace("__AUTHOR__", name) : words.titleReplyUnknown;
+    if (!name) { title.textContent = words.titleReplyUnknown; return; }
+    var around = words.titleReply.split("__AUTHOR__");
+    var isolated = document.createElement("bdi");
+    isolated.textContent = name;
+    title.replaceChildren(around[0], isolated, around.slice(1).join(""));
   }
 
   // Open the form right under the comment ``item``.
   function openUnder(item, link) {
     parentInput.value = item.id.replace("comment-", "");
     item.querySelector(":scope > .comment-card").after(respond);
-    title.textContent = replyTitle(item);
+    showReplyTitle(item);
     if (serverNote) serverNote.hidden = true;
     if (!cancelButton) {
       cancelButton = document.createElement("button");
@@ -177,7 +184,7 @@
   // ``keepFocus``: the reader is going elsewhere).
   function close(keepFocus) {
     parentInput.value = original.parent;
-    title.textContent = original.title;
+    title.replaceChildren.apply(title, original.title);
     if (serverNote) serverNote.hidden = false;
     home.parentNode.insertBefore(respond, home.nextSibling);
     if (cancelButton) { cancelButton.remove(); cancelButton = null; }
@@ -189,7 +196,7 @@
   // stays in it.
   function leaveNewComment() {
     original.parent = "";
-    original.title = words.titleNew;
+    original.title = [words.titleNew];
     if (serverNote) { serverNote.remove(); serverNote = null; }
     close(true);
   }
@@ -232,7 +239,7 @@
   if (asked && replyTarget) {
     if (serverNote) { serverNote.remove(); serverNote = null; }
     original.parent = "";
-    original.title = words.titleNew;
+    original.title = [words.titleNew];
     openUnder(replyTarget, null);
   }
   if (asked) {

@@ -494,3 +494,47 @@ def test_a_code_block_or_table_too_wide_for_a_phone_can_be_scrolled_with_the_key
         assert _axe_problems(page, axe_source) == []
     finally:
         context.close()
+
+
+ARABIC_NAME = "مريم"
+
+
+def test_a_right_to_left_comment_reads_right_to_left(page, site):
+    """An Arabic comment is right-aligned in its own direction, its quote bar and list markers
+    on the right; an English one beside it is unchanged; a name in Arabic keeps the date
+    beside it in place, and "Reply to" sets it apart."""
+    post = make_post()
+    arabic = make_comment(
+        post,
+        author_name=ARABIC_NAME,
+        body="مرحبا بالجميع، هذا تعليق with English words في الوسط.\n\n> اقتباس\n\n- أول\n- ثان",
+    )
+    english = make_comment(post, author_name="Ann", body="> A quote\n\n- one\n- two")
+    page.goto(site + post.get_absolute_url())
+    direction = "e => getComputedStyle(e).direction"
+    body = card(page, arabic).locator(".comment-body")
+    assert body.evaluate(direction) == "rtl"
+    assert card(page, english).locator(".comment-body").evaluate(direction) == "ltr"
+    assert card(page, arabic).locator(".comment-author").evaluate(direction) == "rtl"
+    assert card(page, arabic).locator(".comment-meta").evaluate(direction) == "ltr"
+    # The paragraph's text ends at the body's right edge; the quote bar is on the right.
+    edges = body.evaluate(
+        "b => { const p = b.querySelector('p').getBoundingClientRect(),"
+        " r = document.createRange(); r.selectNodeContents(b.querySelector('p'));"
+        " const t = r.getBoundingClientRect(), q = getComputedStyle(b.querySelector('blockquote'));"
+        " return [Math.round(p.right - t.right), q.borderRightWidth, q.borderLeftWidth,"
+        " Math.round(b.querySelector('li').getBoundingClientRect().right"
+        " - b.getBoundingClientRect().right)]; }"
+    )
+    assert edges[0] == 0 and edges[1] == "4px" and edges[2] == "0px"
+    assert edges[3] < 0  # the list is indented from the right, its markers inside the body
+    sides = "q => [getComputedStyle(q).borderLeftWidth, getComputedStyle(q).borderRightWidth]"
+    assert card(page, english).locator("blockquote").evaluate(sides) == ["4px", "0px"]
+    screenshot(page, f"discussion-rtl-{page.viewport_size['width']}", full_page=False)
+    card(page, arabic).locator(".comment-reply-link").click()
+    title = page.locator("#respond-title")
+    assert title.locator("bdi").inner_text() == ARABIC_NAME
+    title.evaluate("t => t.scrollIntoView()")
+    screenshot(page, f"discussion-rtl-reply-{page.viewport_size['width']}", full_page=False)
+    page.keyboard.press("Escape")
+    assert title.inner_text() == "Leave a comment"
