@@ -8,6 +8,7 @@ from comments.models import Comment
 from tests.factories import make_comment, make_post
 
 from .conftest import PHONE, _new_page, screenshot
+from .test_discussion_page import _axe_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,3 +131,45 @@ def test_the_thread_view_fits_a_phone(site, browser, moderator, language):
         assert deepest["width"] >= PHONE["width"] / 2  # its text keeps room to be read
     finally:
         context.close()
+
+
+REPLY = (
+    "A reply typed with thumbs on a small phone, about roses and the frost that took them all "
+    "last winter, and what to plant instead."
+)
+
+
+def held_replies(post, count=4):
+    """A reply and held answers to it, with what the queue and thread view show of a commenter:
+    name, address, IP, a text longer than the queue's excerpt."""
+    root = make_comment(post, author_name="Margarethe", author_email="m@example.com",
+                        body="Which roses survive frost? I lost mine to the cold.")  # fmt: skip
+    for n in range(count):
+        make_comment(post, parent=root, status=Comment.Status.PENDING,
+                     author_name=f"Gardener {n}", author_email=f"gardener{n}@example.com",
+                     ip_address="203.0.113.9", body=REPLY)  # fmt: skip
+    return root
+
+
+THEMES = [("light", "auto"), ("dark", "auto"), ("dark", "light"), ("light", "dark")]
+
+
+def choose_theme(page, chosen):
+    """What the admin's theme button keeps ("auto": the system's scheme)."""
+    page.evaluate("theme => localStorage.setItem('theme', theme)", chosen)
+    page.reload()
+
+
+@pytest.mark.parametrize("system, chosen", THEMES)
+def test_links_on_held_rows_keep_their_contrast(
+    site, desktop_page, moderator, axe_source, system, chosen
+):
+    """Django's link colour has 4.47:1 on the light tint: the excerpt, "View on site" and
+    "Thread" of every held row were too faint to read."""
+    held_replies(make_post(title="Gardening in winter"))
+    page = desktop_page
+    page.emulate_media(color_scheme=system)
+    log_in(page, site)
+    choose_theme(page, chosen)
+    assert page.locator(".comment-status--pending").count() == 4
+    assert [p for p in _axe_problems(page, axe_source) if p[0] == "color-contrast"] == []
