@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 
-from .conftest import PHONE, _new_page, screenshot
+from .conftest import DESKTOP, PHONE, _new_page, screenshot
 from .test_discussion_page import _axe_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -173,3 +173,21 @@ def test_links_on_held_rows_keep_their_contrast(
     choose_theme(page, chosen)
     assert page.locator(".comment-status--pending").count() == 4
     assert [p for p in _axe_problems(page, axe_source) if p[0] == "color-contrast"] == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problem_in_the_queue_or_the_thread_view(
+    site, browser, moderator, axe_source, viewport, scheme
+):
+    """Links inside a line of text (the thread view's meta lines, the breadcrumbs, the
+    search's "Show all") are underlined; the search field has a name axe reads as its label."""
+    root = held_replies(make_post(title="Gardening in winter"))
+    context, page = _new_page(browser, viewport, color_scheme=scheme)
+    try:
+        log_in(page, site)
+        assert _axe_problems(page, axe_source) == []
+        page.goto(f"{site}/admin/comments/comment/{root.pk}/thread/")
+        assert _axe_problems(page, axe_source) == []
+    finally:
+        context.close()
