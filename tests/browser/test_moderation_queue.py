@@ -134,7 +134,7 @@ def test_the_thread_view_fits_a_phone(site, browser, moderator, language):
 
 
 REPLY = (
-    "A reply typed with thumbs on a small phone, about roses and the frost that took them all "
+    "A reply typed with thumbs on a small phone, about roses and the frosts that took them all "
     "last winter, and what to plant instead."
 )
 
@@ -189,5 +189,30 @@ def test_axe_finds_no_serious_problem_in_the_queue_or_the_thread_view(
         assert _axe_problems(page, axe_source) == []
         page.goto(f"{site}/admin/comments/comment/{root.pk}/thread/")
         assert _axe_problems(page, axe_source) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_on_a_phone_a_held_comments_excerpt_is_read_whole(site, browser, moderator, language):
+    """The decisions stay at the right edge over the table: the excerpt's lines end before
+    them (they ran on under the buttons: "A reply typed with t"), and its last word is whole."""
+    held_replies(make_post(title="Gardening in winter"), count=1)
+    context, page = _new_page(browser, PHONE, locale=language,
+                              extra_http_headers={"Accept-Language": language})  # fmt: skip
+    try:
+        log_in(page, site)
+        screenshot(page, f"moderation-queue-excerpt-phone-{language}", full_page=False)
+        row = page.locator("#result_list tr", has=page.locator(".comment-status--pending"))
+        excerpt = row.locator(".field-excerpt a")
+        assert excerpt.inner_text() == REPLY[: REPLY.index(" took them")] + "…"
+        decide = row.locator("td.field-decide").bounding_box()
+        box = excerpt.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= decide["x"]
+        assert box["height"] >= 3 * 16  # it wraps over lines in its column
+        for button in row.locator("td.field-decide button").all():
+            assert button.evaluate("b => b.scrollWidth <= b.clientWidth")  # its label fits
+            inside = button.bounding_box()
+            assert inside["x"] >= decide["x"] and inside["x"] + inside["width"] <= PHONE["width"]
     finally:
         context.close()

@@ -81,6 +81,36 @@ def test_the_excerpt_is_the_rendered_sanitised_text(moderator_client, post):
     assert cell.select("script, p, a[href='https://x.example']") == []
 
 
+def excerpt_cell(client):
+    return soup(client.get(CHANGELIST)).select_one("td.field-excerpt, th.field-excerpt")
+
+
+def test_the_excerpt_ends_after_a_whole_word(moderator_client, post):
+    """Cut inside a word ("the frost th…"), an excerpt read like the commenter's typo."""
+    opening = "A reply typed with thumbs on a small phone, about roses and the "
+    make_comment(
+        post, body=opening + "**frosts that took them** all last winter, and what to plant."
+    )
+    cell = excerpt_cell(moderator_client)
+    text = cell.get_text()
+    assert text == opening + "frosts that…"
+    assert len(text) <= 80
+    assert cell.select_one("strong").get_text() == "frosts that"  # closed where it is cut
+
+
+def test_the_excerpt_keeps_blocks_apart_and_cuts_only_a_word_longer_than_itself(
+    moderator_client, post
+):
+    comment = make_comment(post)
+    html = "<ul><li>roses</li><li>tulips</li></ul><p>End.</p>"  # imported: no line breaks
+    Comment.objects.filter(pk=comment.pk).update(body_html=html)
+    assert excerpt_cell(moderator_client).get_text().split() == ["roses", "tulips", "End."]
+    comment.delete()
+    make_comment(post, body="https://example.com/" + "x" * 100)
+    text = excerpt_cell(moderator_client).get_text()
+    assert text.startswith("https://example.com/xxx") and text.endswith("x…") and len(text) == 80
+
+
 def test_likely_spam_first_orders_by_score(moderator_client, post):
     low, high, middle = scored(post, 0.2), scored(post, 0.97), scored(post, 0.6)
     unscored = make_comment(post, status=Comment.Status.PENDING)
