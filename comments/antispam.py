@@ -1,8 +1,10 @@
 """Keeping floods and repeated comments out of the public comment form.
 
-- a per-IP rate limit, counted in Django's default cache (Redis when REDIS_URL is set, so all
-  app processes share one count); while that cache fails, counted in this process's memory
-  instead (each process then allows the limit on its own: a looser limit, never none);
+- a per-IP rate limit on the comments stored, and a much higher one on the comment forms sent
+  (a script hammering the form with forms that are refused), counted in Django's default
+  cache (Redis when REDIS_URL is set, so all app processes share one count); while that cache
+  fails, counted in this process's memory instead (each process then allows the limit on its
+  own: a looser limit, never none);
 - duplicate detection: the same author posting the same text on the same post again (asked
   in the form's one look-up, comments.prior; the refusal says DUPLICATE_MESSAGE, except to
   the browser that wrote the comment, which is led to it);
@@ -14,6 +16,9 @@ import ipaddress
 import logging
 import math
 import time
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
@@ -25,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 RATE_LIMIT_KEY = "comment-rate"
+ATTEMPT_RATE_LIMIT_KEY = "comment-attempt-rate"
 PREVIEW_RATE_LIMIT_KEY = "preview-rate"
 
 
@@ -54,38 +60,86 @@ def _rate_limit_subject(ip):
     return str(address)
 
 
-def rate_limit_retry_after(ip):
-    """Count one comment attempt from ``ip``; the seconds to wait if it is over the limit.
+@dataclass
+class Allowance:
+    """What the rate limit says of one comment form sent: ``retry_after``, the seconds to wait
+    if it is refused (None: go ahead), and whether it was refused for the forms sent rather
+    than for the comments stored (``too_many_attempts``)."""
 
-    None means the attempt is allowed. A fixed window per period: cheap, one cache round
-    trip or two, and atomic on Redis (SET NX + INCR).
+    retry_after: int | None = None
+    too_many_attempts: bool = False
+    kept: bool = False
+
+    def keep(self):
+        """The comment is stored: it counts against its address until the period ends."""
+        self.kept = True
+
+
+@contextmanager
+def comment_allowance(ip):
+    """Count one comment form sent from ``ip``, and hold one of its comments of the period
+    for it while it is handled; yields its ``Allowance``.
+
+    Only stored comments count against ``COMMENTS_RATE_LIMIT_COUNT``: the comment held here is
+    given back on leaving unless ``keep()`` was called, so a form refused for a typo, a double
+    click or a database failure costs its writer nothing. It is held before the comment is
+    written, not counted after: the count is an atomic increment, so requests racing from one
+    address never store more than the limit between them. Every form sent, stored or refused,
+    counts against ``COMMENTS_RATE_LIMIT_ATTEMPTS`` (far higher), so a script sending refused
+    forms in a loop is still stopped; both are off when ``COMMENTS_RATE_LIMIT_COUNT`` is 0.
     """
-    return _retry_after(ip, RATE_LIMIT_KEY, settings.COMMENTS_RATE_LIMIT_COUNT)
+    limit = settings.COMMENTS_RATE_LIMIT_COUNT
+    attempts = settings.COMMENTS_RATE_LIMIT_ATTEMPTS if limit > 0 else 0
+    retry_after, _ = _counted(ip, ATTEMPT_RATE_LIMIT_KEY, attempts)
+    if retry_after is not None:
+        yield Allowance(retry_after, too_many_attempts=True)
+        return
+    retry_after, give_back = _counted(ip, RATE_LIMIT_KEY, limit)
+    allowance = Allowance(retry_after)
+    try:
+        yield allowance
+    finally:
+        if give_back is not None and not allowance.kept:
+            give_back()
 
 
 def preview_retry_after(ip):
-    """``rate_limit_retry_after`` for previews, counted apart: a writer previews several times
-    per comment, but each preview costs a Markdown rendering, so a script may not loop on it."""
-    return _retry_after(ip, PREVIEW_RATE_LIMIT_KEY, settings.COMMENTS_PREVIEW_RATE_LIMIT_COUNT)
+    """Count one preview from ``ip``; the seconds to wait if it is over the limit, else None.
+    Counted apart from comments: a writer previews several times per comment, but each preview
+    costs a Markdown rendering, so a script may not loop on it."""
+    return _counted(ip, PREVIEW_RATE_LIMIT_KEY, settings.COMMENTS_PREVIEW_RATE_LIMIT_COUNT)[0]
 
 
-def _retry_after(ip, name, limit):
+def _counted(ip, name, limit):
+    """Count one more under ``name`` for ``ip`` in the period's fixed window: cheap, one cache
+    round trip or two, and atomic on Redis (SET NX + INCR). Returns the seconds to wait if that
+    is over ``limit`` (else None) and how to take that one back (None if nothing was counted).
+    """
     period = settings.COMMENTS_RATE_LIMIT_PERIOD
     if limit <= 0 or period <= 0 or not ip:
-        return None
+        return None, None
     now = time.time()
     window = int(now // period)
     key = f"{name}:{_rate_limit_subject(ip)}:{window}"
+    call = shared_cache_call
     try:
-        attempts = _count(shared_cache_call, key, period)
+        count = _count(call, key, period)
     except CacheUnavailable:
         logger.warning(
             "Rate limit counted in this process's memory: the shared cache is unavailable"
         )
-        attempts = _count(_local_call, key, period)
-    if attempts <= limit:
-        return None
-    return max(1, math.ceil((window + 1) * period - now))
+        call = _local_call
+        count = _count(call, key, period)
+    retry_after = None if count <= limit else max(1, math.ceil((window + 1) * period - now))
+    return retry_after, partial(_uncount, call, key)
+
+
+def _uncount(call, key):
+    """Take back one count under ``key``, where it was counted. Once the window has expired
+    there is nothing to take back; should the cache fail meanwhile, the count stays one too
+    high until the window ends (stricter, never looser)."""
+    with suppress(ValueError, CacheUnavailable):
+        call("decr", key)
 
 
 # The fallback counter: this process's own memory (bounded, like any LocMemCache).

@@ -120,15 +120,16 @@ def _wrote(request, comment_id):
     )
 
 
-def _rate_limited(request, post, retry_after):
+def _rate_limited(request, post, allowance):
     context = {
         "post": post,
-        "retry_after": retry_after,
+        "retry_after": allowance.retry_after,
+        "too_many_attempts": allowance.too_many_attempts,
         "body": request.POST.get("body", ""),
         "page_address": form_page_address(request, post),
     }
     response = render(request, "comments/rate_limited.html", context, status=429)
-    response["Retry-After"] = str(retry_after)
+    response["Retry-After"] = str(allowance.retry_after)
     return response
 
 
@@ -191,10 +192,15 @@ def _receive_comment(request, slug, committed):
     if PREVIEW_FIELD in request.POST:
         return _preview(request, post, CommentForm(request.POST))
     ip = client_ip(request)
-    retry_after = antispam.rate_limit_retry_after(ip)
-    if retry_after is not None:
-        return _rate_limited(request, post, retry_after)
+    with antispam.comment_allowance(ip) as allowance:
+        if allowance.retry_after is not None:
+            return _rate_limited(request, post, allowance)
+        return _take_comment(request, post, ip, allowance, committed)
 
+
+def _take_comment(request, post, ip, allowance, committed):
+    """Validate and store the posted comment (``allowance.keep()`` once it is stored); the
+    redirect to it, or the form shown again."""
     form = CommentForm(request.POST)
     if not moderation.post_accepts_comments(post):
         # Said first: no other problem with the form matters any more.
@@ -237,9 +243,10 @@ def _receive_comment(request, slug, committed):
             if earlier is not None:
                 return _already_posted(request, earlier.pk)
             logger.exception("Saving a comment on post %s failed", post.pk)
-            return _save_failed(request, slug, form)
+            return _save_failed(request, post.slug, form)
         else:
             committed.append(comment)
+            allowance.keep()
             _remember_own_pending(request, comment)
             if data["notify_replies"] or data["notify_post"]:
                 confirmed = address_confirmed(data["email"])

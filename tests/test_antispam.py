@@ -318,6 +318,72 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_limited(client, post, r
     assert Comment.objects.filter(ip_address="203.0.113.50").count() == 3
 
 
+def send(client, post, address, **fields):
+    return client.post(comment_url(post), form_data(client, post, **fields), REMOTE_ADDR=address)
+
+
+def test_forms_refused_for_a_mistake_do_not_count_against_the_comments(client, post, redis_cache):
+    """Only comments stored count: five forms with a mistyped website, then three comments,
+    all go through; the limit (3) still stops the fourth comment, and says why truly."""
+    address = "203.0.113.21"
+    for n in range(5):
+        refused = send(client, post, address, body=f"Try {n}", url="htp//typo")
+        assert refused.status_code == 200 and Comment.objects.count() == 0
+    for n in range(3):
+        assert send(client, post, address, body=f"Comment {n}").status_code == 302
+    response = send(client, post, address, body="One too many")
+    assert response.status_code == 429
+    assert "You have posted several comments in a short time" in soup(response).get_text()
+    assert Comment.objects.count() == 3
+
+
+def test_a_script_sending_refused_forms_in_a_loop_is_stopped_and_told_so(client, post, redis_cache):
+    """Every form sent counts against a far higher bound: a bot that fills the honeypot again
+    and again is stopped, and the page does not claim it posted comments."""
+    address = "203.0.113.22"
+    with override_settings(COMMENTS_RATE_LIMIT_ATTEMPTS=6):
+        for n in range(6):
+            trapped = send(client, post, address, body=f"Buy {n}", homepage="http://x.example/")
+            assert trapped.status_code == 200
+        response = send(client, post, address, body="Even a good one")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    told = " ".join(soup(response).select_one("main").get_text().split())
+    assert "The comment form was sent from your network many times in a short time" in told
+    assert "posted several comments" not in told
+    assert soup(response).select_one("#id_body").get_text() == "Even a good one"
+    assert Comment.objects.count() == 0
+    assert send(client, post, "198.51.100.22", body="From elsewhere").status_code == 302
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_comments_racing_from_one_address_never_pass_the_limit(redis_cache):
+    """A comment holds its place in the count before it is written: of eight sent at once
+    from one address, three (the limit) are stored, whatever the order they finish in."""
+    from tests.factories import make_post
+
+    post = make_post()
+    forms = [form_data(Client(), post, body=f"Racing {n}") for n in range(8)]
+    start = threading.Barrier(len(forms))
+    answers = []
+
+    def send_one(data):
+        try:
+            start.wait()
+            response = Client().post(comment_url(post), data, REMOTE_ADDR="203.0.113.23")
+            answers.append(response.status_code)
+        finally:
+            connection.close()
+
+    racers = [threading.Thread(target=send_one, args=(data,)) for data in forms]
+    for thread in racers:
+        thread.start()
+    for thread in racers:
+        thread.join()
+    assert sorted(answers) == [302] * 3 + [429] * 5
+    assert Comment.objects.count() == 3
+
+
 # --- control characters and sizes -------------------------------------------------------
 
 

@@ -397,10 +397,14 @@ COMMENTS_LOCK_TIMEOUT = int(os.environ.get("COMMENTS_LOCK_TIMEOUT", "5000"))
 COMMENTS_ADMIN_THREAD_PER_PAGE = int(os.environ.get("COMMENTS_ADMIN_THREAD_PER_PAGE", "100"))
 
 # Abuse resistance (comments.antispam, comments.submission).
-# Comment form posts accepted per client IP within a period (seconds); 0 turns the limit off.
-# Counted in the default cache, so set REDIS_URL when several app processes serve the site.
+# Comments stored per client IP within a period (seconds); 0 turns the limit off (this one and
+# the next). Counted in the default cache, so set REDIS_URL when several app processes serve
+# the site.
 COMMENTS_RATE_LIMIT_COUNT = int(os.environ.get("COMMENTS_RATE_LIMIT_COUNT", "5"))
 COMMENTS_RATE_LIMIT_PERIOD = int(os.environ.get("COMMENTS_RATE_LIMIT_PERIOD", "60"))
+# Comment forms sent per client IP within the same period, stored or refused: far above what a
+# writer correcting mistakes sends, it stops a script sending refused forms in a loop.
+COMMENTS_RATE_LIMIT_ATTEMPTS = int(os.environ.get("COMMENTS_RATE_LIMIT_ATTEMPTS", "30"))
 # Previews (with or without JavaScript) accepted per client IP within the same period.
 COMMENTS_PREVIEW_RATE_LIMIT_COUNT = int(os.environ.get("COMMENTS_PREVIEW_RATE_LIMIT_COUNT", "30"))
 # The same author posting the same text on the same post within this many seconds is refused.

@@ -70,6 +70,7 @@ WHITENOISE_USE_FINDERS = True
 
 # Every test client posts from 127.0.0.1: only the rate-limit tests lower this.
 COMMENTS_RATE_LIMIT_COUNT = 100_000
+COMMENTS_RATE_LIMIT_ATTEMPTS = 100_000
 COMMENTS_PREVIEW_RATE_LIMIT_COUNT = 100_000
 
 # Most tests post through the public form and expect the comment to appear at once; the

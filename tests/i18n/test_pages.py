@@ -1,10 +1,12 @@
 """The public pages in German, and in English by default."""
 
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 
+from comments.antispam import Allowance
 from comments.models import Comment
 from tests.factories import make_comment, make_post
 from tests.html import soup
@@ -166,14 +168,31 @@ def test_a_quoted_search_in_german(german_client, discussed):
     )
 
 
+def refuse_with(monkeypatch, allowance):
+    """The rate limit answering every comment form with ``allowance``."""
+    monkeypatch.setattr(
+        "comments.views.antispam.comment_allowance", lambda ip: nullcontext(allowance)
+    )
+
+
 @pytest.mark.parametrize(("seconds", "wait"), [(1, "1 Sekunde"), (30, "30 Sekunden")])
-def test_the_rate_limit_page_in_german(german_client, discussed, monkeypatch, seconds, wait):
-    monkeypatch.setattr("comments.views.antispam.rate_limit_retry_after", lambda ip: seconds)
+@pytest.mark.parametrize(
+    ("attempts", "reason"),
+    [
+        (False, "Sie haben in kurzer Zeit mehrere Kommentare geschrieben"),
+        (True, "Das Kommentarformular wurde aus Ihrem Netzwerk in kurzer Zeit sehr oft"),
+    ],
+)
+def test_the_rate_limit_page_in_german(
+    german_client, discussed, monkeypatch, seconds, wait, attempts, reason
+):
+    refuse_with(monkeypatch, Allowance(seconds, too_many_attempts=attempts))
     response = german_client.post(comment_url(discussed), {"body": "Noch einer"})
     assert response.status_code == 429
     page = soup(response)
     assert page.html["lang"] == "de"
     assert text(page, "#error-title") == "Bitte etwas langsamer"
+    assert reason in text(page, "main")
     assert f"Bitte warten Sie {wait} und versuchen Sie es dann noch einmal." in text(page, "main")
     assert text(page, "label[for=id_body]") == "Ihr Kommentar zum Kopieren und erneuten Absenden:"
 
