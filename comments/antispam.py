@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import gettext_lazy as _
 
-from .cache import CacheUnavailable, shared_cache_call
+from .cache import CacheUnavailable, shared_cache_call, shared_cache_count
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +90,14 @@ def comment_allowance(ip):
     """
     limit = settings.COMMENTS_RATE_LIMIT_COUNT
     attempts = settings.COMMENTS_RATE_LIMIT_ATTEMPTS if limit > 0 else 0
-    retry_after, _ = _counted(ip, ATTEMPT_RATE_LIMIT_KEY, attempts)
-    if retry_after is not None:
-        yield Allowance(retry_after, too_many_attempts=True)
+    (attempts_wait, _), (retry_after, give_back) = _counted(
+        ip, [(ATTEMPT_RATE_LIMIT_KEY, attempts), (RATE_LIMIT_KEY, limit)]
+    )
+    if attempts_wait is not None:
+        if give_back is not None:
+            give_back()
+        yield Allowance(attempts_wait, too_many_attempts=True)
         return
-    retry_after, give_back = _counted(ip, RATE_LIMIT_KEY, limit)
     allowance = Allowance(retry_after)
     try:
         yield allowance
@@ -107,31 +110,40 @@ def preview_retry_after(ip):
     """Count one preview from ``ip``; the seconds to wait if it is over the limit, else None.
     Counted apart from comments: a writer previews several times per comment, but each preview
     costs a Markdown rendering, so a script may not loop on it."""
-    return _counted(ip, PREVIEW_RATE_LIMIT_KEY, settings.COMMENTS_PREVIEW_RATE_LIMIT_COUNT)[0]
+    limit = settings.COMMENTS_PREVIEW_RATE_LIMIT_COUNT
+    [(retry_after, _)] = _counted(ip, [(PREVIEW_RATE_LIMIT_KEY, limit)])
+    return retry_after
 
 
-def _counted(ip, name, limit):
-    """Count one more under ``name`` for ``ip`` in the period's fixed window: cheap, one cache
-    round trip or two, and atomic on Redis (SET NX + INCR). Returns the seconds to wait if that
-    is over ``limit`` (else None) and how to take that one back (None if nothing was counted).
+def _counted(ip, limits):
+    """Count one more for ``ip`` under each ``(name, limit)`` of ``limits`` (a limit of 0 or
+    less: not counted), in the period's fixed window: one round trip to Redis for all of them,
+    atomic (``shared_cache_count``). Returns for each the seconds to wait if it is over its
+    limit (else None) and how to take that one back (None if nothing was counted).
     """
     period = settings.COMMENTS_RATE_LIMIT_PERIOD
-    if limit <= 0 or period <= 0 or not ip:
-        return None, None
+    counted = [(name, limit) for name, limit in limits if limit > 0]
+    if period <= 0 or not ip or not counted:
+        return [(None, None)] * len(limits)
     now = time.time()
     window = int(now // period)
-    key = f"{name}:{_rate_limit_subject(ip)}:{window}"
+    subject = _rate_limit_subject(ip)
+    keys = [f"{name}:{subject}:{window}" for name, _limit in counted]
     call = shared_cache_call
     try:
-        count = _count(call, key, period)
+        counts = shared_cache_count(keys, period + 1)
     except CacheUnavailable:
         logger.warning(
             "Rate limit counted in this process's memory: the shared cache is unavailable"
         )
         call = _local_call
-        count = _count(call, key, period)
-    retry_after = None if count <= limit else max(1, math.ceil((window + 1) * period - now))
-    return retry_after, partial(_uncount, call, key)
+        counts = [_local_count(key, period + 1) for key in keys]
+    wait = max(1, math.ceil((window + 1) * period - now))
+    found = {
+        name: (None if count <= limit else wait, partial(_uncount, call, key))
+        for (name, limit), key, count in zip(counted, keys, counts, strict=True)
+    }
+    return [found.get(name, (None, None)) for name, _limit in limits]
 
 
 def _uncount(call, key):
@@ -150,11 +162,11 @@ def _local_call(method, *args, **kwargs):
     return getattr(_local_counts, method)(*args, **kwargs)
 
 
-def _count(call, key, period):
-    """One more attempt under ``key`` through ``call`` (a cache's methods); the new count."""
-    call("add", key, 0, timeout=period + 1)
+def _local_count(key, timeout):
+    """One more under ``key`` in this process's memory; the new count."""
+    _local_counts.add(key, 0, timeout=timeout)
     try:
-        return call("incr", key)
+        return _local_counts.incr(key)
     except ValueError:  # expired between add and incr
-        call("set", key, 1, timeout=period + 1)
+        _local_counts.set(key, 1, timeout=timeout)
         return 1

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -50,11 +51,49 @@ _cache_down_until = 0.0  # per process: monotonic time before which the cache is
 
 def shared_cache_call(method, *args, **kwargs):
     """``cache.<method>(*args, **kwargs)``, or ``CacheUnavailable`` if the cache is failing."""
+    return _guarded(getattr(cache, method), *args, **kwargs)
+
+
+def shared_cache_count(keys, timeout):
+    """Add one to each counter of ``keys`` (made with ``timeout`` seconds to live if new) and
+    return their counts, or raise ``CacheUnavailable`` if the cache is failing.
+
+    On Redis one round trip for all of them, atomic (``MULTI``, ``SET NX EX`` and ``INCR`` for
+    each, ``EXEC``): Django's ``add()`` and ``incr()`` take three per key (its ``incr`` asks
+    whether the key exists first), and every comment form is counted under two keys
+    (antispam's rate limits): 0.18 ms of CPU a form, against 0.63 ms (bench/README)."""
+    return _guarded(_count, keys, timeout)
+
+
+def _count(keys, timeout):
+    shared = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(shared, RedisCache):
+        keys = [shared.make_and_validate_key(key) for key in keys]
+        # One server (REDIS_URL) holds every key. Integers are stored as such (Django's
+        # RedisSerializer), so INCR counts what get() reads.
+        pipeline = shared._cache.get_client(keys[0], write=True).pipeline(transaction=True)
+        for key in keys:
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incr(key)
+        return pipeline.execute()[1::2]
+    counts = []
+    for key in keys:
+        shared.add(key, 0, timeout=timeout)
+        try:
+            counts.append(shared.incr(key))
+        except ValueError:  # expired between add and incr
+            shared.set(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def _guarded(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` on the shared cache, or ``CacheUnavailable`` if it fails."""
     global _cache_down_until
     if time.monotonic() < _cache_down_until:
         raise CacheUnavailable
     try:
-        return getattr(cache, method)(*args, **kwargs)
+        return call(*args, **kwargs)
     except CACHE_ERRORS as error:
         _cache_down_until = time.monotonic() + settings.COMMENTS_CACHE_RETRY_INTERVAL
         logger.warning(

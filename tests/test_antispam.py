@@ -9,7 +9,7 @@ import redis
 from django.db import connection
 from django.test import Client, override_settings
 
-from comments import submission
+from comments import antispam, submission
 from comments.models import Comment
 from tests.factories import make_comment
 from tests.html import soup
@@ -320,6 +320,26 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_limited(client, post, r
 
 def send(client, post, address, **fields):
     return client.post(comment_url(post), form_data(client, post, **fields), REMOTE_ADDR=address)
+
+
+def test_a_comment_form_is_counted_in_one_round_trip_to_redis(redis_cache, monkeypatch):
+    """Both of its limits (the comments stored, the forms sent) in one round trip."""
+    with antispam.comment_allowance("203.0.113.7") as allowance:  # connects
+        allowance.keep()
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+
+    def counting_send(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting_send)
+    with antispam.comment_allowance("203.0.113.7") as allowance:
+        assert allowance.retry_after is None
+        allowance.keep()
+    assert len(sent) == 1
+    raw, prefix = redis_cache
+    assert sorted(int(raw.get(key)) for key in raw.scan_iter(f"{prefix}:*")) == [2, 2]
 
 
 def test_forms_refused_for_a_mistake_do_not_count_against_the_comments(client, post, redis_cache):
