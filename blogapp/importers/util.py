@@ -7,6 +7,7 @@ import re
 import socket
 import unicodedata
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 _SLUG_DROP = re.compile(r"[^\w\s-]")
@@ -46,6 +47,51 @@ def _ascii_fold(ch: str) -> str:
         return ch
     base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     return base if base.isascii() else ch
+
+
+# Elements that keep the words either side together ("Mark<sup>up</sup>"); any other tag
+# (a <br>, a block) stands between two words.
+_INLINE_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+}  # fmt: skip
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # white space as HTML collapses it (not U+00A0)
+
+
+class _PlainText(HTMLParser):
+    """The text an HTML fragment shows: tags left out, character references decoded once,
+    what a script or style holds dropped. A "<" that opens no tag ("<3") is text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.hidden += 1
+        elif tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.hidden = max(0, self.hidden - 1)
+        elif tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def plain_text(value: str) -> str:
+    """The plain text of an HTML fragment such as a WordPress title ("Title <em>With</em>
+    Markup", "Fish &amp; Chips"), white space collapsed: what its reader saw, for the pages,
+    feeds and search, which escape a title rather than render it."""
+    parser = _PlainText()
+    parser.feed(value)
+    parser.close()
+    return _HTML_SPACE.sub(" ", "".join(parser.parts)).strip(" ")
 
 
 def content_key(*parts: str) -> str:

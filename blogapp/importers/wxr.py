@@ -32,7 +32,14 @@ from .records import (
     CommentRecord,
     PostRecord,
 )
-from .util import clean_ip, content_key, keep_or_slugify, parse_sql_datetime, slugify
+from .util import (
+    clean_ip,
+    content_key,
+    keep_or_slugify,
+    parse_sql_datetime,
+    plain_text,
+    slugify,
+)
 from .xmlsafe import create_parser, feed
 
 SOURCE = "wxr"
@@ -400,9 +407,35 @@ class _WxrHandler:
         except ValueError:
             return None
 
+    @staticmethod
+    def title(item) -> str:
+        """The title as its readers saw it, as plain text (pages and feeds escape it).
+
+        WordPress keeps a title as HTML and shows it as such ("Title <em>With</em> Markup",
+        "Fish &amp; Chips"). An item of this site's export holds a plain title HTML-escaped:
+        decoded once, it is exactly the title again, white space and all."""
+        raw = item.get("title", "")
+        if META_BODY_FORMAT in item:
+            return html.unescape(raw.strip())
+        return plain_text(raw)
+
+    def untitled(self, raw_title: str, post_type: str, post_id: str, label: str) -> str:
+        """The stand-in title of an item without one; a title that showed no text (only
+        markup) is named in a warning."""
+        untitled = f"Untitled {post_type} {post_id}".strip()
+        if raw_title.strip():
+            self.warn(
+                _("%(item)s: its title %(title)s has no text: imported as %(untitled)s")
+                % {"item": label, "title": repr(raw_title.strip()), "untitled": repr(untitled)}
+            )
+        return untitled
+
     def finish_item(self) -> PostRecord | None:
         item = self.item
-        title = html.unescape(item.get("title", "").strip())
+        title = self.title(item)
+        # Keys made from a title (an item without wp:post_id) are made as before titles were
+        # plain text, so a re-import of a file imported then finds its posts.
+        key_title = html.unescape(item.get("title", "").strip())
         post_type = item.get("post_type", "post").strip() or "post"
         post_id = item.get("post_id", "").strip()
         label = f"<item> #{self.item_count}" + (f" (wp:post_id {post_id})" if post_id else "")
@@ -422,7 +455,7 @@ class _WxrHandler:
             return None
         site = self.site()
         first_import = self.first_import(item)
-        post_key = self.post_key(item, post_id, label, title, first_import)
+        post_key = self.post_key(item, post_id, label, key_title, first_import)
         if post_key is None:
             return None
         published_at = self.date(
@@ -443,7 +476,7 @@ class _WxrHandler:
         post = PostRecord(
             source=first_import[0] if first_import else SOURCE,
             source_id=post_key,
-            title=title or f"Untitled {post_type} {post_id}".strip(),
+            title=title or self.untitled(item.get("title", ""), post_type, post_id, label),
             slug=slug,
             body=item.get("content", ""),
             body_format=HTML if item.get(META_BODY_FORMAT, "").strip() == HTML else AUTOP,

@@ -161,6 +161,17 @@ def test_bracketed_words_in_a_post_survive_export_and_import(tmp_path):
     assert Post.objects.get(slug="shortcodes").body == body
 
 
+def test_titles_written_here_come_back_exactly(tmp_path):
+    """A title here is plain text: what looks like markup or an entity in it is text, and so
+    is its white space; an import reads a WordPress title as HTML, but not this site's."""
+    titles = ["Fish & Chips <3", "On <em> and <b>", "Writing &amp;", "Two  spaces", "a\u00a0b"]
+    for number, title in enumerate(titles):
+        make_post(title=title, slug=f"title-{number}")
+    before, after, _exported = round_trip(tmp_path)
+    assert after == before
+    assert sorted(Post.objects.values_list("title", flat=True)) == sorted(titles)
+
+
 def _old_links():
     """Every remembered old address and the slug of the post it leads to."""
     return dict(OldLink.objects.values_list("path", "post__slug"))
