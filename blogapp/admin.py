@@ -40,11 +40,12 @@ class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "status",
         "published_at",
         "comments_open",
+        "listed",
         "author_name",
         "visible_comments",
         "pending_comments",
     )
-    list_filter = ("status", "comments_open", "published_at")
+    list_filter = ("status", "listed", "comments_open", "published_at")
     search_fields = ("title", "body", "author_name")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"

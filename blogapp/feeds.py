@@ -29,7 +29,7 @@ class LatestPostsFeed(Feed):
         return reverse("blogapp:post_list")
 
     def items(self):
-        return Post.objects.published().order_by("-published_at", "-id")[
+        return Post.objects.listed().order_by("-published_at", "-id")[
             : settings.COMMENTS_FEED_ITEMS
         ]
 

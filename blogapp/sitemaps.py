@@ -1,4 +1,5 @@
-"""The sitemap (``/sitemap.xml``): the post list and every published post."""
+"""The sitemap (``/sitemap.xml``): the post list and every published post, those not listed
+(pages such as About) too: nothing else leads a crawler to them."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse

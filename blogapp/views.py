@@ -24,7 +24,7 @@ class PostListView(ListView):
     paginator_class = KeysFirstPaginator
 
     def get_queryset(self):
-        return Post.objects.published().defer("body", "body_html").order_by("-published_at", "-id")
+        return Post.objects.listed().defer("body", "body_html").order_by("-published_at", "-id")
 
     def paginate_queryset(self, queryset, page_size):
         """The page's posts, with their comment counts (one query for the page's posts) and
@@ -38,7 +38,7 @@ class PostListView(ListView):
 
 
 class PostArchiveView(ListView):
-    """Every published post by title and date, newest first, grouped by year: the header's
+    """Every listed post by title and date, newest first, grouped by year: the header's
     "Posts". Only the columns the list shows."""
 
     template_name = "blogapp/post_archive.html"
@@ -47,7 +47,7 @@ class PostArchiveView(ListView):
 
     def get_queryset(self):
         return (
-            Post.objects.published()
+            Post.objects.listed()
             .only("id", "title", "slug", "published_at")
             .order_by("-published_at", "-id")
         )

@@ -42,6 +42,7 @@ def write_json(posts: Iterable[ExportedPost], options: ExportOptions) -> Iterato
             "published_at": post.published_at.isoformat(),
             "status": post.status,
             "comments_open": post.comments_open,
+            "listed": post.listed,
             "body": post.body,
             "body_html": post.body_html,
         }

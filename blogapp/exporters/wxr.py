@@ -10,7 +10,9 @@ elsewhere keeps every old link leading where it did. The ``guid`` is the post's 
 (a permalink): ``?p=<wp:post_id>`` would name this site's own id, which an old WordPress link
 of another post may use. Text is written escaped rather than as CDATA,
 so a carriage return survives as ``&#13;`` (XML readers turn a raw one into a line feed).
-Titles and author names are HTML-escaped first, as WordPress stores them.
+Titles and author names are HTML-escaped first, as WordPress stores them. A post that is not
+listed (such as an imported WordPress page) is written as a ``page``, which an import reads
+back as such.
 """
 
 from __future__ import annotations
@@ -128,7 +130,8 @@ def _item(exported: ExportedPost, local) -> Iterator[str]:
         f"\t\t<wp:post_name>{text(post.slug)}</wp:post_name>\n"
         f"\t\t<wp:status>{status}</wp:status>\n"
         "\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n"
-        "\t\t<wp:post_type>post</wp:post_type>\n\t\t<wp:post_password></wp:post_password>\n"
+        f"\t\t<wp:post_type>{'post' if post.listed else 'page'}</wp:post_type>\n"
+        "\t\t<wp:post_password></wp:post_password>\n"
         "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
         + "".join(
             f"\t\t<wp:postmeta>\n\t\t\t<wp:meta_key>{key}</wp:meta_key>\n"

@@ -215,6 +215,7 @@ class Loader:
                 published_at=published_at,
                 status=Post.Status.PUBLISHED if record.published else Post.Status.DRAFT,
                 comments_open=record.comments_open,
+                listed=record.listed,
                 source=record.source,
                 source_id=key[1],
             )

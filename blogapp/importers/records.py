@@ -44,6 +44,7 @@ class PostRecord:
     modified_at: datetime | None = None  # aware, UTC: when the old site last changed it
     published: bool = True
     comments_open: bool = True
+    listed: bool = True  # False for a WordPress page: reached at its address, in no list
     link: str = ""  # the post's original URL, used to match an existing post (Disqus)
     old_urls: list[str] = field(default_factory=list)  # addresses that lead to it (blogapp.links)
     match_existing_slug: bool = False  # attach to an existing post with this slug if one exists

@@ -1,8 +1,9 @@
 """WordPress eXtended RSS (WXR 1.0-1.2), streamed item by item.
 
 The ``wp`` namespace is read from the document (``http`` or ``https``, any ``1.x``). Posts and
-pages become posts (their comments are kept); attachments, menu items and other item types are
-skipped, with a warning when they carry comments.
+pages become posts (their comments are kept), a page one that is not listed (``Post.listed``);
+attachments, menu items and other item types are skipped, with a warning when they carry
+comments.
 """
 
 from __future__ import annotations
@@ -485,6 +486,7 @@ class _WxrHandler:
             modified_at=modified_at,
             published=published,
             comments_open=item.get("comment_status", "open").strip() == "open",
+            listed=post_type != "page",
             link=item.get("link", "").strip(),
             old_urls=self.old_urls(item, post_id),
             location=f"{label}, line {self.item_line}",

@@ -7,7 +7,7 @@ from comments.models import Comment
 
 POST_FIELDS = (
     "slug", "title", "body", "body_html", "author_name", "published_at", "status",
-    "comments_open",
+    "comments_open", "listed",
 )  # fmt: skip
 COMMENT_FIELDS = (
     "author_name", "author_email", "author_url", "ip_address", "body", "body_html",
