@@ -1,6 +1,7 @@
-"""Arabic and Hebrew comments and names: every page that shows a comment gives its text its
-own direction (``dir="auto"``) and sets a name inside a sentence apart (``<bdi>``), so a
-right-to-left comment reads right to left and mixed lines come out in order."""
+"""Arabic and Hebrew posts, comments and names: every page that shows a post or a comment gives
+its title and text their own direction (``dir="auto"``) and sets a name inside a sentence apart
+(``<bdi>``), so a right-to-left post or comment reads right to left and mixed lines come out in
+order."""
 
 import html
 
@@ -82,3 +83,47 @@ def test_the_comment_feed_gives_each_comment_its_direction(client, post, arabic)
     feed = client.get("/comments/feed/").content.decode()
     description = html.unescape(feed.split("<description>")[2].split("</description>")[0])
     assert description.startswith('<div dir="auto">') and BODY in description
+
+
+POST_TITLE = "لماذا نكتب؟"
+POST_AUTHOR = "سارة"
+POST_BODY = "<p>نكتب لنفهم، and sometimes to forget.</p>"
+
+
+@pytest.fixture
+def arabic_post():
+    return make_post(title=POST_TITLE, author_name=POST_AUTHOR, body=POST_BODY)
+
+
+def assert_by_author_set_apart(meta):
+    """ "By <name>" stays a sentence of the page's language, the name in its own direction."""
+    assert [bdi.get_text() for bdi in meta.select("bdi")] == [POST_AUTHOR]
+    assert meta.get_text().strip().startswith(f"By {POST_AUTHOR}")
+
+
+def test_the_post_page_gives_the_title_and_text_their_direction(client, arabic_post):
+    page = soup(client.get(arabic_post.get_absolute_url()))
+    assert page.select_one("h1.post-title")["dir"] == "auto"
+    assert page.select_one(".post-body")["dir"] == "auto"
+    assert_by_author_set_apart(page.select_one(".post .post-meta"))
+
+
+def test_the_home_page_gives_titles_and_excerpts_their_direction(client, arabic_post):
+    summary = soup(client.get("/")).select_one(".post-summary")
+    assert summary.select_one("h2")["dir"] == "auto"
+    assert summary.select_one("h2").get_text() == POST_TITLE
+    assert summary.select_one(".post-excerpt")["dir"] == "auto"
+    assert_by_author_set_apart(summary.select_one(".post-meta"))
+
+
+def test_the_archive_sets_each_title_apart(client, arabic_post):
+    link = soup(client.get("/posts/")).select_one(".archive-list li a")
+    assert link["dir"] == "auto" and link.get_text() == POST_TITLE
+
+
+def test_a_post_found_by_search_has_its_title_in_its_direction(client, arabic_post):
+    page = soup(client.get("/search/", {"q": "نكتب"}))
+    result = page.select_one(".search-result--post")
+    assert result.select_one(".search-result__title")["dir"] == "auto"
+    assert result.select_one(".search-result__title").get_text() == POST_TITLE
+    assert result.select_one(".search-result__snippet")["dir"] == "auto"

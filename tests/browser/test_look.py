@@ -1,6 +1,7 @@
 """The site's look in a real browser: nothing wider than the window on WordPress's theme test
 content, permalinks that keep the parent comment in view, the header, the footer, the dark
-scheme, and axe-core on every kind of page, desktop and phone, light and dark."""
+scheme, right-to-left posts, and axe-core on every kind of page, desktop and phone, light and
+dark."""
 
 import io
 import struct
@@ -340,3 +341,65 @@ def test_axe_finds_no_serious_problem_on_any_page(
         check("429")
     context.close()
     assert problems == {}
+
+
+ARABIC_POST = (
+    "<p>لماذا نكتب؟ نكتب لنفهم، and sometimes to forget.</p>"
+    "<blockquote><p>اقتباس قصير</p></blockquote><ul><li>أول</li><li>ثان</li></ul>"
+    "<pre><code>print('hello')</code></pre>"
+)
+ENGLISH_POST = (
+    "<p>Why we write: to understand.</p>"
+    "<blockquote><p>A short quote</p></blockquote><ul><li>one</li><li>two</li></ul>"
+)
+# How the text sits in its column: its list's indent on the left and on the right, its quote
+# bar's width on either side, and the direction of its code block.
+POST_BODY_SIDES = (
+    "b => { const q = getComputedStyle(b.querySelector('blockquote')),"
+    " pre = b.querySelector('pre'), box = b.getBoundingClientRect(),"
+    " li = b.querySelector('li').getBoundingClientRect();"
+    " return [Math.round(li.left - box.left), Math.round(box.right - li.right),"
+    " q.borderLeftWidth, q.borderRightWidth, pre && getComputedStyle(pre).direction]; }"
+)
+
+
+def test_a_right_to_left_post_reads_right_to_left(page, site):
+    """An Arabic post's title, text and excerpt run right to left (its list indented and its
+    quote bar on the right, its code still left to right), its author's name set apart in
+    "By …"; an English post beside it keeps its look."""
+    arabic = make_post(title="لماذا نكتب؟", author_name="سارة", body=ARABIC_POST)
+    english = make_post(title="Why we write", author_name="Ann", body=ENGLISH_POST)
+    width = page.viewport_size["width"]
+    direction = "e => getComputedStyle(e).direction"
+
+    page.goto(site + arabic.get_absolute_url())
+    assert page.locator("h1.post-title").evaluate(direction) == "rtl"
+    assert page.locator(".post .post-meta").evaluate(direction) == "ltr"
+    assert page.locator(".post .post-meta bdi").inner_text() == "سارة"
+    body = page.locator(".post-body")
+    assert body.evaluate(direction) == "rtl"
+    left, right, *sides = body.evaluate(POST_BODY_SIDES)
+    assert left == 0 < right and sides == ["0px", "4px", "ltr"]
+    screenshot(page, f"post-rtl-{width}", full_page=False)
+
+    page.goto(site + english.get_absolute_url())
+    assert page.locator("h1.post-title").evaluate(direction) == "ltr"
+    left, right, *sides = page.locator(".post-body").evaluate(POST_BODY_SIDES)
+    assert right == 0 < left and sides == ["4px", "0px", None]
+    screenshot(page, f"post-ltr-{width}", full_page=False)
+
+    page.goto(site + "/")
+    titles = page.locator(".post-summary h2")
+    assert [titles.nth(i).evaluate(direction) for i in range(2)] == ["ltr", "rtl"]
+    excerpts = page.locator(".post-excerpt")
+    assert [excerpts.nth(i).evaluate(direction) for i in range(2)] == ["ltr", "rtl"]
+    screenshot(page, f"home-rtl-{width}", full_page=False)
+
+    page.goto(site + "/posts/")
+    titles = page.locator(".archive-list a")
+    assert [titles.nth(i).evaluate(direction) for i in range(2)] == ["ltr", "rtl"]
+    screenshot(page, f"archive-rtl-{width}", full_page=False)
+
+    page.goto(site + "/search/?q=نكتب")
+    assert page.locator(".search-result__title").evaluate(direction) == "rtl"
+    screenshot(page, f"search-rtl-{width}", full_page=False)
