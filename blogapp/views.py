@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 from comments.moderation import post_accepts_comments
 from comments.pages import DiscussionPageResponse, canonical_page_redirect, discussion_context
 from comments.selectors import attach_comment_counts, with_discussion_version
+from comments.text import ends_sentence
 
 from .models import Post
 from .paging import KeysFirstPaginator
@@ -78,7 +79,13 @@ def search_view(request):
         page = search(query, request.GET.get("page", 1))
     except InvalidPage as exc:
         raise Http404(_("There is no such page of results.")) from exc
-    context = {"query": query, "quoted_query": quoted_query(query), "page_obj": page}
+    context = {
+        "query": query,
+        "quoted_query": quoted_query(query),
+        # "Nothing found for “why?”" takes no full stop of ours after the words' own "?".
+        "query_ends_sentence": ends_sentence(query),
+        "page_obj": page,
+    }
     return render(request, "blogapp/search.html", context)
 
 

@@ -370,3 +370,15 @@ def test_quotes_or_and_minus_work_with_and_without_postgresql(
     if found == {"ready"}:
         [snippet] = [s for _k, _h, s in results(response)]
         assert "float test" in " ".join(m.get_text() for m in snippet.find_all("mark")).lower()
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("why?", "“why?”"), ("Wow!", "“Wow!”"), ('"why now?"', '"why now?"'), ("لماذا؟", "“لماذا؟”")],
+)
+def test_words_that_end_a_sentence_take_no_full_stop_of_ours(client, garden, typed, shown):
+    """ "Nothing found for “why?”." had two stops; the words' own "?" ends the sentence."""
+    nothing = soup(client.get("/search/", {"q": typed}))
+    assert nothing.select_one('[role="status"]').get_text() == (
+        f"Nothing found for {shown} Try other words, or fewer of them."
+    )

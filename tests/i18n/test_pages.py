@@ -166,6 +166,11 @@ def test_a_quoted_search_in_german(german_client, discussed):
     assert text(page, ".search-summary") == (
         "Nichts gefunden für „zeppelin“. Versuchen Sie andere oder weniger Wörter."
     )
+    # The words' own question mark ends the sentence: no full stop after it.
+    page = soup(german_client.get("/search/", {"q": "warum?"}))
+    assert text(page, ".search-summary") == (
+        "Nichts gefunden für „warum?“ Versuchen Sie andere oder weniger Wörter."
+    )
 
 
 def refuse_with(monkeypatch, allowance):
