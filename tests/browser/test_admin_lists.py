@@ -1,6 +1,6 @@
 """The admin's lists (comments, posts, old links, subscriptions, the mail and webhook logs) fit a
 1,280-pixel screen beside their filters, in English and in German's longer words: nothing to
-scroll sideways for."""
+scroll sideways for; and their search fields are named in the admin's language."""
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from comments.webhooks.models import WebhookDelivery
 from tests.factories import make_comment, make_post
 
 from .conftest import DESKTOP, PHONE, _new_page, screenshot
+from .test_discussion_page import _axe_problems
 from .test_moderation_queue import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,6 +118,31 @@ def test_the_old_links_fit_a_laptop_screen(site, browser, moderator):
         # The old address reads as its path does, its letters decoded.
         addresses = page.locator("td.field-old_address").all_inner_texts()
         assert any("/greek/επίπεδο-2/second-level" in address for address in addresses)
+    finally:
+        context.close()
+
+
+SEARCHABLE_LISTS = ("blogapp/post", "blogapp/oldlink", "comments/spamrule", "comments/subscription",
+                    "comments/outgoingmail", "comments/webhookdelivery")  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Search"), ("de", "Suchen")])
+def test_the_other_searchable_lists_name_their_search_field_and_pass_axe(
+    site, browser, moderator, axe_source, language, name
+):
+    """Django's own form named their search field only by the magnifier's alt text, "Search"
+    in every language; it is named like the comment list's, the magnifier is decoration."""
+    post = make_post(title="Sourdough starters through the winter months")
+    fill_the_logs(post)
+    OldLink.objects.create(post=post, path="/2014/sourdough", url="https://example.com/2014/")
+    context, page = _new_page(browser, DESKTOP, locale=language,
+                              extra_http_headers={"Accept-Language": language})  # fmt: skip
+    try:
+        log_in(page, site)
+        for path in SEARCHABLE_LISTS:
+            page.goto(f"{site}/admin/{path}/")
+            assert page.get_by_role("textbox", name=name, exact=True).count() == 1, path
+            assert _axe_problems(page, axe_source) == [], path
     finally:
         context.close()
 

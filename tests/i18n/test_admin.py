@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
@@ -136,3 +137,30 @@ def test_the_export_page_in_german_says_only_wxr_can_be_imported(german_superuse
     words = " ".join(page.select_one("#content-main p").get_text().split())
     assert "WordPress und diese Website können die WXR-Datei importieren" in words
     assert "die JSON-Datei ist für andere Werkzeuge" in words
+
+
+def searchable_lists():
+    """Every admin list with a search box, by its address."""
+    return [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.search_fields
+    ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "name"), [({}, "Search"), (GERMAN, "Suchen")], ids=["en", "de"]
+)
+def test_every_admin_search_field_is_named_in_the_admin_s_language(
+    django_user_model, headers, name
+):
+    """Django's own form named the field only by the magnifier's alt text, in English."""
+    user = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-1")
+    client = Client(**headers)
+    client.force_login(user)
+    lists = searchable_lists()
+    assert len(lists) >= 9  # the comments, posts, old links, spam rules, subscriptions, ...
+    for url in lists:
+        form = soup(client.get(url)).select_one("#changelist-search")
+        assert form.select_one("#searchbar")["aria-label"] == name, url
+        assert form.select_one("label[for=searchbar] img")["alt"] == "", url
