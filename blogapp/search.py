@@ -120,8 +120,13 @@ def searched_text(text):
     MAX_QUERY_LENGTH characters of them. The page says this, not what was sent: an address
     can carry far more than the search box's 200 characters, none of it searched."""
     # Control characters (a NUL cannot even reach PostgreSQL) are not words.
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    # Cut after a whole word: a word's first letters would be searched for as a word of
+    # their own ("so" of "sourdough"). A first word longer than the limit is cut inside.
+    cut = text[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0]
+    return cut if len(cut) <= MAX_QUERY_LENGTH else text[:MAX_QUERY_LENGTH]
 
 
 def search(text, page_number=1):

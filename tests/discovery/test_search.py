@@ -196,16 +196,26 @@ def test_no_words_no_search_and_odd_input_is_harmless(client, garden):
 
 
 def test_a_long_query_is_echoed_as_it_was_searched(client, garden):
-    """The page says what it searched for: the first 200 characters, spaced once, not the
-    2,000 an address can carry (the search box takes 200)."""
+    """The page says what it searched for: the whole words of the first 200 characters,
+    spaced once, not the 2,000 an address can carry (the search box takes 200)."""
     words = ("tomato  " + "x" * 2000).replace("x" * 10, "x" * 9 + " ")
-    searched = " ".join(words.split())[:200]
+    searched = "tomato " + " ".join(["xxxxxxxxx"] * 19)  # 197 characters: the 20th is cut
     page = soup(client.get("/search/", {"q": words}))
     assert page.select_one('[role="status"]').get_text() == (
         f"Nothing found for “{searched}”. Try other words, or fewer of them."
     )
     assert page.select_one("#site-search-q")["value"] == searched
     assert page.title.get_text().startswith(f"Search: {searched} · ")
+
+
+def test_a_long_query_is_cut_after_a_whole_word(client, garden):
+    """No word's first letters are searched for as a word of their own ("sour" of
+    "sourdough")."""
+    page = soup(client.get("/search/", {"q": "tomato " + "a" * 188 + " sourdough"}))
+    assert page.select_one("#site-search-q")["value"] == "tomato " + "a" * 188
+    unbroken = "b" * 250  # one word longer than the limit: cut inside it
+    page = soup(client.get("/search/", {"q": unbroken}))
+    assert page.select_one("#site-search-q")["value"] == "b" * 200
 
 
 def test_a_quoted_phrase_is_shown_once_in_its_own_quotes(client, garden):
