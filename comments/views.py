@@ -64,10 +64,32 @@ EDIT_FAILED = gettext_lazy(
     "Sorry, your change could not be saved because of a problem on our side. "
     "Nothing was changed; your text is kept below, please try again in a moment."
 )
-SUBSCRIBE_REQUESTED = gettext_lazy(
-    "To get new comments by mail, confirm with the link we sent to your address."
-)
-SUBSCRIBED = gettext_lazy("You will get new comments by mail; every mail has an unsubscribe link.")
+# What a commenter who ticked a notification box is told, by what they asked for
+# ((replies to their comment, new comments on the post): (to confirm, confirmed already)).
+SUBSCRIPTION_NOTICES = {
+    (True, False): (
+        gettext_lazy(
+            "To get replies to your comment by mail, confirm with the link we sent to your address."
+        ),
+        gettext_lazy(
+            "You will get replies to your comment by mail; every mail has an unsubscribe link."
+        ),
+    ),
+    (False, True): (
+        gettext_lazy("To get new comments by mail, confirm with the link we sent to your address."),
+        gettext_lazy("You will get new comments by mail; every mail has an unsubscribe link."),
+    ),
+    (True, True): (
+        gettext_lazy(
+            "To get replies to your comment and new comments on this post by mail, confirm "
+            "with the link we sent to your address."
+        ),
+        gettext_lazy(
+            "You will get replies to your comment and new comments on this post by mail; every "
+            "mail has an unsubscribe link."
+        ),
+    ),
+}
 # The comment form's hidden field on a thread page (templates/comments/form.html): the id of
 # the comment the page is about.
 THREAD_FIELD = "thread"
@@ -248,9 +270,10 @@ def _take_comment(request, post, ip, allowance, committed):
             committed.append(comment)
             allowance.keep()
             _remember_own_pending(request, comment)
-            if data["notify_replies"] or data["notify_post"]:
-                confirmed = address_confirmed(data["email"])
-                told = SUBSCRIBED if confirmed else SUBSCRIBE_REQUESTED
+            asked = (bool(data["notify_replies"]), bool(data["notify_post"]))
+            if any(asked):
+                to_confirm, confirmed = SUBSCRIPTION_NOTICES[asked]
+                told = confirmed if address_confirmed(data["email"]) else to_confirm
                 notice(request, told, comment_id=comment.pk)
             # To the new comment, in the order the reader was reading (?sort= of the form).
             response = redirect(comment.get_absolute_url() + order_query(request))

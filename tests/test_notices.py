@@ -31,6 +31,28 @@ def top_messages(page):
     return box.get_text(" ", strip=True) if box else ""
 
 
+@pytest.mark.parametrize(
+    ("boxes", "said"),
+    [
+        ({"notify_replies": "on"}, "To get replies to your comment by mail"),
+        ({"notify_post": "on"}, "To get new comments by mail"),
+        (
+            {"notify_replies": "on", "notify_post": "on"},
+            "To get replies to your comment and new comments on this post by mail",
+        ),
+    ],
+)
+def test_the_notice_names_what_was_asked_for(client, post, boxes, said):
+    make_comment(post, author_name="Earlier")  # a known post: the comment is published
+    response = client.post(
+        comment_url(post), form_data(client, post, email="ann@example.com", **boxes)
+    )
+    comment = Comment.objects.latest("pk")
+    page, _fragment = landing(client, response)
+    [card_notice] = page.select(f"li#comment-{comment.pk} .comment-notice")
+    assert card_notice.get_text(strip=True) == f"{said}, {CONFIRM}."
+
+
 def test_confirm_your_address_is_said_in_the_new_comments_card(client, post):
     make_comment(post, author_name="Earlier")  # a known post: the comment is published
     data = form_data(client, post, email="ann@example.com", notify_replies="on")
@@ -40,7 +62,7 @@ def test_confirm_your_address_is_said_in_the_new_comments_card(client, post):
     assert fragment == f"comment-{comment.pk}"
     notices = page.select(f"li#comment-{comment.pk} > .comment-card > .comment-notice")
     assert [n.get_text(strip=True) for n in notices] == [
-        "To get new comments by mail, confirm with the link we sent to your address."
+        "To get replies to your comment by mail, confirm with the link we sent to your address."
     ]
     assert notices[0]["role"] == "status"
     assert CONFIRM not in top_messages(page)

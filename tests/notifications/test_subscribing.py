@@ -74,7 +74,10 @@ def test_a_confirmed_address_subscribes_at_once(client, post, smtp, worker):
     data = form_data(client, other, email="ann@example.com", body="Somewhere else.",
                      notify_post="on", notify_replies="on")  # fmt: skip
     page = client.post(comment_url(other), data, follow=True).content.decode()
-    assert "You will get new comments by mail" in page
+    assert (
+        "You will get replies to your comment and new comments on this post by mail; every "
+        "mail has an unsubscribe link."
+    ) in page
     worker()
     assert len(smtp.messages) == 1  # no second confirmation
     assert not Subscription.objects.exclude(status=Subscription.Status.CONFIRMED).exists()
