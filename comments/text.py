@@ -75,11 +75,41 @@ _comment_cleaner = nh3.Cleaner(
     url_schemes=URL_SCHEMES,
     link_rel="nofollow ugc noopener",
 )
+# The blocks of a comment that take the direction of their own first letters (dir="auto").
+OWN_DIRECTION_BLOCKS = frozenset({"p", "ul", "ol", "blockquote"})
+VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+# A tag of the sanitiser's output: its attribute values are double-quoted and may hold a ">".
+_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:[^>"]|"[^"]*")*)>')
 
 
 def sanitize_comment_html(html: str) -> str:
-    """Sanitise comment HTML (imports); every link is marked as user-generated."""
-    return _comment_cleaner.clean(html)
+    """Sanitise comment HTML (imports and the form's Markdown); every link is marked as
+    user-generated, and each top-level block takes its own direction."""
+    return with_block_directions(_comment_cleaner.clean(html))
+
+
+def with_block_directions(html: str) -> str:
+    """Sanitised ``html`` with ``dir="auto"`` on each top-level paragraph, list and quote: an
+    English paragraph after an Arabic one reads left to right, and the other way round. Only
+    the top level: the direction of a list or a quote is found in its text, and a browser
+    skips the text of children that have a ``dir`` of their own (the comment body's own
+    ``dir="auto"`` then decides nothing, which is right: each of its blocks has one)."""
+    if "<" not in html:
+        return html
+    out, written, depth = [], 0, 0
+    for tag in _TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2)
+        if name in VOID_TAGS:
+            continue
+        if closing:
+            depth -= 1
+            continue
+        if depth == 0 and name in OWN_DIRECTION_BLOCKS:
+            out += [html[written : tag.end(2)], ' dir="auto"']
+            written = tag.end(2)
+        depth += 1
+    out.append(html[written:])
+    return "".join(out)
 
 
 # What a comment written in the form may use: CommonMark's emphasis, links (bare addresses too),

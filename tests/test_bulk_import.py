@@ -172,7 +172,7 @@ def test_rows_match_what_comment_create_writes_for_the_same_input(use_copy):
     made_reply = comment_create(post=post, parent_id=by_source_id("top").pk, **fields)
     # The form's reply comes after the imported one, its older sibling.
     assert columns(by_source_id("reply"), "lft", "rght") == columns(made_reply, "lft", "rght")
-    assert by_source_id("reply").body_html.startswith("<p>First &lt;b&gt;line&lt;/b&gt;")
+    assert by_source_id("reply").body_html.startswith('<p dir="auto">First &lt;b&gt;line&lt;/b&gt;')
 
 
 def test_a_batch_may_reply_to_a_comment_of_an_earlier_batch():
@@ -207,8 +207,9 @@ def test_imported_comment_html_is_sanitised(html):
 
 
 def test_wordpress_autop_bodies_get_paragraphs():
-    assert render_comment_body("One\n\nTwo", "autop") == "<p>One</p><p>Two</p>"
-    assert render_comment_body("<p>Kept</p>\n", "autop") == "<p>Kept</p>"
+    two = render_comment_body("One\n\nTwo", "autop")
+    assert two == '<p dir="auto">One</p><p dir="auto">Two</p>'
+    assert render_comment_body("<p>Kept</p>\n", "autop") == '<p dir="auto">Kept</p>'
 
 
 @pytest.mark.parametrize(

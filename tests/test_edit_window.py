@@ -65,7 +65,7 @@ def test_editing_rerenders_keeps_the_old_version_and_marks_it_edited(client, pos
     response = client.post(f"/comment/{comment.pk}/edit/", {"body": "The **fix**"})
     assert response.status_code == 302
     comment.refresh_from_db()
-    assert comment.body_html == "<p>The <strong>fix</strong></p>"
+    assert comment.body_html == '<p dir="auto">The <strong>fix</strong></p>'
     assert comment.edited_at is not None
     revision = CommentRevision.objects.get(comment=comment)
     assert (revision.body, revision.written_at) == ("Teh *typo*", comment.created_at)

@@ -74,7 +74,7 @@ def test_preview_without_javascript_stores_nothing_and_keeps_the_text(client, po
     data.pop("preview")
     response = client.post(comment_url(post), data)
     assert response.status_code == 302
-    assert Comment.objects.get().body_html == "<p>Some <strong>strong</strong> words</p>"
+    assert Comment.objects.get().body_html == '<p dir="auto">Some <strong>strong</strong> words</p>'
 
 
 def test_preview_button_is_a_submit_button_named_preview(client, post):
@@ -85,7 +85,9 @@ def test_preview_button_is_a_submit_button_named_preview(client, post):
 def test_preview_fragment_for_scripts(client, post):
     response = client.post(f"/posts/{post.slug}/comment/preview/", {"body": "`x` <b>y</b>"})
     assert response.status_code == 200
-    assert response.content.decode().strip() == "<p><code>x</code> &lt;b&gt;y&lt;/b&gt;</p>"
+    assert (
+        response.content.decode().strip() == '<p dir="auto"><code>x</code> &lt;b&gt;y&lt;/b&gt;</p>'
+    )
     assert Comment.objects.count() == 0
     empty = client.post(f"/posts/{post.slug}/comment/preview/", {"body": "  "})
     assert "This field is required." in empty.content.decode()

@@ -151,7 +151,7 @@ def test_comment_text_is_escaped_paragraphs_with_nofollow_links(client, post):
 
 def test_body_html_is_computed_once_at_write_time(post):
     comment = make_comment(post, body="Hello <world>")
-    assert comment.body_html == "<p>Hello &lt;world&gt;</p>"
+    assert comment.body_html == '<p dir="auto">Hello &lt;world&gt;</p>'
 
 
 @pytest.mark.parametrize("size", [5, 500])

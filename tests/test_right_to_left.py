@@ -31,6 +31,20 @@ def test_the_discussion_gives_each_comment_and_name_its_own_direction(client, po
     assert card.select_one(".comment-author").get_text() == NAME
 
 
+def test_each_paragraph_list_and_quote_of_a_comment_takes_its_own_direction(client, post):
+    mixed = make_comment(
+        post, body="فقرة عربية\n\nand in English:\n\n1. feed\n2. wait\n\n> patience"
+    )
+    body = soup(client.get(post.get_absolute_url())).select_one(
+        f"#comment-{mixed.pk} .comment-body"
+    )
+    # Each top-level block: the direction of a list or quote is found in its own text.
+    assert [(block.name, block.get("dir")) for block in body.find_all(recursive=False)] == [
+        ("p", "auto"), ("p", "auto"), ("ol", "auto"), ("blockquote", "auto"),
+    ]  # fmt: skip
+    assert [block.get("dir") for block in body.select("li, blockquote p")] == [None] * 3
+
+
 def test_a_reply_form_and_a_thread_page_set_the_name_apart(client, post, arabic):
     reply = soup(client.get(f"{post.get_absolute_url()}?replyto={arabic.pk}"))
     assert reply.select_one("#respond-title bdi").get_text() == NAME

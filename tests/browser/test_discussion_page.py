@@ -510,11 +510,16 @@ def test_a_right_to_left_comment_reads_right_to_left(page, site):
         body="مرحبا بالجميع، هذا تعليق with English words في الوسط.\n\n> اقتباس\n\n- أول\n- ثان",
     )
     english = make_comment(post, author_name="Ann", body="> A quote\n\n- one\n- two")
+    both = make_comment(
+        post,
+        author_name="Sara",
+        body="فقرة عربية\n\nand in English:\n\n1. feed\n2. wait\n\n> patience",
+    )
     page.goto(site + post.get_absolute_url())
     direction = "e => getComputedStyle(e).direction"
     body = card(page, arabic).locator(".comment-body")
-    assert body.evaluate(direction) == "rtl"
-    assert card(page, english).locator(".comment-body").evaluate(direction) == "ltr"
+    assert body.locator("p").first.evaluate(direction) == "rtl"
+    assert card(page, english).locator("blockquote").evaluate(direction) == "ltr"
     assert card(page, arabic).locator(".comment-author").evaluate(direction) == "rtl"
     assert card(page, arabic).locator(".comment-meta").evaluate(direction) == "ltr"
     # The paragraph's text ends at the body's right edge; the quote bar is on the right.
@@ -530,6 +535,14 @@ def test_a_right_to_left_comment_reads_right_to_left(page, site):
     assert edges[3] < 0  # the list is indented from the right, its markers inside the body
     sides = "q => [getComputedStyle(q).borderLeftWidth, getComputedStyle(q).borderRightWidth]"
     assert card(page, english).locator("blockquote").evaluate(sides) == ["4px", "0px"]
+    # English after Arabic in one comment: its paragraph, list and quote read left to right.
+    mixed = card(page, both)
+    assert mixed.locator("p").first.evaluate(direction) == "rtl"
+    assert mixed.locator("p", has_text="and in English").evaluate(direction) == "ltr"
+    assert mixed.locator("li").first.evaluate(direction) == "ltr"
+    assert mixed.locator("blockquote").evaluate(sides) == ["4px", "0px"]
+    mixed.scroll_into_view_if_needed()
+    screenshot(page, f"discussion-rtl-mixed-{page.viewport_size['width']}", full_page=False)
     screenshot(page, f"discussion-rtl-{page.viewport_size['width']}", full_page=False)
     card(page, arabic).locator(".comment-reply-link").click()
     title = page.locator("#respond-title")

@@ -81,7 +81,7 @@ def test_json_format(blog):
     ann = fish["comments"][0]["id"]
     assert authors == [("Ann", None), ("Bob", ann), ("Cy", None)]
     assert fish["comments"][0]["author_email"] == "" and fish["comments"][0]["ip_address"] is None
-    assert fish["comments"][0]["body_html"] == "<p>Salt?</p>"
+    assert fish["comments"][0]["body_html"] == '<p dir="auto">Salt?</p>'
     assert fish["comments"][0]["edited_at"] is None
     out, _err = export("-", "--format", "json", "--with-personal-data", "--include-spam")
     comments = json.loads(out)["posts"][0]["comments"]

@@ -65,7 +65,7 @@ def test_text_sample_imports_its_whole_tree():
     assert [(c.level, c.author_name, c.kind) for c in rows] == TEXT_SAMPLE_TREE
     assert all(c.body_html for c in rows[:-1])  # the pingback has only its title
     assert all(c.status == "approved" and c.source == "text" for c in rows)
-    assert rows[0].body_html.startswith("<p>The actual Islamic State")
+    assert rows[0].body_html.startswith('<p dir="auto">The actual Islamic State')
     assert len({c.tree_id for c in rows}) == 6  # five top-level comments + the pingback
     assert_tree_invariants()
 
@@ -102,7 +102,7 @@ def test_wxr_small_fixture_sanitises_and_warns_about_missing_parent():
     assert bob.author_url == ""  # javascript: links are dropped
     carl = Comment.objects.get(author_name="Carl")
     assert carl.parent == bob and bob.parent == ann  # reply listed before its parent
-    assert carl.body_html == "<p>Line one<br>line two</p>"
+    assert carl.body_html == '<p dir="auto">Line one<br>line two</p>'
     assert Comment.objects.get(author_name="Lost").parent is None
     assert Post.objects.get().body_html == "<p>First line.</p><p>Second paragraph.</p>"
     assert_tree_invariants()
