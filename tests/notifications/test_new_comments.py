@@ -146,8 +146,11 @@ def test_a_reply_subscriptions_page_names_the_replies_and_keeps_all_mail_seconda
     assert everything.get_text(strip=True) == "Stop all mail to this address"
     assert "button--secondary" in everything["class"]
 
-    client.post(unsubscribe_path(message))
+    done = soup(client.post(unsubscribe_path(message))).select_one("main")
     assert Subscription.objects.get().status == Subscription.Status.UNSUBSCRIBED
+    back = done.select_one("a")
+    assert back["href"] == post.get_absolute_url()
+    assert back.get_text() == f"Back to “{post.title}”"
 
 
 def test_the_mail_clients_one_click_post_unsubscribes_without_csrf(post, smtp, worker):
