@@ -367,8 +367,11 @@ def _copy_rows(nodes: list[_Node], id_sequence: str, busy: threading.Event | Non
     while the next one is rendered, so Python and PostgreSQL work at the same time. Once the
     last row is sent, ``busy`` is set until the server has finished the statement.
     """
-    for node, pk in zip(nodes, _reserve_ids(len(nodes), id_sequence), strict=True):
-        node.pk = pk
+    _keep_ids(nodes)
+    fresh = [node for node in nodes if node.pk is None]
+    if fresh:
+        for node, pk in zip(fresh, _reserve_ids(len(fresh), id_sequence), strict=True):
+            node.pk = pk
     quote = connection.ops.quote_name
     sql = (
         f"COPY {quote(Comment._meta.db_table)} "
@@ -383,6 +386,45 @@ def _copy_rows(nodes: list[_Node], id_sequence: str, busy: threading.Event | Non
     finally:
         if busy is not None:
             busy.clear()
+
+
+def _keep_ids(nodes: list[_Node]) -> None:
+    """Give each new comment whose record keeps an id (an export of this site) that id, where
+    no comment has it or may be given it; the others are left to the sequence.
+
+    On PostgreSQL the comment table is locked against other writers until the import
+    commits (only when ids are kept: a move of this site into another database), then only
+    ids above the sequence's last value are kept, and the sequence is moved past them: no
+    reply can be given a kept id, and none was given one before."""
+    wanted = {node.record.keep_id: node for node in nodes if node.record.keep_id}
+    if not wanted:
+        return
+    candidates = list(wanted)
+    id_sequence = _id_sequence() if connection.vendor == "postgresql" else None
+    if id_sequence is not None:
+        table = connection.ops.quote_name(Comment._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(
+                "SELECT COALESCE(pg_sequence_last_value(%s::regclass), 0)", [id_sequence]
+            )
+            floor = cursor.fetchone()[0]
+        candidates = [pk for pk in candidates if pk > floor]
+    taken = set()
+    size = LOOKUP_CHUNK if id_sequence is not None else PORTABLE_LOOKUP_CHUNK
+    for start in range(0, len(candidates), size):
+        chunk = candidates[start : start + size]
+        taken.update(Comment.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    kept = [pk for pk in candidates if pk not in taken]
+    for pk in kept:
+        wanted[pk].pk = pk
+    if kept and id_sequence is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(%s::regclass, GREATEST(%s, "
+                "COALESCE(pg_sequence_last_value(%s::regclass), 0)))",
+                [id_sequence, max(kept), id_sequence],
+            )
 
 
 def _id_sequence() -> str:
@@ -452,6 +494,7 @@ def _copy_text(value: str) -> str:
 
 def _bulk_create_rows(nodes: list[_Node]) -> None:
     """The portable way: level by level, so that each parent has its id first."""
+    _keep_ids(nodes)
     by_level: dict[int, list[_Node]] = {}
     for node in nodes:
         by_level.setdefault(node.level, []).append(node)

@@ -40,6 +40,9 @@ class CommentRecord:
     created_at: datetime | None = None  # aware, UTC
     date_only: bool = False  # created_at is a day's midnight: the archive gave no time
     edited_at: datetime | None = None  # aware, UTC: when its writer last edited it (an export)
+    # The id it had on the site that exported it (an export of this site): kept where it is
+    # free, so its address there (/comment/<id>/, #comment-<id>) still names it.
+    keep_id: int | None = None
     status: str = APPROVED
     kind: str = COMMENT
     order: int = 0  # position in the file, for sibling order

@@ -81,6 +81,7 @@ META_OLD_LINK = META_PREFIX + "old_link"  # postmeta, repeated: earlier addresse
 META_SOURCE = META_PREFIX + "source"
 META_SOURCE_ID = META_PREFIX + "source_id"
 META_EDITED_AT = META_PREFIX + "edited_at"  # commentmeta: when its writer last edited it, UTC
+MAX_KEPT_ID = 2**63 - 1  # a comment id the database can hold
 # The formats an import gives a post as its source (blogapp.importers.detect.FORMATS).
 FIRST_IMPORT_SOURCES = {"text", SOURCE, "disqus"}
 
@@ -506,6 +507,8 @@ class _WxrHandler:
                 "item": label,
             }
             first_id = data.get(META_SOURCE_ID, "").strip() if first_import else ""
+            # This site's export: the comment's id there, for its address to keep naming it.
+            keep_id = int(comment_id) if first_import and comment_id.isdigit() else None
             if not comment_id:
                 comment_id = "k" + content_key(
                     post_key,
@@ -577,6 +580,7 @@ class _WxrHandler:
                 body_html=data.get(META_BODY_HTML),
                 created_at=created,
                 edited_at=self.optional_date(data.get(META_EDITED_AT), UTC),
+                keep_id=keep_id if keep_id and keep_id <= MAX_KEPT_ID else None,
                 status=status,
                 kind=_KINDS.get(data.get("comment_type", "").strip(), COMMENT),
                 order=order,

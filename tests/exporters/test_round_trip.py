@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from blogapp.models import OldLink, Post
 from comments.bulk import comments_bulk_import
@@ -238,6 +238,30 @@ def test_comment_anchors_of_a_post_made_here_find_their_comments_after_export_an
         assert response.status_code == 200
         comment_id = int(response.json()["permalink"].strip("/").rsplit("/", 1)[1])
         assert Comment.objects.get(pk=comment_id).author_name == author
+
+
+def test_comments_keep_their_addresses_when_the_site_moves_to_a_new_database(client, tmp_path):
+    """Imported into a new database, a comment keeps its id: its address, in mails and feeds
+    (``/comment/<id>/``), and its anchor still name it; the next comment gets a new id."""
+    post = make_post(title="Written here", slug="written-here")
+    Comment.objects.filter(
+        pk=make_comment(post, body="Deleted: its id is not given again.").pk
+    ).delete()
+    first = make_comment(post, author_name="Ann", body="First.")
+    make_comment(post, parent=first, author_name="Bob", body="Reply.")
+    before = {c.pk: (c.author_name, c.parent_id) for c in Comment.objects.all()}
+    exported = tmp_path / "export.xml"
+    export(exported)
+    empty_database()
+    with connection.cursor() as cursor:  # a new database's ids start again at 1
+        cursor.execute(f"ALTER SEQUENCE {Comment._meta.db_table}_id_seq RESTART")
+    import_file(exported)
+    assert {c.pk: (c.author_name, c.parent_id) for c in Comment.objects.all()} == before
+    for pk in before:
+        response = client.get(f"/comment/{pk}/")
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"/posts/written-here/#comment-{pk}")
+    assert make_comment(Post.objects.get(), body="After the move.").pk > max(before)
 
 
 def test_a_site_that_kept_its_wordpress_domain_keeps_both_kinds_of_ids_apart(
