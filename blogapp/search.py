@@ -4,11 +4,14 @@ GIN index on PostgreSQL (``post_search_idx``, migration 0003; the title weighs m
 text), a bounded candidate set, headlines only for the page.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Paginator
+from django.db.models import Value
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from django.utils.translation import pgettext
 
 from comments import search as comment_search
 from comments import websearch
+from comments.dates import DateLabeler
 from comments.templatetags.bidi import isolated
 
 from .models import Post
@@ -35,18 +39,33 @@ class Result:
     date: object
 
 
-def _post_candidates(text, *, limit):
-    posts = Post.objects.published()
+def _candidates(text, *, limit):
+    """Up to ``limit`` matching posts and ``limit`` matching visible comments, as
+    ``(kind, rank, date, pk)`` rows in no order; on PostgreSQL in one query."""
     if comment_search.uses_full_text_search():
         query = comment_search.search_query(text)
         vector = comment_search.stored_vector()
-        return list(
-            posts.annotate(document=vector)
+        posts = (
+            Post.objects.published()
+            .annotate(document=vector)
             .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
+            .annotate(rank=SearchRank(vector, query), kind=Value("post"))
             .order_by()  # any order: PostgreSQL stops at the limit
-            .values_list("rank", "published_at", "pk")[:limit]
+            .values_list("kind", "rank", "published_at", "pk")[:limit]
         )
+        comments = (
+            comment_search.ranked_comments(text)
+            .annotate(kind=Value("comment"))
+            .values_list("kind", "rank", "created_at", "pk")[:limit]
+        )
+        return list(posts.union(comments, all=True))
+    return [("post", *row) for row in _fallback_post_candidates(text, limit=limit)] + [
+        ("comment", *row) for row in comment_search.comment_candidates(text, limit=limit)
+    ]
+
+
+def _fallback_post_candidates(text, *, limit):
+    """Without PostgreSQL: posts with every searched word, as ``(rank, published_at, pk)``."""
     searched = websearch.parse(text)
     condition = searched.condition(
         lambda term: (
@@ -55,7 +74,11 @@ def _post_candidates(text, *, limit):
     )
     if condition is None:  # nothing to look for: a stray quote or a lone "or"
         return []
-    rows = posts.filter(condition).values_list("title", "published_at", "pk")[:limit]
+    rows = (
+        Post.objects.published()
+        .filter(condition)
+        .values_list("title", "published_at", "pk")[:limit]
+    )
     # The fallback's one ranking: a post with every searched term in its title comes first.
     in_title = [comment_search.word_starts(alternatives) for alternatives in searched.wanted]
     return [
@@ -83,6 +106,17 @@ def _post_results(text, ids):
         )
         return {p.pk: (p, comment_search.highlighted(p.headline, p.body_html)) for p in posts}
     return {p.pk: (p, comment_search.plain_snippet(p.body_html, text)) for p in posts}
+
+
+def results_html(page):
+    """The results of a ``search`` page as an HTML list (``blogapp/search_results.html``)."""
+    context = {
+        "results": page.object_list,
+        "start": page.start_index(),
+        "dated": DateLabeler().on_day,
+    }
+    html = render_to_string("blogapp/search_results.html", context, using="jinja2")
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped it; headings and snippets come safe
 
 
 def _comment_heading(comment):
@@ -132,17 +166,15 @@ def searched_text(text):
 def search(text, page_number=1):
     """A page of results for ``text`` (a Django ``Page`` of ``Result``), or None for no words.
 
-    At most four queries: the candidates of each kind (ids and ranks only), then the page's
-    posts and comments with their snippets. Raises ``InvalidPage`` for a page that does not
+    At most three queries on PostgreSQL: the candidates of both kinds (ids and ranks only),
+    then the page's posts and comments with their snippets. Raises ``InvalidPage`` for a page that does not
     exist.
     """
     text = searched_text(text)
     if not text:
         return None
     limit = settings.COMMENTS_SEARCH_CANDIDATES
-    post_rows = _post_candidates(text, limit=limit)
-    comment_rows = comment_search.comment_candidates(text, limit=limit)
-    ranked = [("post", *row) for row in post_rows] + [("comment", *row) for row in comment_rows]
+    ranked = _candidates(text, limit=limit)
     # Best first; among equal ranks (the fallback's are all 0) the newest first.
     ranked.sort(key=lambda row: (row[1], row[2], row[0] == "post"), reverse=True)
     page = Paginator(ranked, settings.COMMENTS_SEARCH_PER_PAGE).page(page_number)
@@ -163,5 +195,6 @@ def search(text, page_number=1):
             results.append(Result("comment", url, _comment_heading(comment), snippet, date))
     page.object_list = results
     # More matches than were ranked: the count shown is a lower bound.
-    page.capped = len(post_rows) >= limit or len(comment_rows) >= limit
+    found = Counter(kind for kind, *_row in ranked)
+    page.capped = found["post"] >= limit or found["comment"] >= limit
     return page

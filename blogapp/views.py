@@ -13,7 +13,7 @@ from comments.text import ends_sentence
 
 from .models import Post
 from .paging import KeysFirstPaginator
-from .search import quoted_query, search, searched_text
+from .search import quoted_query, results_html, search, searched_text
 
 ARCHIVE_POSTS_PER_PAGE = 200  # titles only: a long page reads quickly
 
@@ -85,6 +85,7 @@ def search_view(request):
         # "Nothing found for “why?”" takes no full stop of ours after the words' own "?".
         "query_ends_sentence": ends_sentence(query),
         "page_obj": page,
+        "results_html": results_html(page) if page is not None and page.object_list else "",
     }
     return render(request, "blogapp/search.html", context)
 

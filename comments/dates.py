@@ -28,6 +28,7 @@ class DateLabeler:
         self._days = {}
         self._offsets = {}
         self._whole_days = {}  # day() labels
+        self._local_days = {}  # on_day() labels
         # "April 27, 2017 at 14:03": the words once per render, the day once per distinct day.
         self._pattern = gettext("%(date)s at %(time)s")
 
@@ -70,3 +71,14 @@ class DateLabeler:
             label, iso = formats.date_format(day, "DATE_FORMAT"), day.isoformat()
             self._whole_days[day] = label, iso
         return value, iso, label, iso
+
+    def on_day(self, value):
+        """(ISO 8601, the active language's DATE_FORMAT of its local day): a date shown
+        without its time, as a list of search results shows it."""
+        local = value.astimezone(self.zone)
+        day = local.toordinal()
+        try:
+            label = self._local_days[day]
+        except KeyError:
+            label = self._local_days[day] = formats.date_format(local, "DATE_FORMAT")
+        return local.isoformat(), label

@@ -87,22 +87,25 @@ def visible_comments():
     return Comment.objects.visible().filter(post__in=published_posts())
 
 
-def comment_candidates(text, *, limit):
-    """Up to ``limit`` matching visible comments as ``(rank, created_at, id)``, best first.
+def ranked_comments(text):
+    """PostgreSQL: the visible comments matching ``text`` as ``(rank, created_at, id)`` rows,
+    in no order. Sliced, the query stops at the limit and ranks only the rows it keeps: its
+    cost is bounded however common the words are (sorting would read every match)."""
+    query = search_query(text)
+    return (
+        visible_comments()
+        .annotate(document=stored_vector())
+        .filter(document=query)
+        .annotate(rank=SearchRank(stored_vector(), query))
+        .order_by()
+        .values_list("rank", "created_at", "pk")
+    )
 
-    The query has no ORDER BY, so PostgreSQL stops at ``limit`` matches and ranks only those:
-    its cost is bounded however common the words are.
-    """
+
+def comment_candidates(text, *, limit):
+    """Up to ``limit`` matching visible comments as ``(rank, created_at, id)``, best first."""
     if uses_full_text_search():
-        query = search_query(text)
-        rows = (
-            visible_comments()
-            .annotate(document=stored_vector())
-            .filter(document=query)
-            .annotate(rank=SearchRank(stored_vector(), query))
-            .order_by()  # any order: sorting would read every match
-            .values_list("rank", "created_at", "pk")[:limit]
-        )
+        rows = ranked_comments(text)[:limit]
     else:
         condition = websearch.parse(text).condition(lambda term: starts_a_word("body", term))
         if condition is None:  # nothing to look for: a stray quote or a lone "or"

@@ -232,8 +232,9 @@ def test_a_quoted_phrase_is_shown_once_in_its_own_quotes(client, garden):
 
 
 @pytest.mark.postgres
-def test_the_search_page_makes_four_queries(client, garden, django_assert_num_queries):
-    with django_assert_num_queries(4):  # candidates (posts, comments), then the page's rows
+def test_the_search_page_makes_three_queries(client, garden, django_assert_num_queries):
+    # The candidates of both kinds in one, then the page's posts and its comments.
+    with django_assert_num_queries(3):
         response = client.get("/search/", {"q": "tomato"})
     assert len(results(response)) == 2
 
