@@ -167,8 +167,8 @@ def search(text, page_number=1):
     """A page of results for ``text`` (a Django ``Page`` of ``Result``), or None for no words.
 
     At most three queries on PostgreSQL: the candidates of both kinds (ids and ranks only),
-    then the page's posts and comments with their snippets. Raises ``InvalidPage`` for a page that does not
-    exist.
+    then the page's posts and comments with their snippets. Raises ``InvalidPage`` for a page
+    that does not exist.
     """
     text = searched_text(text)
     if not text:

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from . import thread_html
 from .metrics import DISCUSSION_CACHE
 from .models import DiscussionState
+from .statements import run_or_add
 
 logger = logging.getLogger(__name__)
 
@@ -117,21 +118,25 @@ _BUMP_MANY_POSTGRES = (
 )
 
 
-def discussions_changed(post_ids):
+def discussions_changed(post_ids, *, batch=None):
     """Bump the discussion version of each post, in the current transaction.
 
     Call it after the change, as late in the transaction as possible: the version row of a
     busy post is locked from here until the commit. The posts are bumped in id order, so two
     transactions that change the same posts never wait for each other in a cycle.
+    ``batch``: a ``comments.statements.StatementBatch`` to send the bump with, sent last.
     """
     post_ids = sorted({int(post_id) for post_id in post_ids})
     if not post_ids:
         return
     table = connection.ops.quote_name(DiscussionState._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_BUMP_MANY_POSTGRES.format(table=table), [post_ids])
-        else:
+    if connection.vendor == "postgresql":
+        run_or_add(batch, _BUMP_MANY_POSTGRES.format(table=table), [post_ids])
+    elif batch is not None:
+        for pk in post_ids:
+            batch.add(_BUMP_ONE.format(table=table), [pk])
+    else:
+        with connection.cursor() as cursor:
             cursor.executemany(_BUMP_ONE.format(table=table), [[pk] for pk in post_ids])
 
 

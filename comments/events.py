@@ -24,22 +24,28 @@ from .notifications import fanout, moderators
 from .webhooks import dispatch
 
 
-def comments_event(event, comment_ids, *, status=None, published=False, held=False):
+def comments_event(event, comment_ids, *, status=None, published=False, held=False, batch=None):
     """Call inside the decision's transaction. ``event``: the webhook event (or None);
-    ``status``: the comments' status at the event, for the webhook payload."""
+    ``status``: the comments' status at the event, for the webhook payload; ``batch``: a
+    ``comments.statements.StatementBatch`` the task's row is written with, if any."""
     if not settings.COMMENTS_NOTIFICATIONS_ENABLED:
         return
     ids = sorted({int(pk) for pk in comment_ids})
     hooked = bool(event) and bool(dispatch.endpoints(event))
     if ids and (published or held or hooked):
-        handle_event.enqueue(
+        args = [
             event if hooked else None,
             ids,
             uuid.uuid4().hex if hooked else "",
             status,
             published,
             held,
-        )
+        ]
+        backend = handle_event.get_backend()
+        if batch is not None and hasattr(backend, "enqueue_in"):
+            backend.enqueue_in(batch, handle_event, args, {})
+        else:
+            handle_event.enqueue(*args)
 
 
 @task()

@@ -6,13 +6,14 @@ the ORM's ``create()`` and then builds the returned ``TaskResult`` twice (once m
 ``task_enqueued`` signal), importing and validating the task again each time. This one writes
 the same row with one ``INSERT`` whose SQL is made once per database, and builds the result
 once: 171-228 µs of CPU a call where the library's took 310-344 µs (bench/enqueue.py;
-bench/README, "The task queue's enqueue").
+bench/README, "The task queue's enqueue"). ``enqueue_in`` lets the comment's write send that
+``INSERT`` in the same round trip as its other last statements (``comments.statements``).
 
 Everything else (the table, its defaults, the worker that claims and runs the rows, reading
 results) is django-tasks-db's, untouched.
 """
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.backend import TaskResult
@@ -25,8 +26,15 @@ class DatabaseBackend(LibraryDatabaseBackend):
     """Set as ``TASKS["default"]["BACKEND"]``; takes the library's options."""
 
     def enqueue(self, task, args, kwargs):
+        return self.enqueue_in(None, task, args, kwargs)
+
+    def enqueue_in(self, batch, task, args, kwargs):
+        """``enqueue``, its row written with the other statements of ``batch``
+        (``comments.statements``) when one is given: the task exists once the batch is sent,
+        in the same transaction."""
         self.validate_task(task)
         db_result = _stored(
+            batch,
             id=self._get_id(),
             enqueued_at=timezone.now(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
@@ -59,9 +67,9 @@ class DatabaseBackend(LibraryDatabaseBackend):
 _insert_sql = {}  # database vendor -> the INSERT of one row, every column
 
 
-def _stored(**values):
-    """Insert one task row (the model's defaults for the columns not given) and return it as a
-    model instance, as read back from the database."""
+def _stored(batch, **values):
+    """Insert one task row (the model's defaults for the columns not given), now or with
+    ``batch``, and return it as a model instance, as read back from the database."""
     alias = router.db_for_write(DBTaskResult)
     connection = connections[alias]
     fields = DBTaskResult._meta.concrete_fields
@@ -75,6 +83,9 @@ def _stored(**values):
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names only
         _insert_sql[connection.vendor] = sql
     params = [f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    if batch is not None and alias == DEFAULT_DB_ALIAS:  # a batch writes to the default database
+        batch.add(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
     return DBTaskResult.from_db(alias, [f.attname for f in fields], row)

@@ -23,6 +23,7 @@ from .signals import BUMPED_BY_CALLER
 from .spamfilter import learning, rules
 from .spamfilter import screening as screening_module
 from .spamfilter.features import Signals
+from .statements import StatementBatch
 from .text import render_markdown
 from .tree import place_reply, place_root, reply_parent
 from .webhooks.dispatch import CREATED, event_for_status
@@ -251,27 +252,31 @@ def _comment_write(
     delattr(comment, BUMPED_BY_CALLER)  # a later save of this instance bumps as usual
     count_on_commit(COMMENTS_WRITTEN, source="service", status=comment.status)
     comment.shadow_banned = screening is not None and screening.shadow_banned
+    # The writes that nothing below reads go to the database together, at the end: the
+    # evidence, the notification task and the version (comments.statements).
+    last_writes = StatementBatch()
     if screening is not None:
-        screening_module.save_evidence(comment, screening)
-    if comment.shadow_banned:
-        # Nobody hears of it: no mail, no alert, no webhook, no subscription.
-        discussions_changed([post.pk])
-        return comment
-    comments_event(
-        CREATED,
-        [comment.pk],
-        status=comment.status,
-        published=comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT,
-        held=comment.status == Comment.Status.PENDING,
-    )
-    # A comment judged spam subscribes nobody: no confirmation mail goes out on its word.
-    if author_email and comment.status != Comment.Status.SPAM:
+        screening_module.save_evidence(comment, screening, batch=last_writes)
+    if not comment.shadow_banned:  # if it is, nobody hears of it: no mail, alert or webhook
+        comments_event(
+            CREATED,
+            [comment.pk],
+            status=comment.status,
+            published=comment.status == Comment.Status.APPROVED and kind == Comment.Kind.COMMENT,
+            held=comment.status == Comment.Status.PENDING,
+            batch=last_writes,
+        )
+    # A comment judged spam (or shadow-banned) subscribes nobody: no confirmation mail goes
+    # out on its word.
+    subscribes = not comment.shadow_banned and comment.status != Comment.Status.SPAM
+    if author_email and subscribes:
         if notify_replies:
             subscription_request(post=post, email=author_email, thread=comment)
         if notify_post:
             subscription_request(post=post, email=author_email)
     # Last: the post's version row stays locked from here to the commit.
-    discussions_changed([post.pk])
+    discussions_changed([post.pk], batch=last_writes)
+    last_writes.send()
     return comment
 
 

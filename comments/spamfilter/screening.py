@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from ..statements import run_or_add
 from . import classifier, rules, store
 from .features import Signals, comment_features, feature_key, spelled_out
 from .models import SpamEvidence, SpamRule
@@ -135,8 +136,9 @@ def _rows(query):
         return cursor.fetchall()
 
 
-def save_evidence(comment, screening):
-    """Store the evidence of a just-saved comment, and count the rules' hits.
+def save_evidence(comment, screening, *, batch=None):
+    """Store the evidence of a just-saved comment, and count the rules' hits; the evidence's
+    row with ``batch``'s statements when one is given (``comments.statements``).
 
     The row is written in SQL: on every comment of the form, ``objects.create()`` cost ~0.4 ms
     of Python (``bench/reply_profile.py``), about as much as the rest of storing the verdict."""
@@ -145,5 +147,5 @@ def save_evidence(comment, screening):
         table = connection.ops.quote_name(SpamEvidence._meta.db_table)
         sql = f"INSERT INTO {table} (comment_id, features, learned) VALUES (%s, %s, %s)"  # noqa: S608 - a table name
         features = json.dumps(screening.feature_keys)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [comment.pk, features, SpamEvidence.Learned.NOTHING.value])
+        params = [comment.pk, features, SpamEvidence.Learned.NOTHING.value]
+        run_or_add(batch, sql, params)
