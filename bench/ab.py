@@ -36,6 +36,7 @@ def interleave(rounds, arm, names):
     """
     pooled = {False: [], True: []}
     rates = {False: [], True: []}
+    p95s = {False: [], True: []}  # each run's own, to show how far runs of one arm spread
     problems = 0
     for round_no in range(rounds):
         # A B, then B A: neither arm always runs second.
@@ -43,6 +44,7 @@ def interleave(rounds, arm, names):
             result, latencies, note, arm_problems = arm(enabled)
             pooled[enabled] += latencies
             rates[enabled].append(result["replies_per_s"])
+            p95s[enabled].append(result["p95_ms"])
             print(f"round {round_no + 1} {names[enabled]}: {result['replies_per_s']:.1f} "
                   f"replies/s, p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
                   f"{note}")  # fmt: skip
@@ -52,6 +54,11 @@ def interleave(rounds, arm, names):
     rate_off, rate_on = (sum(rates[flag]) / len(rates[flag]) for flag in (False, True))
     print(f"pooled reply POST p95: off {off:.1f} ms, on {on:.1f} ms, on/off {on / off:.2f}; "
           f"replies/s off {rate_off:.1f}, on {rate_on:.1f}")  # fmt: skip
+    # The noise the pooled ratio sits in: each round's on/off, and the spread of one arm's
+    # runs among themselves (highest p95 / lowest).
+    per_round = ", ".join(f"{b / a:.2f}" for a, b in zip(p95s[False], p95s[True], strict=True))
+    spread = max(p95s[False]) / min(p95s[False])
+    print(f"each round's on/off: {per_round}; the off runs' p95 spread {spread:.2f}x")
     print(f"p95_off_ms={off:.1f} p95_on_ms={on:.1f} ratio={on / off:.2f} "
           f"replies_per_s_off={rate_off:.1f} replies_per_s_on={rate_on:.1f} "
           f"problems={problems}")  # fmt: skip
