@@ -99,8 +99,9 @@ PREVIEW_FIELD = "preview"
 
 def _not_changeable_message(window):
     """The refusal, naming the edit window of ``window`` seconds in the unit that is true: a
-    window shorter than a minute is told in seconds, never rounded up to "1 minute"."""
-    if window < 60:
+    window that is not a whole number of minutes (30 s, 90 s) is told in seconds, never
+    rounded to "1 minute"."""
+    if window < 60 or window % 60:
         seconds = max(window, 0)
         return ngettext(
             "This comment can no longer be edited or deleted here. A comment can be changed for "

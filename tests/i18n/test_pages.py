@@ -221,10 +221,12 @@ def test_the_error_page_in_german(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("window", "told"), [(1, "1 Sekunde"), (30, "30 Sekunden"), (120, "2 Minuten")]
+    ("window", "told"),
+    [(1, "1 Sekunde"), (30, "30 Sekunden"), (90, "90 Sekunden"), (120, "2 Minuten")],
 )
 def test_the_edit_window_in_german(german_client, discussed, settings, window, told):
-    """The refused edit names the window in German, in seconds when it is under a minute."""
+    """The refused edit names the window in German, in seconds when it is not a whole number
+    of minutes."""
     settings.COMMENTS_EDIT_WINDOW = window
     comment = Comment.objects.filter(post=discussed).first()
     response = german_client.get(f"/comment/{comment.pk}/edit/")
