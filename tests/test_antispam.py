@@ -357,6 +357,21 @@ def test_forms_refused_for_a_mistake_do_not_count_against_the_comments(client, p
     assert Comment.objects.count() == 3
 
 
+def test_the_sites_staff_are_not_rate_limited(client, post, redis_cache, django_user_model):
+    """A moderator answering comments one after another is never told to wait; a visitor
+    from the same address still is."""
+    address = "203.0.113.23"
+    staff = django_user_model.objects.create_user("mod", "mod@example.com", "pw", is_staff=True)
+    moderator = Client()
+    moderator.force_login(staff)
+    for n in range(5):  # the limit is 3
+        assert send(moderator, post, address, body=f"Answer {n}").status_code == 302
+    for n in range(3):
+        assert send(client, post, address, body=f"Visitor {n}").status_code == 302
+    assert send(client, post, address, body="One too many").status_code == 429
+    assert Comment.objects.filter(body__startswith="Answer").count() == 5
+
+
 def test_a_script_sending_refused_forms_in_a_loop_is_stopped_and_told_so(client, post, redis_cache):
     """Every form sent counts against a far higher bound: a bot that fills the honeypot again
     and again is stopped, and the page does not claim it posted comments."""
