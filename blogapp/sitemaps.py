@@ -1,8 +1,11 @@
 """The sitemap (``/sitemap.xml``): the post list and every published post, those not listed
-(pages such as About) too: nothing else leads a crawler to them."""
+(pages such as About) too: nothing else leads a crawler to them. A post's ``lastmod`` is when
+its page last changed: its own text, or its discussion (a comment shown, edited, removed)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from comments.selectors import with_discussion_changed_at
 
 from .models import Post
 
@@ -19,10 +22,12 @@ class HomeSitemap(Sitemap):
 
 class PostSitemap(Sitemap):
     def items(self):
-        return Post.objects.published().only("slug", "updated_at").order_by("published_at", "id")
+        posts = Post.objects.published().only("slug", "updated_at")
+        return with_discussion_changed_at(posts).order_by("published_at", "id")
 
     def lastmod(self, post):
-        return post.updated_at
+        changed = post.discussion_changed_at
+        return max(post.updated_at, changed) if changed else post.updated_at
 
 
 SITEMAPS = {"home": HomeSitemap, "posts": PostSitemap}

@@ -109,12 +109,15 @@ def _guarded(call, *args, **kwargs):
 # --- the version --------------------------------------------------------------------------
 
 _BUMP_ONE = (
-    "INSERT INTO {table} (post_id, version) VALUES (%s, 1) "
-    "ON CONFLICT (post_id) DO UPDATE SET version = {table}.version + 1"
+    "INSERT INTO {table} (post_id, version, changed_at) VALUES (%s, 1, CURRENT_TIMESTAMP) "
+    "ON CONFLICT (post_id) DO UPDATE SET version = {table}.version + 1, "
+    "changed_at = CURRENT_TIMESTAMP"
 )
 _BUMP_MANY_POSTGRES = (
-    "INSERT INTO {table} (post_id, version) SELECT unnest(%s::bigint[]), 1 "
-    "ON CONFLICT (post_id) DO UPDATE SET version = {table}.version + 1"
+    "INSERT INTO {table} (post_id, version, changed_at) "
+    "SELECT unnest(%s::bigint[]), 1, CURRENT_TIMESTAMP "
+    "ON CONFLICT (post_id) DO UPDATE SET version = {table}.version + 1, "
+    "changed_at = CURRENT_TIMESTAMP"
 )
 
 

@@ -271,7 +271,8 @@ class DiscussionState(models.Model):
     """What the comments app keeps per post, in one row beside the post: today the version of
     its discussion, later its exact comment counts.
 
-    ``version`` is bumped in the transaction of every change to the post's comments
+    ``version`` is bumped (and ``changed_at`` set) in the transaction of every change to the
+    post's comments
     (``comments.cache.discussions_changed``), so the key of a cached rendering follows what is
     committed: a cache that misses an invalidation (Redis stalled, restarted, flushed) can
     never serve a discussion older than the database. The row is created by the first bump
@@ -286,6 +287,9 @@ class DiscussionState(models.Model):
         verbose_name=_("post"),
     )
     version = models.BigIntegerField(_("version"), default=0)
+    # When the version last moved: a comment shown, edited, hidden or removed (the sitemap's
+    # lastmod). None for a post whose discussion last changed before it was kept.
+    changed_at = models.DateTimeField(_("last changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("discussion state")

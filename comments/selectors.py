@@ -520,3 +520,9 @@ def with_discussion_version(posts):
     """``posts`` annotated with ``discussion_version`` (``DiscussionState``; 0 before any
     change), read in the posts' own query: the key of the cached discussion costs no query."""
     return posts.annotate(discussion_version=Coalesce(F("discussion_state__version"), 0))
+
+
+def with_discussion_changed_at(posts):
+    """``posts`` annotated with ``discussion_changed_at``: when their discussion last changed
+    (a comment shown, edited, hidden or removed), None if never since it was kept."""
+    return posts.annotate(discussion_changed_at=F("discussion_state__changed_at"))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from blogapp.models import Post
 from tests.factories import make_post
+from tests.posting import comment_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,24 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_a_posts_lastmod_follows_its_discussion(client, settings):
+    """A new comment changes the post's page: the sitemap says so, so crawlers come back for
+    it. A post whose discussion never changed keeps its own date."""
+    settings.COMMENTS_MODERATION = "none"
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    discussed = make_post(title="Discussed", published_at=ten_days_ago)
+    quiet = make_post(title="Quiet", published_at=ten_days_ago - timedelta(days=1))
+    Post.objects.update(updated_at=ten_days_ago)
+    assert client.post(comment_url(discussed), form_data(client, discussed)).status_code == 302
+
+    root = ElementTree.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - our own page
+    lastmod = {
+        url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
+        for url in root.findall("s:url", NS)
+    }
+    assert (
+        lastmod[f"http://testserver/posts/{discussed.slug}/"] == timezone.now().date().isoformat()
+    )
+    assert lastmod[f"http://testserver/posts/{quiet.slug}/"] == ten_days_ago.date().isoformat()

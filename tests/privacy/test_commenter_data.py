@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import translation
 
+from comments.cache import discussion_version
 from comments.models import Comment
 from comments.notifications.models import OutgoingMail, Subscription, Suppression
 from comments.privacy import erase_summary
@@ -272,7 +273,9 @@ def test_comments_erased_before_get_the_neutral_avatar_too(post, people):
     # Erased by an earlier version: the person gone, the avatar drawn from their address kept.
     Comment.objects.filter(author_email__iexact=EMAIL).update(author_name="", author_email="")
     assert Comment.objects.exclude(avatar_key=anonymous.avatar_key).filter(author_name="").exists()
+    version = discussion_version(post.pk)
     migration.neutral_avatars(django_apps, None)
     keys = set(Comment.objects.filter(author_name="").values_list("avatar_key", flat=True))
     assert keys == {anonymous.avatar_key}
+    assert discussion_version(post.pk) == version + 1  # its cached pages are not read again
     assert Comment.objects.get(pk=people["reply"].pk).avatar_key != anonymous.avatar_key
