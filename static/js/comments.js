@@ -118,6 +118,28 @@
     });
   });
 
+  // What was typed in a comment form is kept in this tab (sessionStorage, one draft per post)
+  // until its comment is stored: switching the language on a page that came back with an
+  // error, a page left by mistake or a form sent while offline costs no words. Sending marks
+  // the draft; the page a stored comment leads to (#comment-<id>, on the post or on its
+  // thread's page, which has no form) drops it; a page that came back with an error keeps it.
+  var DRAFT_PREFIX = "comment-draft:";
+  var SENT_RECENTLY = 10 * 60 * 1000;
+  var storage = null;
+  try { storage = window.sessionStorage; } catch (error) { /* refused: no drafts kept */ }
+  function readDraft(key) {
+    try { return JSON.parse(storage.getItem(key)); } catch (error) { return null; }
+  }
+  var formErrors = document.querySelector("form.comment-form .field--error, form.comment-form .form-errors");
+  var landedOnComment = /^#comment-\d+$/.test(location.hash) && document.querySelector(location.hash);
+  if (storage && landedOnComment && !formErrors) {
+    Object.keys(storage).forEach(function (key) {
+      if (key.indexOf(DRAFT_PREFIX) !== 0) return;
+      var sent = readDraft(key);
+      if (sent && sent.sentAt && Date.now() - sent.sentAt < SENT_RECENTLY) storage.removeItem(key);
+    });
+  }
+
   var respond = document.getElementById("respond");
   var form = respond && respond.querySelector("form.comment-form");
   if (!form) return;
@@ -246,4 +268,39 @@
     firstField().focus({ preventScroll: true });
     respond.scrollIntoView({ block: "start" });
   }
+
+  // The draft of this post's form (see above): only empty fields are filled from it, so what
+  // the server put back (an error page, a remembered name) wins; a reply's draft reopens
+  // under its comment when that is on the page, and waits otherwise.
+  if (!storage) return;
+  var DRAFTED = ["name", "email", "url", "body"];
+  var draftKey = DRAFT_PREFIX + new URL(form.action).pathname;
+  function keepDraft(sentAt) {
+    var draft = { parent: parentInput.value, sentAt: sentAt, fields: {} };
+    DRAFTED.forEach(function (name) {
+      var field = form.elements[name];
+      if (field && field.value) draft.fields[name] = field.value;
+    });
+    try {
+      if (draft.fields.body) storage.setItem(draftKey, JSON.stringify(draft));
+      else storage.removeItem(draftKey);
+    } catch (error) { /* storage full: the form works as before */ }
+  }
+  var draft = readDraft(draftKey);
+  if (hasErrors) {
+    keepDraft(null);  // not stored: kept until it is
+  } else if (draft && draft.fields && !form.elements.body.value) {
+    var under = draft.parent && document.getElementById("comment-" + draft.parent);
+    if (!draft.parent || under) {
+      if (under) openUnder(under, null);
+      DRAFTED.forEach(function (name) {
+        var field = form.elements[name];
+        if (field && !field.value && draft.fields[name]) field.value = draft.fields[name];
+      });
+    }
+  }
+  form.addEventListener("input", function () { keepDraft(null); });
+  form.addEventListener("submit", function (event) {
+    if (!(event.submitter && event.submitter.name === "preview")) keepDraft(Date.now());
+  });
 })();

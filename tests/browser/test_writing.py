@@ -408,3 +408,47 @@ def test_a_held_comment_sits_in_the_column_on_a_phone(browser, site, settings):
         assert box["x"] == page.locator("#respond").bounding_box()["x"]
     finally:
         context.close()
+
+
+def test_a_draft_survives_a_language_switch_and_is_dropped_once_posted(desktop_page, site):
+    """The words typed are kept in the tab until their comment is stored: a form sent back
+    with an error, then the language switched, still has them; once posted they are gone."""
+    page = desktop_page
+    post = make_post()
+    page.goto(site + post.get_absolute_url())
+    respond = page.locator("#respond")
+    fill_form(respond, body="Words I would hate to lose")
+    respond.locator("input[name=url]").fill("htp//typo")
+    respond.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    assert page.locator("#respond .field--error").count() == 1  # the address is refused
+    assert Comment.objects.count() == 0
+
+    page.locator("footer form.language-switcher").get_by_role("button", name="Deutsch").click()
+    page.wait_for_function("document.documentElement.lang === 'de'")
+    form = page.locator("#respond form")
+    assert form.locator("textarea[name=body]").input_value() == "Words I would hate to lose"
+    assert form.locator("input[name=name]").input_value() == "Ann"
+
+    form.locator("input[name=url]").fill("")
+    form.get_by_role("button", name="Kommentar abschicken").click()
+    page.wait_for_load_state()
+    comment = Comment.objects.get()
+    assert comment.body == "Words I would hate to lose"
+    assert page.url.endswith(f"#comment-{comment.pk}")
+    page.goto(site + post.get_absolute_url())  # the post again, in the same tab
+    assert page.locator("#respond textarea[name=body]").input_value() == ""
+
+
+def test_a_reply_typed_in_place_comes_back_under_its_comment_after_a_reload(desktop_page, site):
+    page = desktop_page
+    post = make_post()
+    parent = make_comment(post, author_name="Root", body="Root text")
+    page.goto(site + post.get_absolute_url())
+    page.locator(f"#comment-{parent.pk} .comment-reply-link").click()
+    page.locator(f"#comment-{parent.pk} #respond textarea[name=body]").fill("Half a reply")
+    page.reload()
+    reply_form = page.locator(f"#comment-{parent.pk} #respond")
+    assert reply_form.locator("textarea[name=body]").input_value() == "Half a reply"
+    assert reply_form.locator("input[name=parent]").input_value() == str(parent.pk)
+    assert page.locator("#respond-title").inner_text() == "Reply to Root"
