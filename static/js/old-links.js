@@ -6,15 +6,20 @@
   "use strict";
   var post = document.querySelector("[data-old-comment-url]");
   var match = /^#comment-([A-Za-z0-9_.-]{1,100})$/.exec(location.hash);
-  if (!post || !match) return;
   // Arriving from an old address (the server's 301 adds ?via=old-link), the anchor is an old
   // id even when a comment of this site happens to have the same number.
   var fromOldLink = /(^|[?&])via=old-link(&|$)/.test(location.search);
+  // The marker is for this script only: the address bar (a bookmark, a link shared) keeps
+  // the post's own address.
+  function tidyAddress() {
+    if (fromOldLink) history.replaceState(null, "", location.pathname + location.hash);
+  }
+  if (!post || !match) { tidyAddress(); return; }
   if (!fromOldLink && document.getElementById("comment-" + match[1])) return;
 
   function stayHere() {
     if (!fromOldLink) return;
-    history.replaceState(null, "", location.pathname + location.hash);
+    tidyAddress();
     var target = document.getElementById("comment-" + match[1]);
     if (target) target.scrollIntoView({ block: "start" });
   }

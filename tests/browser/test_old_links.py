@@ -48,6 +48,13 @@ def test_an_unknown_old_comment_leaves_the_post_open(old_site, desktop_page):
     assert page.locator("h1.post-title").inner_text() == "Moving house"
 
 
+def test_an_old_address_without_a_comment_leaves_the_posts_own_address(old_site, desktop_page):
+    page = desktop_page
+    page.goto(old_site + "/2016/05/moving-house/")
+    page.wait_for_url("**/posts/moving-house/")  # no ?via=old-link left to bookmark or share
+    assert page.locator("h1.post-title").inner_text() == "Moving house"
+
+
 def test_without_javascript_the_old_link_opens_the_post(old_site, no_js_page):
     page = no_js_page
     page.goto(old_site + "/2016/05/moving-house/#comment-105")
