@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
@@ -22,6 +22,7 @@ from . import admin_search, privacy_admin, selectors, services
 from .admin_params import RefuseBadLookupsMixin
 from .forms import ReplyAsAuthorForm
 from .models import QUEUE_RANK, Comment, CommentRevision
+from .templatetags.bidi import isolated
 from .text import emphasis_excerpt
 
 # Pending comments first, then the newest: what needs a moderator's attention is on top.
@@ -276,8 +277,22 @@ class CommentAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):
-        """The start of the rendered, sanitised text, as readers see it (not its markup)."""
-        return mark_safe(emphasis_excerpt(comment.body_html, EXCERPT_CHARS))  # noqa: S308
+        """The start of the rendered, sanitised text, as readers see it (not its markup), and
+        under it who wrote it, on which post, when: shown on a phone only (admin-queue.css),
+        where the columns that say so are out of view to the right."""
+        text = mark_safe(emphasis_excerpt(comment.body_html, EXCERPT_CHARS))  # noqa: S308
+        author = comment.author_name or gettext("Unknown author")
+        # Escaped words, the names escaped in their <bdi>: as the site search's headings.
+        on_post = escape(gettext("%(author)s on %(title)s")) % {
+            "author": isolated(author),
+            "title": isolated(comment.post.title),
+        }
+        return format_html(
+            '{}<div class="queue-meta">{} · {}</div>',
+            text,
+            mark_safe(on_post),  # noqa: S308 - escaped above
+            self.created(comment),
+        )
 
     @admin.display(description=_("Created at"), ordering="created_at")
     def created(self, comment):

@@ -205,7 +205,15 @@ def test_on_a_phone_a_held_comments_excerpt_is_read_whole(site, browser, moderat
         screenshot(page, f"moderation-queue-excerpt-phone-{language}", full_page=False)
         row = page.locator("#result_list tr", has=page.locator(".comment-status--pending"))
         excerpt = row.locator(".field-excerpt a")
-        assert excerpt.inner_text() == REPLY[: REPLY.index(" took them")] + "…"
+        text = excerpt.evaluate(
+            "a => { const c = a.cloneNode(true); c.querySelector('.queue-meta').remove();"
+            " return c.textContent.trim(); }"
+        )
+        assert text == REPLY[: REPLY.index(" took them")] + "…"
+        # Who wrote it on which post, and when: the columns that say so are out of view.
+        meta = row.locator(".queue-meta")
+        assert meta.is_visible() and "Gardening in winter" in meta.inner_text()
+        assert meta.inner_text().startswith("Gardener 0 ")
         decide = row.locator("td.field-decide").bounding_box()
         box = excerpt.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= decide["x"]

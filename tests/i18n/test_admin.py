@@ -49,10 +49,11 @@ def test_the_comment_queue_in_german(german_superuser_client, post):
     headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")][1:]
     assert headers == ["Kommentar", "Autor", "Beitrag", "Status", "Entscheiden", "Spam-Wert",
                        "Erstellt am"]  # fmt: skip
-    first = [
-        td.get_text(" ", strip=True)
-        for td in page.select("#result_list tbody tr")[0].select("td, th")
-    ]
+    row = page.select("#result_list tbody tr")[0]
+    # Who, where and when under the text (shown on a phone): in German too.
+    meta = " ".join(row.select_one(".queue-meta").extract().get_text().split())
+    assert meta == f"Ann zu „{post.title}“ · 27. April 2017 14:03"
+    first = [td.get_text(" ", strip=True) for td in row.select("td, th")]
     assert first[1:5] == [
         "Hallo!", "Ann", f"{post.title} Auf der Website anzeigen · Thread", "Ausstehend"
     ]  # fmt: skip

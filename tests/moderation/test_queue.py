@@ -48,6 +48,9 @@ def test_queue_columns_and_links(moderator_client, post):
     assert headers == ["Comment", "Author name", "Post", "Status", "Decide", "Spam score",
                        "Created at"]  # fmt: skip
     row = page.select_one(f"input.action-select[value='{reply.pk}']").find_parent("tr")
+    # Under the text, who wrote it on which post and when (shown on a phone only).
+    meta = row.select_one(".field-excerpt .queue-meta").extract().get_text(" ", strip=True)
+    assert meta.startswith(f"Bo on {post.title} · ")
     cells = [td.get_text(" ", strip=True) for td in row.select("th, td")][1:]
     # Under the post, where to see the comment; under the status, the kind if not a comment.
     assert cells[:4] == ["Reply!", "Bo", f"{post.title} View on site · Thread", "Pending"]
@@ -60,6 +63,7 @@ def test_queue_columns_and_links(moderator_client, post):
     thread_href = row.select_one("a.comment-thread-link")["href"]
     assert thread_href == reverse("admin:comments_comment_thread", args=[reply.pk])
     root_row = page.select_one(f"input.action-select[value='{root.pk}']").find_parent("tr")
+    root_row.select_one(".queue-meta").extract()
     excerpt = root_row.select_one("th").get_text(strip=True)
     assert excerpt.startswith("Root words") and excerpt.endswith("…") and len(excerpt) <= 80
 
