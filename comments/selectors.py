@@ -486,7 +486,7 @@ def latest_visible_comments(*, limit, post=None):
 # What an export writes of each comment (blogapp.exporters), in this order.
 EXPORT_COLUMNS = (
     "id", "parent_id", "author_name", "author_email", "author_url", "ip_address", "body",
-    "body_html", "created_at", "status", "kind", "edited_at", "source", "source_id",
+    "body_html", "created_at", "status", "kind", "edited_at", "date_only", "source", "source_id",
 )  # fmt: skip
 
 

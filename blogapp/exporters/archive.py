@@ -20,7 +20,7 @@ FORMATS = ("wxr", "json")
 # Positions in a comments.selectors.EXPORT_COLUMNS row.
 ID, PARENT, STATUS = 0, 1, 9
 EMAIL, IP = 3, 5
-SOURCE, SOURCE_ID = 12, 13
+SOURCE, SOURCE_ID = 13, 14
 SPAM = "spam"
 # The source an import of a WXR export gives a post made here (blogapp.importers.wxr).
 WXR_SOURCE = "wxr"

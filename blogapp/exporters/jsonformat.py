@@ -13,7 +13,7 @@ FORMAT_NAME = "threaded-blog-archive"
 FORMAT_VERSION = 1
 COMMENT_FIELDS = (
     "id", "parent", "author_name", "author_email", "author_url", "ip_address", "body",
-    "body_html", "created_at", "status", "kind", "edited_at",
+    "body_html", "created_at", "status", "kind", "edited_at", "date_only",
 )  # fmt: skip
 FIELD_COUNT = len(COMMENT_FIELDS)  # the first columns of an export row
 

@@ -37,6 +37,8 @@ META_OLD_LINK = META_PREFIX + "old_link"  # postmeta, repeated: earlier addresse
 META_SOURCE = META_PREFIX + "source"
 META_SOURCE_ID = META_PREFIX + "source_id"
 META_EDITED_AT = META_PREFIX + "edited_at"  # commentmeta: when its writer last edited it, UTC
+# commentmeta "1": its archive gave the day only (the date is that day's midnight, UTC)
+META_DATE_ONLY = META_PREFIX + "date_only"
 
 _APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "removed": "trash"}
 # Characters XML 1.0 cannot hold at all (a file holding them would not parse).
@@ -143,12 +145,14 @@ def _item(exported: ExportedPost, local) -> Iterator[str]:
     for row in exported.comments():
         (
             pk, parent, author, email, url, ip, body, body_html, created, status, kind, edited,
-            _source, _source_id,
+            date_only, _source, _source_id,
         ) = row  # fmt: skip
         gmt = sql_date(created)
         meta = [(META_BODY_HTML, body_html), (META_SOURCE_ID, comment_source_id(row))]
         if edited is not None:
             meta.append((META_EDITED_AT, sql_date(edited)))
+        if date_only:
+            meta.append((META_DATE_ONLY, "1"))
         yield (
             f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{pk}</wp:comment_id>\n"
             f"\t\t\t<wp:comment_author>{name(author)}</wp:comment_author>\n"

@@ -81,6 +81,7 @@ META_OLD_LINK = META_PREFIX + "old_link"  # postmeta, repeated: earlier addresse
 META_SOURCE = META_PREFIX + "source"
 META_SOURCE_ID = META_PREFIX + "source_id"
 META_EDITED_AT = META_PREFIX + "edited_at"  # commentmeta: when its writer last edited it, UTC
+META_DATE_ONLY = META_PREFIX + "date_only"  # commentmeta "1": the archive gave the day only
 MAX_KEPT_ID = 2**63 - 1  # a comment id the database can hold
 # The formats an import gives a post as its source (blogapp.importers.detect.FORMATS).
 FIRST_IMPORT_SOURCES = {"text", SOURCE, "disqus"}
@@ -580,6 +581,7 @@ class _WxrHandler:
                 body_html=data.get(META_BODY_HTML),
                 created_at=created,
                 edited_at=self.optional_date(data.get(META_EDITED_AT), UTC),
+                date_only=data.get(META_DATE_ONLY, "").strip() == "1",
                 keep_id=keep_id if keep_id and keep_id <= MAX_KEPT_ID else None,
                 status=status,
                 kind=_KINDS.get(data.get("comment_type", "").strip(), COMMENT),

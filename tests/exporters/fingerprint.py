@@ -11,7 +11,7 @@ POST_FIELDS = (
 )  # fmt: skip
 COMMENT_FIELDS = (
     "author_name", "author_email", "author_url", "ip_address", "body", "body_html",
-    "created_at", "status", "kind", "level", "edited_at",
+    "created_at", "status", "kind", "level", "edited_at", "date_only",
 )  # fmt: skip
 
 

@@ -92,6 +92,10 @@ def test_json_format(blog):
     out, _err = export("-", "--format", "json")
     comments = json.loads(out)["posts"][0]["comments"]
     assert comments[1]["edited_at"] == "2024-05-01T09:00:00+00:00"
+    assert [c["date_only"] for c in comments] == [False, False, False]
+    Comment.objects.filter(author_name="Cy").update(date_only=True)
+    out, _err = export("-", "--format", "json")
+    assert [c["date_only"] for c in json.loads(out)["posts"][0]["comments"]] == [False, False, True]
 
 
 def test_bad_options_are_refused(blog, tmp_path):

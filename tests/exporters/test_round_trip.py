@@ -99,7 +99,13 @@ def _generated_site(comments=10_000, posts=20):
                         f"second paragraph\ttab ümlaut"
                     ),
                     body_format=formats[i % 3],
-                    created_at=start + timedelta(minutes=i, microseconds=i),
+                    # Every eleventh from an archive that gave the day only (its midnight).
+                    created_at=(
+                        datetime(2019, 5, 1 + i % 28, tzinfo=UTC)
+                        if i % 11 == 0
+                        else start + timedelta(minutes=i, microseconds=i)
+                    ),
+                    date_only=i % 11 == 0,
                     status=statuses[i % len(statuses)],
                     kind=kinds[i % len(kinds)],
                     order=i,
