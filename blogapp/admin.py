@@ -33,6 +33,15 @@ class ExportForm(forms.Form):
     )
 
 
+class ListedFilter(admin.BooleanFieldListFilter):
+    """The ``listed`` switch, under a title the filter's heading reads well with: Django
+    names it after the field, "By listed"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("listing")
+
+
 @admin.register(Post)
 class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
     list_display = (
@@ -45,7 +54,7 @@ class PostAdmin(RefuseBadLookupsMixin, admin.ModelAdmin):
         "visible_comments",
         "pending_comments",
     )
-    list_filter = ("status", "listed", "comments_open", "published_at")
+    list_filter = ("status", ("listed", ListedFilter), "comments_open", "published_at")
     search_fields = ("title", "body", "author_name")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"

@@ -93,3 +93,4 @@ def test_the_admin_lists_and_takes_a_post_off_the_lists(admin_client, client):
     assert client.get("/posts/imprint/").status_code == 200
     unlisted = admin_client.get("/admin/blogapp/post/", {"listed__exact": "0"}).content.decode()
     assert "Imprint" in unlisted
+    assert "By listing" in unlisted and "By listed" not in unlisted  # the filter's heading
