@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import gettext_lazy as _
 
-from .cache import CacheUnavailable, shared_cache_call, shared_cache_count
+from .cache import CacheUnavailable, count_in, shared_cache_call, shared_cache_count
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def _counted(ip, limits):
             "Rate limit counted in this process's memory: the shared cache is unavailable"
         )
         call = _local_call
-        counts = [_local_count(key, period + 1) for key in keys]
+        counts = count_in(_local_counts, keys, period + 1)
     wait = max(1, math.ceil((window + 1) * period - now))
     found = {
         name: (None if count <= limit else wait, partial(_uncount, call, key))
@@ -160,13 +160,3 @@ _local_counts = LocMemCache("comment-rate-fallback", {"OPTIONS": {"MAX_ENTRIES":
 
 def _local_call(method, *args, **kwargs):
     return getattr(_local_counts, method)(*args, **kwargs)
-
-
-def _local_count(key, timeout):
-    """One more under ``key`` in this process's memory; the new count."""
-    _local_counts.add(key, 0, timeout=timeout)
-    try:
-        return _local_counts.incr(key)
-    except ValueError:  # expired between add and incr
-        _local_counts.set(key, 1, timeout=timeout)
-        return 1

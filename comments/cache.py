@@ -63,27 +63,29 @@ def shared_cache_count(keys, timeout):
     each, ``EXEC``): Django's ``add()`` and ``incr()`` take three per key (its ``incr`` asks
     whether the key exists first), and every comment form is counted under two keys
     (antispam's rate limits): 0.18 ms of CPU a form, against 0.63 ms (bench/README)."""
-    return _guarded(_count, keys, timeout)
+    return _guarded(count_in, caches[DEFAULT_CACHE_ALIAS], keys, timeout)
 
 
-def _count(keys, timeout):
-    shared = caches[DEFAULT_CACHE_ALIAS]
-    if isinstance(shared, RedisCache):
-        keys = [shared.make_and_validate_key(key) for key in keys]
+def count_in(store, keys, timeout):
+    """Add one to each counter of ``keys`` in the cache ``store`` and return their counts:
+    on Redis in one round trip (``shared_cache_count``), elsewhere (a process's own memory,
+    antispam's fallback) key by key."""
+    if isinstance(store, RedisCache):
+        keys = [store.make_and_validate_key(key) for key in keys]
         # One server (REDIS_URL) holds every key. Integers are stored as such (Django's
         # RedisSerializer), so INCR counts what get() reads.
-        pipeline = shared._cache.get_client(keys[0], write=True).pipeline(transaction=True)
+        pipeline = store._cache.get_client(keys[0], write=True).pipeline(transaction=True)
         for key in keys:
             pipeline.set(key, 0, ex=timeout, nx=True)
             pipeline.incr(key)
         return pipeline.execute()[1::2]
     counts = []
     for key in keys:
-        shared.add(key, 0, timeout=timeout)
+        store.add(key, 0, timeout=timeout)
         try:
-            counts.append(shared.incr(key))
+            counts.append(store.incr(key))
         except ValueError:  # expired between add and incr
-            shared.set(key, 1, timeout=timeout)
+            store.set(key, 1, timeout=timeout)
             counts.append(1)
     return counts
 
@@ -134,13 +136,11 @@ def discussions_changed(post_ids, *, batch=None):
         return
     table = connection.ops.quote_name(DiscussionState._meta.db_table)
     if connection.vendor == "postgresql":
-        run_or_add(batch, _BUMP_MANY_POSTGRES.format(table=table), [post_ids])
-    elif batch is not None:
-        for pk in post_ids:
-            batch.add(_BUMP_ONE.format(table=table), [pk])
+        bumps = [(_BUMP_MANY_POSTGRES.format(table=table), [post_ids])]
     else:
-        with connection.cursor() as cursor:
-            cursor.executemany(_BUMP_ONE.format(table=table), [[pk] for pk in post_ids])
+        bumps = [(_BUMP_ONE.format(table=table), [pk]) for pk in post_ids]
+    for sql, params in bumps:
+        run_or_add(batch, sql, params)
 
 
 def discussion_changed(post_id):
